@@ -1,0 +1,156 @@
+// Package api is the HTTP layer shared by every provider: it builds JSON
+// requests with the standard headers, traces them with secrets redacted,
+// bounds what it reads, and turns transport failures into provider errors.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"time"
+
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// MaxBody bounds how much of a response is read, so a huge or endless body
+// cannot exhaust memory.
+const MaxBody = 4 << 20
+
+// Client sends requests to one provider's API.
+type Client struct {
+	Provider      string       // provider name, for error messages
+	HTTP          *http.Client // shared across requests for connection reuse
+	BaseURL       string       // e.g. https://api.qovery.com, no trailing slash needed
+	Authorization string       // the full Authorization header value; never printed
+	UserAgent     string
+	Trace         io.Writer // --verbose: an HTTP trace with the token redacted
+	DryRun        bool      // build and return the request as a *DryRun error, send nothing
+}
+
+// Response is a fully read HTTP response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Prepared is a request as it would be sent, with its Authorization redacted.
+type Prepared struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    json.RawMessage   `json:"body"`
+}
+
+// DryRun is returned by Do when Client.DryRun is set: nothing was sent.
+type DryRun struct{ Request Prepared }
+
+func (d *DryRun) Error() string { return "dry run: request not sent" }
+
+// Do sends a JSON request and reads the whole response (up to MaxBody).
+// A non-2xx status is not an error here: providers decode their own errors.
+func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("encoding request: %w", err)
+	}
+	url := strings.TrimRight(c.BaseURL, "/") + path
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("%s: invalid API URL %q: %w", c.Provider, c.BaseURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.UserAgent)
+	if c.Authorization != "" {
+		req.Header.Set("Authorization", c.Authorization)
+	}
+
+	if c.DryRun {
+		return nil, &DryRun{Request: prepared(req, payload)}
+	}
+
+	// wrote records whether the whole request reached the wire: after that,
+	// a failure leaves the outcome unknown (the organization may exist).
+	var wrote bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote = info.Err == nil },
+	}))
+
+	c.traceRequest(req, payload)
+	start := time.Now()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, c.transportError(ctx, err, wrote)
+	}
+	defer resp.Body.Close()
+
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return nil, c.transportError(ctx, err, true)
+	}
+	if len(data) > MaxBody {
+		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
+			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created", MaxBody>>20),
+			MayHaveCreated: true}
+	}
+	c.traceResponse(resp, data, time.Since(start))
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+func (c *Client) transportError(ctx context.Context, err error, wrote bool) error {
+	msg := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		msg = "timed out waiting for the API"
+	} else if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
+		msg = "interrupted"
+	}
+	if wrote {
+		msg += "; the request was sent, so the organization may have been created: check before retrying"
+	}
+	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveCreated: wrote, Err: err}
+}
+
+// Redact keeps an Authorization header's scheme and hides its credential.
+func Redact(authorization string) string {
+	scheme, _, found := strings.Cut(authorization, " ")
+	if !found {
+		return "***"
+	}
+	return scheme + " ***"
+}
+
+func prepared(req *http.Request, payload []byte) Prepared {
+	headers := make(map[string]string, len(req.Header))
+	for k := range req.Header {
+		headers[k] = req.Header.Get(k)
+	}
+	if a, ok := headers["Authorization"]; ok {
+		headers["Authorization"] = Redact(a)
+	}
+	return Prepared{Method: req.Method, URL: req.URL.String(), Headers: headers, Body: payload}
+}
+
+// OK reports whether the status is 2xx.
+func (r *Response) OK() bool { return r.Status >= 200 && r.Status < 300 }
+
+// Unreadable is the error for a response whose body could not be decoded.
+// After a 2xx the organization probably exists, and the message says so.
+func (r *Response) Unreadable(providerName, why string) *provider.Error {
+	msg := fmt.Sprintf("unreadable response (%s)", why)
+	if body := Excerpt(r.Body, 120); body != "" {
+		msg += ": " + body
+	} else {
+		msg += ": empty body"
+	}
+	if r.OK() {
+		msg += "; the organization was probably created: check before retrying"
+	}
+	return &provider.Error{Provider: providerName, Kind: provider.KindServer, Status: r.Status, Message: msg, MayHaveCreated: r.OK()}
+}

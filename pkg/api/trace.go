@@ -1,0 +1,64 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// traceLimit bounds how much of a body the trace shows.
+const traceLimit = 16 << 10
+
+func (c *Client) traceRequest(req *http.Request, payload []byte) {
+	if c.Trace == nil {
+		return
+	}
+	fmt.Fprintf(c.Trace, "* %s %s\n", req.Method, req.URL)
+	writeHeaders(c.Trace, "> ", req.Header)
+	fmt.Fprintf(c.Trace, "> \n> %s\n", safeText(payload, traceLimit))
+}
+
+func (c *Client) traceResponse(resp *http.Response, body []byte, took time.Duration) {
+	if c.Trace == nil {
+		return
+	}
+	fmt.Fprintf(c.Trace, "< %s %s\n", resp.Proto, resp.Status)
+	writeHeaders(c.Trace, "< ", resp.Header)
+	fmt.Fprintf(c.Trace, "< \n< %s\n* %d in %s\n", safeText(body, traceLimit), resp.StatusCode, took.Round(time.Millisecond))
+}
+
+func writeHeaders(w interface{ Write([]byte) (int, error) }, prefix string, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			if http.CanonicalHeaderKey(k) == "Authorization" || http.CanonicalHeaderKey(k) == "Set-Cookie" {
+				v = Redact(v)
+			}
+			fmt.Fprintf(w, "%s%s: %s\n", prefix, k, v)
+		}
+	}
+}
+
+// safeText returns at most n bytes of b for the trace, with invalid UTF-8 and
+// control characters other than newline and tab escaped, marking a cut.
+func safeText(b []byte, n int) string {
+	cut := ""
+	if len(b) > n {
+		cut = fmt.Sprintf("… (%d more bytes)", len(b)-n)
+		b = b[:n]
+	}
+	s := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return '\uFFFD'
+	}, strings.ToValidUTF8(string(b), "\uFFFD"))
+	return s + cut
+}

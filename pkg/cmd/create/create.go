@@ -1,0 +1,234 @@
+// Package create implements `orgctl create`.
+package create
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/provider/qovery"
+	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/sandbox"
+)
+
+// sandboxToken is what --sandbox sends: never the user's real token.
+const sandboxToken = "orgctl-sandbox-token"
+
+// CreateOptions are the dependencies and flag values of one `create` run.
+type CreateOptions struct {
+	IO         *iostreams.IOStreams
+	Config     func() (*config.Config, error)
+	HTTPClient func() *http.Client
+	Global     *cmdutil.GlobalFlags
+
+	Spec    provider.CreateSpec
+	Token   string // --token; empty means "from the environment or config"
+	DryRun  bool
+	Sandbox bool
+}
+
+// NewCmdCreate builds the command. Tests pass runF to capture the parsed
+// options instead of running.
+func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
+	opts := &CreateOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	cmd := &cobra.Command{
+		Use:   "create --name NAME --provider qovery|vertra [flags]",
+		Short: "Create an organization",
+		Long: `Create an organization on Qovery or VertraCloud.
+
+The token comes from --token, else the environment (ORGCTL_QOVERY_TOKEN or
+QOVERY_CLI_ACCESS_TOKEN; ORGCTL_VERTRA_TOKEN or VERTRA_API_KEY), else the
+config file. With --sandbox, orgctl starts its embedded emulator of both
+APIs and needs no token and no network.
+
+Everything is checked before a request is sent: a bad flag exits with
+code 2 and nothing is created. See docs/exit-codes.md for every code.`,
+		Example: `# Try it with no account: the embedded sandbox
+$ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
+
+# VertraCloud, with tags (repeat --tag or separate with commas)
+$ orgctl create --provider vertra --name acme --description "Acme" --tag ci --tag prod
+
+# Qovery, keeping only the id for a script
+$ orgctl create --provider qovery --name acme --plan TEAM_2025 --admin-email ops@acme.io -o json | jq -r .id
+
+# Show the exact request, token redacted, without sending it
+$ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("token") {
+				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+
+					" a token given with --token is visible in the process list and shell history; prefer an environment variable or the config file")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return createRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Spec.Name, "name", "", "organization name (required; both providers compare names case-insensitively)")
+	fl.StringVar(&opts.Spec.Description, "description", "", "organization description")
+	fl.StringVar(&opts.Spec.Plan, "plan", "", "Qovery plan: "+strings.Join(qoveryPlans(), ", ")+" (default: qovery.plan from the config file)")
+	fl.StringVar(&opts.Spec.WebsiteURL, "website-url", "", "Qovery: website URL (absolute http(s))")
+	fl.StringVar(&opts.Spec.Repository, "repository", "", "Qovery: repository URL (absolute http(s))")
+	fl.StringVar(&opts.Spec.LogoURL, "logo-url", "", "Qovery: logo URL (absolute http(s))")
+	fl.StringVar(&opts.Spec.IconURL, "icon-url", "", "Qovery: icon URL (absolute http(s))")
+	fl.StringSliceVar(&opts.Spec.AdminEmails, "admin-email", nil, "Qovery: admin e-mail address (repeatable, or comma-separated)")
+	fl.StringSliceVar(&opts.Spec.Tags, "tag", nil, "VertraCloud: tag (repeatable, or comma-separated)")
+	fl.StringVar(&opts.Token, "token", "", "API token (visible in the process list: prefer the environment or config file)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request that would be sent, token redacted, and send nothing")
+	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
+	return cmd
+}
+
+func createRun(ctx context.Context, opts *CreateOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	name, err := provider.Canonical(cfg.Get(config.KeyProvider))
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	tokenKey, urlKey := providers.Keys(name)
+	settings := providers.Settings{
+		Name:    name,
+		Token:   opts.Token,
+		BaseURL: cfg.Get(urlKey),
+		HTTP:    opts.HTTPClient(),
+		DryRun:  opts.DryRun,
+	}
+	if settings.Token == "" {
+		settings.Token = cfg.Get(tokenKey)
+	}
+	if opts.Global.Verbose {
+		settings.Trace = opts.IO.ErrOut
+	}
+	spec := opts.Spec
+	if name == provider.Qovery && spec.Plan == "" {
+		spec.Plan = cfg.Get(config.KeyQoveryPlan)
+	}
+
+	// Validate before anything else happens: a usage error sends nothing.
+	warnings, err := providers.Validate(name, &spec)
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	errColors := opts.IO.ErrColors()
+	for _, w := range warnings {
+		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
+	}
+
+	if opts.Sandbox {
+		sb, err := sandbox.Start(sandbox.Options{})
+		if err != nil {
+			return fmt.Errorf("starting the sandbox: %w", err)
+		}
+		defer sb.Close()
+		settings.BaseURL, settings.Token = sb.URL, sandboxToken
+		fmt.Fprintf(opts.IO.ErrOut, "Using the embedded sandbox at %s: nothing is created on %s.\n", sb.URL, providers.DisplayName(name))
+	}
+	if settings.Token == "" {
+		if !opts.DryRun {
+			return &cmdutil.AuthError{Err: missingToken(name, cfg)}
+		}
+		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" no token is set, so the request below has no Authorization header: "+missingToken(name, cfg).Error())
+	}
+	p, err := providers.New(settings)
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, opts.Global.Timeout)
+	defer cancel()
+	org, err := p.Create(ctx, spec)
+	var dry *api.DryRun
+	if errors.As(err, &dry) {
+		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was sent.")
+		return printRequest(opts.IO, format, dry.Request)
+	}
+	if err != nil {
+		return err
+	}
+	if err := output.Organization(opts.IO.Out, format, opts.IO.OutColors(), org); err != nil {
+		return err
+	}
+	if w := billingWarning(org); w != "" {
+		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
+	}
+	return nil
+}
+
+func missingToken(name string, cfg *config.Config) error {
+	tokenKey, _ := providers.Keys(name)
+	where := "the config file"
+	if cfg.File != "" {
+		where = cfg.File
+	}
+	return fmt.Errorf("no %s token: set %s, or %s in %s, or try --sandbox",
+		providers.DisplayName(name), strings.Join(config.EnvVars(tokenKey), " or "), tokenKey, where)
+}
+
+// billingWarning explains a Qovery billing restriction, which lets the
+// organization exist but blocks deployments.
+func billingWarning(org *provider.Organization) string {
+	r := org.BillingDeploymentRestriction
+	switch {
+	case r == nil || *r == "":
+		return ""
+	case *r == "NO_CREDIT_CARD":
+		return "billing restriction NO_CREDIT_CARD: until a credit card is added, managed cluster creation and deployments on managed clusters are blocked (demo clusters work)"
+	}
+	return fmt.Sprintf("billing restriction %s: all deployments are blocked for this organization until billing is fixed", *r)
+}
+
+// printRequest shows a dry run's request: as HTTP-like text for people, as
+// an object for scripts.
+func printRequest(ios *iostreams.IOStreams, format output.Format, req api.Prepared) error {
+	if format != output.Table {
+		return output.Write(ios.Out, format, req)
+	}
+	fmt.Fprintf(ios.Out, "%s %s\n", req.Method, req.URL)
+	for _, k := range sortedKeys(req.Headers) {
+		fmt.Fprintf(ios.Out, "%s: %s\n", k, req.Headers[k])
+	}
+	fmt.Fprintln(ios.Out)
+	return output.WriteJSON(ios.Out, req.Body)
+}
+
+func qoveryPlans() []string {
+	plans := make([]string, 0, len(qovery.Plans))
+	for _, p := range qovery.Plans {
+		if slices.Contains(qovery.Deprecated, p) {
+			p += " (deprecated)"
+		}
+		plans = append(plans, p)
+	}
+	return plans
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

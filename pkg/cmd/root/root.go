@@ -1,0 +1,102 @@
+// Package root builds orgctl's command tree and runs it.
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgctl/orgctl/pkg/build"
+	"github.com/orgctl/orgctl/pkg/cmd/create"
+	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+)
+
+// NewCmdRoot returns the `orgctl` command with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "orgctl <command> [flags]",
+		Short: "Create organizations on Qovery and VertraCloud",
+		Long: `orgctl creates organizations on cloud platforms (Qovery, VertraCloud) from a
+terminal or a CI script, and ships a sandbox that emulates both APIs.
+
+Settings come from flags, then ORGCTL_* environment variables, then the config
+file (` + "`orgctl create --help`" + ` lists them), then defaults.`,
+		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
+$ orgctl sandbox serve --addr 127.0.0.1:8080`,
+		Version:       build.CurrentVersion(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if f.Global.NoColor {
+				f.IOStreams.DisableColor()
+			}
+			if f.Global.Timeout <= 0 {
+				return cmdutil.Usage(fmt.Errorf("--timeout must be positive, got %s", f.Global.Timeout))
+			}
+			return nil
+		},
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.Global.ConfigFile, "config", "", "config file (default: "+defaultConfigPath()+"; env ORGCTL_CONFIG)")
+	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
+	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
+	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
+	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted")
+	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for the provider's API")
+	// Only the root binds these, once, so viper's last-binding-wins
+	// pitfall (spf13/viper#233) cannot bite.
+	_ = f.Viper.BindPFlag(config.KeyProvider, pf.Lookup("provider"))
+	_ = f.Viper.BindPFlag(config.KeyOutput, pf.Lookup("output"))
+
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.SetIn(f.IOStreams.In)
+
+	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
+	return cmd
+}
+
+func defaultConfigPath() string {
+	if p, err := config.DefaultPath(); err == nil {
+		return p
+	}
+	return "$XDG_CONFIG_HOME/orgctl/config.yaml"
+}
+
+// Main runs orgctl with the process's arguments and streams and returns the
+// exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ios := iostreams.System()
+	return Run(ctx, ios, os.Args[1:])
+}
+
+// Run executes one command line and returns its exit code, printing any
+// error as one line on stderr.
+func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
+	f := cmdutil.New(ios)
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	code := cmdutil.ExitCode(err)
+	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+		code = cmdutil.ExitInterrupted
+		err = errors.New("interrupted")
+	}
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), err)
+	return code
+}

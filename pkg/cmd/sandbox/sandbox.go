@@ -1,0 +1,88 @@
+// Package sandbox implements `orgctl sandbox serve`.
+package sandbox
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/sandbox"
+)
+
+// NewCmdSandbox returns `orgctl sandbox` and its subcommands.
+func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox <command>",
+		Short: "Run a local emulator of the providers' APIs",
+		Long: `The sandbox emulates the organization endpoints of Qovery (POST /organization)
+and VertraCloud (POST /v1/organizations): authentication, validation,
+case-insensitive name conflicts, the real status codes and error bodies, and
+fault injection. Organizations live in memory until it stops.
+
+See docs/sandbox.md for its admin endpoints (/_sandbox/...) and faults.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newCmdServe(f, nil))
+	return cmd
+}
+
+// ServeOptions are the flag values of `sandbox serve`.
+type ServeOptions struct {
+	IO      *iostreams.IOStreams
+	Addr    string
+	Token   string
+	Billing string
+	Faults  []string
+}
+
+func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT]",
+		Short: "Serve the sandbox until interrupted",
+		Example: `# Serve both APIs and point orgctl at it
+$ orgctl sandbox serve --addr 127.0.0.1:8080 &
+$ export ORGCTL_QOVERY_URL=http://127.0.0.1:8080 ORGCTL_QOVERY_TOKEN=any
+$ orgctl create --provider qovery --name acme --plan TEAM_2025
+
+# Every Qovery create answers 503 once, then works
+$ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return serveRun(cmd, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	fl.StringVar(&opts.Token, "token", "", "accept only this token (default: any non-empty token)")
+	fl.StringVar(&opts.Billing, "billing-restriction", "", "billing_deployment_restriction of new Qovery organizations, e.g. NO_CREDIT_CARD")
+	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
+	return cmd
+}
+
+func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
+	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut}
+	for _, s := range opts.Faults {
+		fault, err := sandbox.ParseFault(s)
+		if err != nil {
+			return cmdutil.Usage(fmt.Errorf("--fault %q: %w", s, err))
+		}
+		sbOpts.Faults = append(sbOpts.Faults, fault)
+	}
+	if host, _, err := net.SplitHostPort(opts.Addr); err != nil {
+		return cmdutil.Usage(fmt.Errorf("--addr %q: %w", opts.Addr, err))
+	} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(opts.IO.ErrOut, "%s the sandbox accepts any token and is now reachable beyond this machine (%s)\n",
+			opts.IO.ErrColors().Yellow("warning:"), opts.Addr)
+	}
+	return sandbox.ListenAndServe(cmd.Context(), opts.Addr, sbOpts, func(url string) {
+		fmt.Fprintf(opts.IO.ErrOut, "orgctl sandbox listening on %s (Ctrl-C to stop)\n", url)
+		fmt.Fprintf(opts.IO.ErrOut, "  export ORGCTL_QOVERY_URL=%s ORGCTL_VERTRA_URL=%s\n", url, url)
+	})
+}

@@ -1,0 +1,86 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// Exit codes, documented in docs/exit-codes.md and README.md.
+const (
+	ExitOK          = 0   // success
+	ExitError       = 1   // unexpected error
+	ExitUsage       = 2   // usage, validation or configuration error
+	ExitAuth        = 3   // missing or rejected token
+	ExitExists      = 4   // the organization already exists
+	ExitPlan        = 5   // the account's plan does not allow it
+	ExitUnavailable = 6   // network, timeout or provider-side failure
+	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM
+)
+
+// UsageError is a mistake in the command line or the config: nothing was sent.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usage wraps err as a UsageError.
+func Usage(err error) error { return &UsageError{Err: err} }
+
+// AuthError is a missing credential, found before anything was sent.
+type AuthError struct{ Err error }
+
+func (e *AuthError) Error() string { return e.Err.Error() }
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// ExitCode maps an error to orgctl's documented exit code.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var usage *UsageError
+	var auth *AuthError
+	var perr *provider.Error
+	switch {
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.As(err, &auth):
+		return ExitAuth
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &perr):
+		return exitForKind(perr)
+	case isCobraUsage(err):
+		return ExitUsage
+	}
+	return ExitError
+}
+
+func exitForKind(e *provider.Error) int {
+	if errors.Is(e.Err, context.Canceled) {
+		return ExitInterrupted
+	}
+	switch e.Kind {
+	case provider.KindInvalid:
+		return ExitUsage
+	case provider.KindAuth:
+		return ExitAuth
+	case provider.KindConflict:
+		return ExitExists
+	case provider.KindPlan:
+		return ExitPlan
+	case provider.KindServer, provider.KindNetwork:
+		return ExitUnavailable
+	}
+	return ExitError
+}
+
+// isCobraUsage recognises the errors cobra returns before any RunE runs
+// and that it has no error type for.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown shorthand flag") ||
+		strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "accepts ")
+}

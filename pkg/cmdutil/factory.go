@@ -1,0 +1,52 @@
+// Package cmdutil holds what every command shares: the factory of lazily
+// built dependencies, the global flags, and the mapping of errors to exit
+// codes.
+package cmdutil
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+)
+
+// GlobalFlags are the root command's persistent flags that are not config
+// keys (--provider and --output are bound to viper instead).
+type GlobalFlags struct {
+	ConfigFile string
+	NoColor    bool
+	Verbose    bool
+	Timeout    time.Duration
+}
+
+// Factory gives commands their dependencies. Nothing heavy happens until a
+// command asks for it.
+type Factory struct {
+	IOStreams  *iostreams.IOStreams
+	Viper      *viper.Viper
+	Global     *GlobalFlags
+	Config     func() (*config.Config, error)
+	HTTPClient func() *http.Client
+}
+
+// New returns the factory for a real run.
+func New(ios *iostreams.IOStreams) *Factory {
+	f := &Factory{
+		IOStreams: ios,
+		Viper:     config.NewViper(),
+		Global:    &GlobalFlags{Timeout: 30 * time.Second},
+	}
+	f.Config = sync.OnceValues(func() (*config.Config, error) {
+		return config.Load(f.Viper, f.Global.ConfigFile)
+	})
+	f.HTTPClient = sync.OnceValue(func() *http.Client {
+		// Timeouts come from the command's context (--timeout), so one
+		// deadline covers the whole exchange.
+		return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	})
+	return f
+}

@@ -1,0 +1,133 @@
+// Package config resolves orgctl's settings from flags, the environment and
+// the config file, in that order of precedence, through one viper instance
+// per run (never viper's global, so tests stay independent).
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/viper"
+)
+
+// Keys of the config file. Nested keys are written as YAML maps:
+//
+//	provider: qovery
+//	qovery:
+//	  token: qov_...
+const (
+	KeyProvider    = "provider"
+	KeyOutput      = "output"
+	KeyQoveryToken = "qovery.token"
+	KeyQoveryURL   = "qovery.url"
+	KeyQoveryPlan  = "qovery.plan"
+	KeyVertraToken = "vertra.token"
+	KeyVertraURL   = "vertra.url"
+)
+
+// EnvConfig names the config file when --config is not given.
+const EnvConfig = "ORGCTL_CONFIG"
+
+// envBindings lists, for each key, the environment variables that set it,
+// strongest first. The official CLIs' variables come after orgctl's own, so
+// a machine set up for those tools works at once.
+var envBindings = []struct {
+	key  string
+	envs []string
+}{
+	{KeyProvider, []string{"ORGCTL_PROVIDER"}},
+	{KeyOutput, []string{"ORGCTL_OUTPUT"}},
+	{KeyQoveryToken, []string{"ORGCTL_QOVERY_TOKEN", "QOVERY_CLI_ACCESS_TOKEN"}},
+	{KeyQoveryURL, []string{"ORGCTL_QOVERY_URL"}},
+	{KeyQoveryPlan, []string{"ORGCTL_QOVERY_PLAN"}},
+	{KeyVertraToken, []string{"ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY"}},
+	{KeyVertraURL, []string{"ORGCTL_VERTRA_URL"}},
+}
+
+// EnvVars returns the environment variables that set key, strongest first.
+func EnvVars(key string) []string {
+	for _, b := range envBindings {
+		if b.key == key {
+			return b.envs
+		}
+	}
+	return nil
+}
+
+// NewViper returns a viper that knows orgctl's keys and environment
+// variables. Flags are bound to it by the commands that own them.
+func NewViper() *viper.Viper {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	for _, b := range envBindings {
+		// BindEnv with several names takes the first one that is set.
+		_ = v.BindEnv(append([]string{b.key}, b.envs...)...)
+	}
+	return v
+}
+
+// DefaultPath is where the config file lives when nothing names another:
+// $XDG_CONFIG_HOME/orgctl/config.yaml or the OS equivalent.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "orgctl", "config.yaml"), nil
+}
+
+// Config is the resolved configuration of one run.
+type Config struct {
+	v *viper.Viper
+	// File is the config file that was read, or "" when there was none.
+	File string
+}
+
+// Load reads the config file into v. path is --config (may be empty); then
+// ORGCTL_CONFIG; then the default path. A file named by the user must exist;
+// the default one may be missing.
+func Load(v *viper.Viper, path string) (*Config, error) {
+	explicit := path != ""
+	if !explicit {
+		path = os.Getenv(EnvConfig)
+		explicit = path != ""
+	}
+	if !explicit {
+		p, err := DefaultPath()
+		if err != nil {
+			return &Config{v: v}, nil // no home directory: run on flags and environment
+		}
+		path = p
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		return &Config{v: v}, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	v.SetConfigFile(path)
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, yamlCause(err))
+	}
+	return &Config{v: v, File: path}, nil
+}
+
+// Get returns the resolved value of a key (flag > environment > file > default).
+func (c *Config) Get(key string) string { return c.v.GetString(key) }
+
+// IsSet reports whether any source sets the key.
+func (c *Config) IsSet(key string) bool { return c.v.IsSet(key) }
+
+// yamlCause drops viper's wrapper so the user reads the YAML parser's
+// message, which names the line.
+func yamlCause(err error) error {
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner
+	}
+	return err
+}

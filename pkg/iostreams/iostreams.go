@@ -1,0 +1,112 @@
+// Package iostreams holds the standard streams of one orgctl run and knows
+// whether they are terminals and whether colour may be used on them.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams are the streams a command reads and writes. Commands never touch
+// os.Stdout directly, so tests can swap in buffers.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdoutTTY bool
+	stderrTTY bool
+	colorOK   bool // the environment allows colour (NO_COLOR, CLICOLOR, TERM)
+	forced    bool // CLICOLOR_FORCE asks for colour even when piped
+}
+
+// System returns the process's own streams.
+func System() *IOStreams {
+	return &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+		colorOK:   envAllowsColor(os.Getenv),
+		forced:    envForcesColor(os.Getenv),
+	}
+}
+
+// Test returns streams backed by buffers: no terminal, no colour.
+func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// SetTTY pretends, in tests, that stdout and stderr are terminals.
+func (s *IOStreams) SetTTY(tty bool) {
+	s.stdoutTTY, s.stderrTTY, s.colorOK = tty, tty, tty
+}
+
+// DisableColor turns colour off for the rest of the run (--no-color).
+func (s *IOStreams) DisableColor() { s.colorOK, s.forced = false, false }
+
+// IsStdoutTTY reports whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether stderr is a terminal.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// ColorOut reports whether colour may be written to stdout.
+func (s *IOStreams) ColorOut() bool { return s.forced || (s.colorOK && s.stdoutTTY) }
+
+// ColorErr reports whether colour may be written to stderr.
+func (s *IOStreams) ColorErr() bool { return s.forced || (s.colorOK && s.stderrTTY) }
+
+// Palette returns colour helpers for a stream; enabled=false makes them plain.
+// Each colour is its own color.Color, so nothing touches fatih/color's global
+// NoColor switch (which ignores CLICOLOR and would race between tests).
+func Palette(enabled bool) *Colors {
+	mk := func(attrs ...color.Attribute) func(string) string {
+		c := color.New(attrs...)
+		if enabled {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return func(s string) string { return c.Sprint(s) }
+	}
+	return &Colors{
+		Bold:   mk(color.Bold),
+		Faint:  mk(color.Faint),
+		Red:    mk(color.FgRed),
+		Yellow: mk(color.FgYellow),
+		Green:  mk(color.FgGreen),
+		Cyan:   mk(color.FgCyan),
+	}
+}
+
+// Colors are string decorators; plain when colour is off.
+type Colors struct {
+	Bold, Faint, Red, Yellow, Green, Cyan func(string) string
+}
+
+// ErrColors is the palette for stderr.
+func (s *IOStreams) ErrColors() *Colors { return Palette(s.ColorErr()) }
+
+// OutColors is the palette for stdout.
+func (s *IOStreams) OutColors() *Colors { return Palette(s.ColorOut()) }
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// envAllowsColor follows no-color.org and the CLICOLOR convention.
+func envAllowsColor(getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && getenv("CLICOLOR") != "0" && getenv("TERM") != "dumb"
+}
+
+func envForcesColor(getenv func(string) string) bool {
+	v := getenv("CLICOLOR_FORCE")
+	return v != "" && v != "0" && getenv("NO_COLOR") == ""
+}

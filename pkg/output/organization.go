@@ -1,0 +1,80 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// Organization prints one organization in format f.
+func Organization(w io.Writer, f Format, colors *iostreams.Colors, org *provider.Organization) error {
+	if f != Table {
+		return Write(w, f, org)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range rows(org, colors) {
+		// Every key carries the same escape codes, so the columns still line up.
+		fmt.Fprintf(tw, "%s\t%s\n", colors.Bold(row[0]+":"), row[1])
+	}
+	return tw.Flush()
+}
+
+// rows lists the key/value pairs of the table, skipping empty values.
+func rows(org *provider.Organization, colors *iostreams.Colors) [][2]string {
+	var out [][2]string
+	add := func(key, value string) {
+		if value != "" {
+			out = append(out, [2]string{key, printable(value)})
+		}
+	}
+	add("ID", org.ID)
+	add("Name", org.Name)
+	add("Provider", org.Provider)
+	add("Plan", deref(org.Plan))
+	add("Description", deref(org.Description))
+	add("Tags", strings.Join(org.Tags, ", "))
+	add("Owner", org.Owner)
+	members := make([]string, 0, len(org.Members))
+	for _, m := range org.Members {
+		members = append(members, fmt.Sprintf("%s (%s)", m.UserID, m.Role))
+	}
+	add("Members", strings.Join(members, ", "))
+	add("Website", deref(org.WebsiteURL))
+	add("Repository", deref(org.Repository))
+	add("Logo", deref(org.LogoURL))
+	add("Icon", deref(org.IconURL))
+	add("Admin emails", strings.Join(org.AdminEmails, ", "))
+	if r := deref(org.BillingDeploymentRestriction); r != "" {
+		out = append(out, [2]string{"Billing", colors.Red(printable(r))})
+	}
+	if d := org.AuditLogsRetentionInDays; d != nil {
+		add("Audit logs", strconv.Itoa(*d)+" days")
+	}
+	add("Created", org.CreatedAt)
+	add("Updated", org.UpdatedAt)
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// printable replaces control characters that a hostile API could use to
+// drive the user's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}

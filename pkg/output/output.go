@@ -1,0 +1,81 @@
+// Package output renders results as a table for people or JSON/YAML for
+// scripts. Data goes to stdout; nothing here writes to stderr.
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Format is an output format.
+type Format string
+
+// The output formats -o accepts.
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	YAML  Format = "yaml"
+)
+
+// Formats lists the accepted formats, for help and errors.
+func Formats() []string { return []string{string(Table), string(JSON), string(YAML)} }
+
+// ParseFormat checks a user-typed format; "" means table.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case "":
+		return Table, nil
+	case Table, JSON, YAML:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(Formats(), ", "))
+}
+
+// WriteJSON writes v as indented JSON followed by a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// WriteYAML writes v as YAML. It goes through v's JSON form so both formats
+// share one schema (the json tags) and one key order.
+func WriteYAML(w io.Writer, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(data, &node); err != nil {
+		return err
+	}
+	blockStyle(&node)
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&node); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// blockStyle drops the flow style and quoting that parsing JSON leaves on a
+// node tree, so the YAML reads like YAML.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+}
+
+// Write renders v in a machine format (JSON or YAML).
+func Write(w io.Writer, f Format, v any) error {
+	if f == YAML {
+		return WriteYAML(w, v)
+	}
+	return WriteJSON(w, v)
+}

@@ -1,0 +1,94 @@
+// Package provider defines what orgctl asks of a cloud provider and the
+// normalized organization it gets back. Each provider lives in a sub-package.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Names of the supported providers, as typed after --provider.
+const (
+	Qovery = "qovery"
+	Vertra = "vertra"
+)
+
+// aliases maps every accepted spelling to its canonical name.
+var aliases = map[string]string{
+	"qovery":      Qovery,
+	"vertra":      Vertra,
+	"vertracloud": Vertra,
+}
+
+// Names lists the canonical provider names, for help and error messages.
+func Names() []string { return []string{Qovery, Vertra} }
+
+// Canonical returns the canonical name for a user-typed provider name.
+func Canonical(name string) (string, error) {
+	if c, ok := aliases[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return c, nil
+	}
+	if name == "" {
+		return "", fmt.Errorf("no provider given: use --provider %s (or set ORGCTL_PROVIDER)", strings.Join(Names(), "|"))
+	}
+	known := make([]string, 0, len(aliases))
+	for k := range aliases {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	return "", fmt.Errorf("unknown provider %q: valid values are %s", name, strings.Join(known, ", "))
+}
+
+// Provider creates organizations on one cloud platform.
+type Provider interface {
+	// Name is the canonical provider name.
+	Name() string
+	// Create sends the creation request and decodes the answer.
+	Create(ctx context.Context, spec CreateSpec) (*Organization, error)
+}
+
+// CreateSpec is what the user asked for. Each provider package has a
+// Validate function that checks it before anything is sent.
+type CreateSpec struct {
+	Name        string
+	Description string
+	Plan        string
+	WebsiteURL  string
+	Repository  string
+	LogoURL     string
+	IconURL     string
+	AdminEmails []string
+	Tags        []string
+}
+
+// Organization is the normalized result printed for both providers. Every
+// key is always present so scripts can rely on the schema (docs/output.md);
+// a field a provider does not have is null.
+type Organization struct {
+	Provider                     string   `json:"provider"`
+	ID                           string   `json:"id"`
+	Name                         string   `json:"name"`
+	Description                  *string  `json:"description"`
+	Plan                         *string  `json:"plan"`
+	Tags                         []string `json:"tags"`
+	Owner                        string   `json:"owner"`
+	Members                      []Member `json:"members"`
+	WebsiteURL                   *string  `json:"website_url"`
+	Repository                   *string  `json:"repository"`
+	LogoURL                      *string  `json:"logo_url"`
+	IconURL                      *string  `json:"icon_url"`
+	AdminEmails                  []string `json:"admin_emails"`
+	BillingDeploymentRestriction *string  `json:"billing_deployment_restriction"`
+	AuditLogsRetentionInDays     *int     `json:"audit_logs_retention_in_days"`
+	CreatedAt                    string   `json:"created_at"`
+	UpdatedAt                    string   `json:"updated_at"`
+}
+
+// Member is one member of a VertraCloud organization.
+type Member struct {
+	UserID   string `json:"user_id"`
+	Role     string `json:"role"`
+	JoinedAt string `json:"joined_at"`
+}

@@ -1,0 +1,219 @@
+// Package qovery creates organizations through Qovery's API
+// (POST /organization; see Qovery/qovery-openapi-spec openapi.yaml).
+package qovery
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// DefaultURL is Qovery's public API.
+const DefaultURL = "https://api.qovery.com"
+
+// Plans are the plan values the API accepts, in its documented order.
+var Plans = []string{"FREE", "TEAM", "TEAM_YEARLY", "ENTERPRISE", "ENTERPRISE_YEARLY",
+	"PROFESSIONAL", "BUSINESS", "USER_2025", "TEAM_2025", "BUSINESS_2025", "ENTERPRISE_2025"}
+
+// Deprecated plans are still accepted; the 2025 plans replace them.
+var Deprecated = []string{"FREE", "BUSINESS", "PROFESSIONAL"}
+
+// Provider talks to Qovery.
+type Provider struct{ client *api.Client }
+
+// New returns a Qovery provider sending through c.
+func New(c *api.Client) *Provider { return &Provider{client: c} }
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return provider.Qovery }
+
+// AuthHeader picks the Authorization scheme Qovery expects for a token:
+// human (OIDC) tokens are JWTs sent as Bearer; API tokens use "Token".
+func AuthHeader(token string) string {
+	if IsJWT(token) {
+		return "Bearer " + token
+	}
+	return "Token " + token
+}
+
+// IsJWT reports whether token has the shape of a JWT: three non-empty,
+// dot-separated base64url parts.
+func IsJWT(token string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, part := range parts {
+		if part == "" {
+			return false
+		}
+		if _, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(part, "=")); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks a spec against what Qovery accepts, before anything is
+// sent. It normalizes the spec (e.g. upper-cases the plan, drops repeated
+// values) and returns warnings for the user (e.g. a deprecated plan).
+func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
+	if err := provider.RejectUnsupported(provider.Qovery, spec,
+		"--plan", "--website-url", "--repository", "--logo-url", "--icon-url", "--admin-email"); err != nil {
+		return nil, err
+	}
+	if err := provider.ValidateName(spec.Name, 0); err != nil {
+		return nil, err
+	}
+	plan := strings.ToUpper(strings.TrimSpace(spec.Plan))
+	if plan == "" {
+		return nil, fmt.Errorf("--plan is required for qovery (or set qovery.plan in the config file): one of %s", strings.Join(Plans, ", "))
+	}
+	if !slices.Contains(Plans, plan) {
+		return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", spec.Plan, strings.Join(Plans, ", "))
+	}
+	spec.Plan = plan
+	for flag, u := range map[string]string{"--website-url": spec.WebsiteURL, "--repository": spec.Repository, "--logo-url": spec.LogoURL, "--icon-url": spec.IconURL} {
+		if err := provider.ValidateURL(flag, u); err != nil {
+			return nil, err
+		}
+	}
+	emails, err := provider.ValidateEmails("--admin-email", spec.AdminEmails)
+	if err != nil {
+		return nil, err
+	}
+	spec.AdminEmails = emails
+
+	if slices.Contains(Deprecated, plan) {
+		warnings = append(warnings, fmt.Sprintf("plan %s is deprecated by Qovery; the 2025 plans (USER_2025, TEAM_2025, BUSINESS_2025, ENTERPRISE_2025) replace it", plan))
+	}
+	return warnings, nil
+}
+
+// createRequest is the body of POST /organization (OrganizationRequest).
+type createRequest struct {
+	Name        string   `json:"name"`
+	Plan        string   `json:"plan"`
+	Description string   `json:"description,omitempty"`
+	WebsiteURL  string   `json:"website_url,omitempty"`
+	Repository  string   `json:"repository,omitempty"`
+	LogoURL     string   `json:"logo_url,omitempty"`
+	IconURL     string   `json:"icon_url,omitempty"`
+	AdminEmails []string `json:"admin_emails,omitempty"`
+}
+
+// organization is the API's Organization response.
+type organization struct {
+	ID                           string   `json:"id"`
+	CreatedAt                    string   `json:"created_at"`
+	UpdatedAt                    *string  `json:"updated_at"`
+	Name                         string   `json:"name"`
+	Plan                         string   `json:"plan"`
+	Description                  *string  `json:"description"`
+	WebsiteURL                   *string  `json:"website_url"`
+	Repository                   *string  `json:"repository"`
+	LogoURL                      *string  `json:"logo_url"`
+	IconURL                      *string  `json:"icon_url"`
+	AdminEmails                  []string `json:"admin_emails"`
+	Owner                        *string  `json:"owner"`
+	BillingDeploymentRestriction *string  `json:"billing_deployment_restriction"`
+	OrganizationPlan             *struct {
+		Plan                     string `json:"plan"`
+		AuditLogsRetentionInDays *int   `json:"audit_logs_retention_in_days"`
+	} `json:"organization_plan"`
+}
+
+// Create implements provider.Provider.
+func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provider.Organization, error) {
+	resp, err := p.client.Do(ctx, http.MethodPost, "/organization", createRequest{
+		Name: spec.Name, Plan: spec.Plan, Description: spec.Description,
+		WebsiteURL: spec.WebsiteURL, Repository: spec.Repository, LogoURL: spec.LogoURL,
+		IconURL: spec.IconURL, AdminEmails: spec.AdminEmails,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !resp.OK() {
+		return nil, decodeError(resp, spec.Name)
+	}
+	var o organization
+	if err := json.Unmarshal(resp.Body, &o); err != nil {
+		return nil, resp.Unreadable(provider.Qovery, "invalid JSON")
+	}
+	if o.ID == "" {
+		return nil, resp.Unreadable(provider.Qovery, "no organization id")
+	}
+	return o.normalize(), nil
+}
+
+func (o *organization) normalize() *provider.Organization {
+	out := &provider.Organization{
+		Provider:                     provider.Qovery,
+		ID:                           o.ID,
+		Name:                         o.Name,
+		Description:                  o.Description,
+		Plan:                         &o.Plan,
+		WebsiteURL:                   o.WebsiteURL,
+		Repository:                   o.Repository,
+		LogoURL:                      o.LogoURL,
+		IconURL:                      o.IconURL,
+		AdminEmails:                  o.AdminEmails,
+		BillingDeploymentRestriction: o.BillingDeploymentRestriction,
+		CreatedAt:                    o.CreatedAt,
+	}
+	if out.AdminEmails == nil {
+		out.AdminEmails = []string{}
+	}
+	if o.Owner != nil {
+		out.Owner = *o.Owner
+	}
+	if o.UpdatedAt != nil {
+		out.UpdatedAt = *o.UpdatedAt
+	}
+	if o.OrganizationPlan != nil {
+		out.AuditLogsRetentionInDays = o.OrganizationPlan.AuditLogsRetentionInDays
+	}
+	return out
+}
+
+// problem is the error body Qovery sends with 4xx/5xx answers.
+type problem struct {
+	Type    string `json:"type"`
+	Title   string `json:"title"`
+	Status  int    `json:"status"`
+	Detail  string `json:"detail"`
+	Message string `json:"message"`
+	Error   string `json:"error"`
+}
+
+// decodeError classifies a non-2xx answer by its status (Qovery sends no
+// error codes) and keeps the most specific message the body offers.
+func decodeError(resp *api.Response, name string) error {
+	e := &provider.Error{Provider: provider.Qovery, Kind: provider.KindForStatus(resp.Status), Status: resp.Status}
+	var pb problem
+	if err := json.Unmarshal(resp.Body, &pb); err == nil {
+		e.Message = provider.FirstNonEmpty(pb.Detail, pb.Message, pb.Title, pb.Error)
+	} else if len(resp.Body) > 0 {
+		e.Message = "non-JSON body: " + api.Excerpt(resp.Body, 120)
+	}
+	switch e.Kind {
+	case provider.KindConflict:
+		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %q already exists", name), e.Message)
+	case provider.KindAuth:
+		e.Message = provider.JoinMessage("the Qovery token was rejected", e.Message)
+	case provider.KindUnknown:
+		if resp.Status >= 300 && resp.Status < 400 {
+			e.Kind = provider.KindServer
+			e.Message = provider.JoinMessage("unexpected redirect to "+resp.Header.Get("Location"), e.Message)
+		}
+	}
+	e.Message = api.Excerpt([]byte(e.Message), 300)
+	return e
+}

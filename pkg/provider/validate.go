@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ValidateName checks what every provider requires of a name: not blank, no
+// control characters, no surrounding spaces (both APIs compare names
+// case-insensitively, and a stray space would make a near-duplicate), and at
+// most max characters when max > 0.
+func ValidateName(name string, max int) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return fmt.Errorf("--name is required and must not be blank")
+	case !utf8.ValidString(name):
+		return fmt.Errorf("--name is not valid UTF-8")
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("--name %q contains a control character", name)
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("--name %q has leading or trailing spaces", name)
+	case max > 0 && utf8.RuneCountInString(name) > max:
+		return fmt.Errorf("--name is %d characters long; the maximum is %d", utf8.RuneCountInString(name), max)
+	}
+	return nil
+}
+
+// ValidateEmails checks that each value is a bare e-mail address
+// (ops@acme.io, not "Ops <ops@acme.io>") and drops repeats, keeping order.
+func ValidateEmails(flag string, emails []string) ([]string, error) {
+	seen := make(map[string]bool, len(emails))
+	out := make([]string, 0, len(emails))
+	for _, e := range emails {
+		a, err := mail.ParseAddress(e)
+		if err != nil || a.Address != e || a.Name != "" {
+			return nil, fmt.Errorf("%s %q is not a valid e-mail address", flag, e)
+		}
+		if key := strings.ToLower(e); !seen[key] {
+			seen[key] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// ValidateURL checks that a non-empty value is an absolute http(s) URL.
+func ValidateURL(flag, value string) error {
+	if value == "" {
+		return nil
+	}
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q must be an absolute http:// or https:// URL", flag, value)
+	}
+	return nil
+}
+
+// ValidateTags rejects blank or control-character tags and drops repeats,
+// keeping order.
+func ValidateTags(flag string, tags []string) ([]string, error) {
+	seen := make(map[string]bool, len(tags))
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if strings.TrimSpace(t) == "" || strings.IndexFunc(t, unicode.IsControl) >= 0 || !utf8.ValidString(t) {
+			return nil, fmt.Errorf("%s %q is not a valid tag: it must be non-blank text", flag, t)
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// RejectUnsupported returns a usage error naming the first optional field
+// the spec sets that this provider does not take, by its flag name, so
+// nothing the user asked for is silently dropped.
+func RejectUnsupported(providerName string, spec *CreateSpec, supported ...string) error {
+	set := []struct {
+		flag string
+		used bool
+	}{
+		{"--plan", spec.Plan != ""},
+		{"--website-url", spec.WebsiteURL != ""},
+		{"--repository", spec.Repository != ""},
+		{"--logo-url", spec.LogoURL != ""},
+		{"--icon-url", spec.IconURL != ""},
+		{"--admin-email", len(spec.AdminEmails) > 0},
+		{"--tag", len(spec.Tags) > 0},
+	}
+	for _, f := range set {
+		if f.used && !slices.Contains(supported, f.flag) {
+			return fmt.Errorf("%s is not supported by provider %s", f.flag, providerName)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// clearEnv unsets every variable orgctl reads, for the test's duration.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	t.Setenv(EnvConfig, "")
+	for _, b := range envBindings {
+		for _, e := range b.envs {
+			t.Setenv(e, "")
+			os.Unsetenv(e)
+		}
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPrecedence(t *testing.T) {
+	const file = "provider: vertra\noutput: yaml\nqovery:\n  token: from-file\n  plan: TEAM\n  url: https://file.example\nvertra:\n  token: v-file\n"
+	tests := []struct {
+		name string
+		flag string            // --provider value, "" = not given
+		env  map[string]string // environment
+		file bool              // whether the config file exists
+		key  string
+		want string
+	}{
+		{name: "default", key: KeyProvider, want: ""},
+		{name: "file", file: true, key: KeyProvider, want: "vertra"},
+		{name: "env beats file", file: true, env: map[string]string{"ORGCTL_PROVIDER": "qovery"}, key: KeyProvider, want: "qovery"},
+		{name: "flag beats env", file: true, flag: "vertracloud", env: map[string]string{"ORGCTL_PROVIDER": "qovery"}, key: KeyProvider, want: "vertracloud"},
+		{name: "token from file", file: true, key: KeyQoveryToken, want: "from-file"},
+		{name: "official CLI variable beats file", file: true, env: map[string]string{"QOVERY_CLI_ACCESS_TOKEN": "cli"}, key: KeyQoveryToken, want: "cli"},
+		{name: "orgctl variable beats official CLI's", file: true, env: map[string]string{"QOVERY_CLI_ACCESS_TOKEN": "cli", "ORGCTL_QOVERY_TOKEN": "own"}, key: KeyQoveryToken, want: "own"},
+		{name: "VERTRA_API_KEY", env: map[string]string{"VERTRA_API_KEY": "vk"}, key: KeyVertraToken, want: "vk"},
+		{name: "ORGCTL_VERTRA_TOKEN beats VERTRA_API_KEY", env: map[string]string{"VERTRA_API_KEY": "vk", "ORGCTL_VERTRA_TOKEN": "own"}, key: KeyVertraToken, want: "own"},
+		{name: "url env beats file", file: true, env: map[string]string{"ORGCTL_QOVERY_URL": "http://127.0.0.1:1"}, key: KeyQoveryURL, want: "http://127.0.0.1:1"},
+		{name: "plan from file", file: true, key: KeyQoveryPlan, want: "TEAM"},
+		{name: "output env", file: true, env: map[string]string{"ORGCTL_OUTPUT": "json"}, key: KeyOutput, want: "json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			path := ""
+			if tt.file {
+				path = writeFile(t, file)
+			}
+			v := NewViper()
+			flags := pflag.NewFlagSet("test", pflag.ContinueOnError)
+			flags.String("provider", "", "")
+			if err := v.BindPFlag(KeyProvider, flags.Lookup("provider")); err != nil {
+				t.Fatal(err)
+			}
+			if tt.flag != "" {
+				if err := flags.Parse([]string{"--provider", tt.flag}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, err := Load(v, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Get(tt.key); got != tt.want {
+				t.Errorf("%s = %q, want %q", tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadFindsFileFromEnvAndDefaultPath(t *testing.T) {
+	clearEnv(t)
+	path := writeFile(t, "provider: qovery\n")
+	t.Setenv(EnvConfig, path)
+	cfg, err := Load(NewViper(), "")
+	if err != nil || cfg.File != path || cfg.Get(KeyProvider) != "qovery" {
+		t.Fatalf("ORGCTL_CONFIG: cfg=%+v err=%v", cfg, err)
+	}
+
+	clearEnv(t)
+	def, err := DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, []byte("provider: vertra\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Load(NewViper(), "")
+	if err != nil || cfg.File != def || cfg.Get(KeyProvider) != "vertra" {
+		t.Fatalf("default path: cfg=%+v err=%v", cfg, err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	clearEnv(t)
+	if cfg, err := Load(NewViper(), ""); err != nil || cfg.File != "" {
+		t.Errorf("missing default file must be fine: cfg=%+v err=%v", cfg, err)
+	}
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	if _, err := Load(NewViper(), missing); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Errorf("missing --config file: err = %v", err)
+	}
+	bad := writeFile(t, "provider: qovery\nqovery:\n  token: [oops\n")
+	_, err := Load(NewViper(), bad)
+	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "yaml: line ") {
+		t.Errorf("malformed file: err = %v, want the path and the line", err)
+	}
+}

@@ -1,0 +1,135 @@
+package output
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func qoveryOrg() *provider.Organization {
+	return &provider.Organization{
+		Provider: "qovery", ID: "3c90c3cc", Name: "acme", Description: ptr("Acme"), Plan: ptr("TEAM_2025"),
+		Owner: "owner-1", AdminEmails: []string{"ops@acme.io"}, BillingDeploymentRestriction: ptr("NO_CREDIT_CARD"),
+		AuditLogsRetentionInDays: ptr(30), CreatedAt: "2023-11-07T05:31:56Z", UpdatedAt: "2023-11-07T05:31:57Z",
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"": Table, "table": Table, "JSON": JSON, " yaml ": YAML} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFormat("xml"); err == nil || err.Error() != `unknown output format "xml": use one of table, json, yaml` {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestJSONHasEveryKeyInOrder(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Organization(&buf, JSON, iostreams.Palette(false), qoveryOrg()); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "provider": "qovery",
+  "id": "3c90c3cc",
+  "name": "acme",
+  "description": "Acme",
+  "plan": "TEAM_2025",
+  "tags": null,
+  "owner": "owner-1",
+  "members": null,
+  "website_url": null,
+  "repository": null,
+  "logo_url": null,
+  "icon_url": null,
+  "admin_emails": [
+    "ops@acme.io"
+  ],
+  "billing_deployment_restriction": "NO_CREDIT_CARD",
+  "audit_logs_retention_in_days": 30,
+  "created_at": "2023-11-07T05:31:56Z",
+  "updated_at": "2023-11-07T05:31:57Z"
+}
+`
+	if buf.String() != want {
+		t.Errorf("json =\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestYAMLMatchesJSONSchema(t *testing.T) {
+	var buf bytes.Buffer
+	org := &provider.Organization{Provider: "vertra", ID: "org1", Name: "a: b", Tags: []string{"ci"},
+		Members: []provider.Member{{UserID: "1", Role: "owner", JoinedAt: "2025-08-14T19:58:00Z"}}}
+	if err := Organization(&buf, YAML, iostreams.Palette(false), org); err != nil {
+		t.Fatal(err)
+	}
+	want := `provider: vertra
+id: org1
+name: 'a: b'
+description: null
+plan: null
+tags:
+  - ci
+owner: ""
+members:
+  - user_id: "1"
+    role: owner
+    joined_at: "2025-08-14T19:58:00Z"
+website_url: null
+repository: null
+logo_url: null
+icon_url: null
+admin_emails: null
+billing_deployment_restriction: null
+audit_logs_retention_in_days: null
+created_at: ""
+updated_at: ""
+`
+	if buf.String() != want {
+		t.Errorf("yaml =\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestTable(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Organization(&buf, Table, iostreams.Palette(false), qoveryOrg()); err != nil {
+		t.Fatal(err)
+	}
+	want := `ID:            3c90c3cc
+Name:          acme
+Provider:      qovery
+Plan:          TEAM_2025
+Description:   Acme
+Owner:         owner-1
+Admin emails:  ops@acme.io
+Billing:       NO_CREDIT_CARD
+Audit logs:    30 days
+Created:       2023-11-07T05:31:56Z
+Updated:       2023-11-07T05:31:57Z
+`
+	if buf.String() != want {
+		t.Errorf("table =\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestTableColourAndHostileText(t *testing.T) {
+	var buf bytes.Buffer
+	org := qoveryOrg()
+	org.Name = "evil\x1b[2Jname"
+	if err := Organization(&buf, Table, iostreams.Palette(true), org); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Contains(out, "\x1b[2J") {
+		t.Errorf("a control sequence from the API reached the terminal: %q", out)
+	}
+	if !strings.Contains(out, "\x1b[1mID:\x1b[22m") || !strings.Contains(out, "\x1b[31mNO_CREDIT_CARD\x1b[0m") {
+		t.Errorf("expected bold keys and a red billing restriction: %q", out)
+	}
+}

@@ -1,0 +1,190 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Fault makes matching API requests misbehave. A faulted request is
+// recorded but creates nothing, unless the fault only adds a Delay.
+type Fault struct {
+	Method string `json:"method,omitempty"` // "" matches any method
+	Path   string `json:"path,omitempty"`   // exact path; "" matches any API path
+	// Status answers with this HTTP status (with the provider's error body
+	// unless Body is set).
+	Status int `json:"status,omitempty"`
+	// Code answers with the provider's error envelope for this code, e.g.
+	// PLAN_RESTRICTED_FEATURE; its documented status unless Status is set.
+	Code string `json:"code,omitempty"`
+	// Body is sent verbatim (malformed JSON, an HTML page...).
+	Body        *string `json:"body,omitempty"`
+	ContentType string  `json:"content_type,omitempty"`
+	// Delay waits before answering; alone, the request then proceeds.
+	Delay Duration `json:"delay,omitempty"`
+	// Times is how many matching requests the fault applies to; 0 = all.
+	Times int `json:"times,omitempty"`
+}
+
+// Duration is a time.Duration written as "250ms" or "2s" in JSON.
+type Duration time.Duration
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON accepts "2s" or a number of nanoseconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var n int64
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("delay must be a duration such as \"2s\"")
+		}
+		*d = Duration(n)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// answers reports whether the fault replaces the API's answer.
+func (f Fault) answers() bool { return f.Status != 0 || f.Code != "" || f.Body != nil }
+
+func (f Fault) matches(method, path string) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, method)) && (f.Path == "" || f.Path == path)
+}
+
+// takeFault returns the first fault matching the request and uses up one
+// of its Times. The caller holds s.mu.
+func (s *Server) takeFault(method, path string) (Fault, bool) {
+	for i, f := range s.faults {
+		if !f.matches(method, path) {
+			continue
+		}
+		if f.Times > 0 {
+			if s.faults[i].Times--; s.faults[i].Times == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return f, true
+	}
+	return Fault{}, false
+}
+
+// apply sleeps and answers as the fault says. It reports whether the
+// request should go on to the emulated API.
+func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
+	if f.Delay > 0 {
+		t := time.NewTimer(time.Duration(f.Delay))
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	if !f.answers() {
+		return true
+	}
+	status := f.Status
+	if f.Body != nil {
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(*f.Body))
+		return false
+	}
+	if f.Code != "" && status == 0 {
+		status = http.StatusBadRequest
+		if isVertra(r.URL.Path) {
+			status = vertraCodeStatus(f.Code)
+		}
+	}
+	message := "fault injected by the sandbox"
+	if f.Code == "" {
+		message = http.StatusText(status)
+	}
+	code := f.Code
+	if code == "" {
+		code = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+	}
+	if isVertra(r.URL.Path) {
+		vertraError(w, status, code, "")
+	} else {
+		qoveryProblem(w, status, message)
+	}
+	return false
+}
+
+// ParseFault reads a fault from a JSON object or from the compact form
+// "status=503,times=1,path=/organization,method=POST,delay=2s,code=X".
+func ParseFault(s string) (Fault, error) {
+	var f Fault
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "{") {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return Fault{}, fmt.Errorf("invalid fault JSON: %w", err)
+		}
+		return f, f.check()
+	}
+	for _, part := range strings.Split(s, ",") {
+		key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || value == "" {
+			return Fault{}, fmt.Errorf("%q is not key=value", part)
+		}
+		var err error
+		switch key {
+		case "method":
+			f.Method = strings.ToUpper(value)
+		case "path":
+			f.Path = value
+		case "status":
+			f.Status, err = strconv.Atoi(value)
+		case "code":
+			f.Code = value
+		case "times":
+			f.Times, err = strconv.Atoi(value)
+		case "delay":
+			var d time.Duration
+			d, err = time.ParseDuration(value)
+			f.Delay = Duration(d)
+		case "content_type":
+			f.ContentType = value
+		default:
+			return Fault{}, fmt.Errorf("unknown fault key %q (method, path, status, code, delay, times, content_type; body only in JSON form)", key)
+		}
+		if err != nil {
+			return Fault{}, fmt.Errorf("fault %s: %w", key, err)
+		}
+	}
+	return f, f.check()
+}
+
+func (f Fault) check() error {
+	switch {
+	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
+		return fmt.Errorf("status %d is not an HTTP status", f.Status)
+	case f.Times < 0:
+		return fmt.Errorf("times must not be negative")
+	case f.Delay < 0:
+		return fmt.Errorf("delay must not be negative")
+	case !f.answers() && f.Delay == 0:
+		return fmt.Errorf("a fault needs a status, code, body or delay")
+	}
+	return nil
+}

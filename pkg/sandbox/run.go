@@ -1,0 +1,60 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Running is a sandbox serving on a loopback port.
+type Running struct {
+	URL    string // e.g. http://127.0.0.1:41234
+	Server *Server
+	http   *http.Server
+}
+
+// Start serves a new sandbox on a random loopback port until Close.
+func Start(opts Options) (*Running, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := New(opts)
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return &Running{URL: "http://" + ln.Addr().String(), Server: s, http: hs}, nil
+}
+
+// Close stops serving and drops open connections.
+func (r *Running) Close() error { return r.http.Close() }
+
+// ListenAndServe serves a sandbox on addr until ctx ends, then shuts down
+// gracefully. ready is called with the base URL once it listens.
+func ListenAndServe(ctx context.Context, addr string, opts Options, ready func(url string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: New(opts), ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready("http://" + ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package sandbox emulates the organization endpoints of Qovery
+// (POST /organization) and VertraCloud (POST /v1/organizations): their
+// authentication, validation, case-insensitive name conflicts, status codes
+// and error bodies, plus fault injection. Organizations live in memory.
+//
+// It serves `orgctl sandbox serve` for users' CI scripts, `orgctl create
+// --sandbox`, and the project's end-to-end tests.
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxBody bounds a request body, as a real API gateway would.
+const maxBody = 1 << 20
+
+// Options configure a sandbox.
+type Options struct {
+	// Token, when set, is the only token accepted; otherwise any non-empty
+	// token is.
+	Token string
+	// BillingRestriction is the billing_deployment_restriction of new Qovery
+	// organizations; "" answers null.
+	BillingRestriction string
+	// Faults are injected from the start; see Fault.
+	Faults []Fault
+	// Log, when set, gets one line per API request (never a token).
+	Log io.Writer
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Request is an API request the sandbox received.
+type Request struct {
+	Method string      `json:"method"`
+	Path   string      `json:"path"`
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"-"`
+}
+
+// MarshalJSON shows the body as text and hides credentials, for the admin
+// endpoint that users' scripts read.
+func (r Request) MarshalJSON() ([]byte, error) {
+	h := r.Header.Clone()
+	if a := h.Get("Authorization"); a != "" {
+		scheme, _, _ := strings.Cut(a, " ")
+		h.Set("Authorization", scheme+" ***")
+	}
+	return json.Marshal(struct {
+		Method string      `json:"method"`
+		Path   string      `json:"path"`
+		Header http.Header `json:"header"`
+		Body   string      `json:"body"`
+	}{r.Method, r.Path, h, string(r.Body)})
+}
+
+// Organization is an organization the sandbox holds.
+type Organization struct {
+	Provider string          `json:"provider"` // "qovery" or "vertra"
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Raw      json.RawMessage `json:"raw"` // the object returned to the client
+}
+
+// Server is the emulator. It is safe for concurrent use; its lock is held
+// only to read or change its state, never while reading a body or sleeping.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu       sync.Mutex
+	orgs     []Organization
+	names    map[string]bool // provider + "\x00" + lower-cased name
+	requests []Request
+	faults   []Fault
+}
+
+// New returns a sandbox with no organizations.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, names: map[string]bool{}, faults: append([]Fault(nil), opts.Faults...)}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /organization", s.createQovery)
+	s.mux.HandleFunc("POST /v1/organizations", s.createVertra)
+	s.mux.HandleFunc("/organization", methodNotAllowed)
+	s.mux.HandleFunc("/v1/organizations", methodNotAllowed)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, r.URL.Path, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.URL.Path)
+	})
+	s.registerAdmin()
+	return s
+}
+
+// ServeHTTP records the request, applies any matching fault, and otherwise
+// answers as the emulated API would.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.serveAPI(rec, r)
+	if s.opts.Log != nil {
+		fmt.Fprintf(s.opts.Log, "%s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
+	}
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return // the client went away
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+	fault, faulted := s.takeFault(r.Method, r.URL.Path)
+	s.mu.Unlock()
+
+	if faulted {
+		if !fault.apply(w, r) {
+			return
+		}
+	}
+	if len(body) > maxBody {
+		apiError(w, r.URL.Path, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body larger than 1 MiB")
+		return
+	}
+	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	s.mux.ServeHTTP(w, r)
+}
+
+// Requests returns every API request received so far, in order (admin
+// requests are not recorded).
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Organizations returns every organization of both providers, in creation
+// order.
+func (s *Server) Organizations() []Organization {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Organization(nil), s.orgs...)
+}
+
+// Reset forgets organizations, requests and faults.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs, s.requests, s.faults = nil, nil, nil
+	s.names = map[string]bool{}
+}
+
+// insert stores an organization unless its name is taken on that provider
+// (case-insensitively); build runs under the lock so check and insert are
+// one step.
+func (s *Server) insert(provider, name string, build func() (id string, raw []byte)) (raw []byte, ok bool) {
+	key := provider + "\x00" + strings.ToLower(name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.names[key] {
+		return nil, false
+	}
+	id, raw := build()
+	s.names[key] = true
+	s.orgs = append(s.orgs, Organization{Provider: provider, ID: id, Name: name, Raw: raw})
+	return raw, true
+}
+
+func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }
+
+// tokenOK checks a credential against Options.Token.
+func (s *Server) tokenOK(token string) bool {
+	return token != "" && (s.opts.Token == "" || token == s.opts.Token)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	apiError(w, r.URL.Path, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method "+r.Method+" not allowed")
+}
+
+// apiError answers in the error shape of the API that owns path.
+func apiError(w http.ResponseWriter, path string, status int, code, message string) {
+	if isVertra(path) {
+		vertraError(w, status, code, message)
+		return
+	}
+	qoveryProblem(w, status, message)
+}
+
+func isVertra(path string) bool { return strings.HasPrefix(path, "/v1/") }

@@ -71,8 +71,9 @@ type Organization struct {
 // Server is the emulator. It is safe for concurrent use; its lock is held
 // only to read or change its state, never while reading a body or sleeping.
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
+	opts  Options
+	mux   *http.ServeMux
+	logMu sync.Mutex // one log line at a time
 
 	mu       sync.Mutex
 	orgs     []Organization
@@ -110,6 +111,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	s.serveAPI(rec, r)
 	if s.opts.Log != nil {
+		s.logMu.Lock()
+		defer s.logMu.Unlock()
 		fmt.Fprintf(s.opts.Log, "%s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
 	}
 }

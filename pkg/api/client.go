@@ -12,7 +12,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -31,7 +34,20 @@ type Client struct {
 	UserAgent     string
 	Trace         io.Writer // --verbose: an HTTP trace with the token redacted
 	DryRun        bool      // build and return the request as a *DryRun error, send nothing
+
+	Timeout time.Duration // per attempt; DefaultTimeout when zero
+	Retries int           // retries of a request that provably was not acted on
+	Notice  io.Writer     // where retries are announced (stderr); nil is silent
+	// RetryHint reads a provider's own retry delay from an error body, for
+	// APIs that put it there rather than in Retry-After.
+	RetryHint func(body []byte) (time.Duration, bool)
+	// Gate, when shared by several clients, makes a rate limit seen by one
+	// pause them all; nil gives this client its own.
+	Gate *Gate
 }
+
+// DefaultTimeout bounds one attempt when Client.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
 
 // Response is a fully read HTTP response.
 type Response struct {
@@ -55,12 +71,47 @@ func (d *DryRun) Error() string { return "dry run: request not sent" }
 
 // Do sends a JSON request and reads the whole response (up to MaxBody).
 // A non-2xx status is not an error here: providers decode their own errors.
+//
+// Creating is not idempotent, so Do retries only what provably was not acted
+// on (see retryable), up to Retries times within Timeout × (Retries+1).
 func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("encoding request: %w", err)
 	}
-	url := strings.TrimRight(c.BaseURL, "/") + path
+	target := strings.TrimRight(c.BaseURL, "/") + path
+	if c.DryRun {
+		req, err := c.newRequest(ctx, method, target, payload)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &DryRun{Request: prepared(req, payload)}
+	}
+
+	gate := c.Gate
+	if gate == nil {
+		gate = &Gate{}
+	}
+	deadline := time.Now().Add(c.timeout() * time.Duration(c.Retries+1))
+	for attempt := 0; ; attempt++ {
+		if err := gate.Wait(ctx); err != nil {
+			return nil, c.transportError(ctx, err, false)
+		}
+		resp, err := c.send(ctx, method, target, payload)
+		wait, why, ok := c.retryable(resp, err, attempt)
+		if !ok || attempt >= c.Retries {
+			return resp, err
+		}
+		if time.Now().Add(wait).After(deadline) {
+			c.notice("%s: %s; not retrying: waiting %s would pass the deadline of --timeout × (--retries+1)", c.Provider, why, wait.Round(time.Millisecond))
+			return resp, err
+		}
+		c.notice("%s: %s; retrying in %s (retry %d of %d)", c.Provider, why, wait.Round(time.Millisecond), attempt+1, c.Retries)
+		gate.PauseFor(wait)
+	}
+}
+
+func (c *Client) newRequest(ctx context.Context, method, url string, payload []byte) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(payload))
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid API URL %q: %w", c.Provider, c.BaseURL, err)
@@ -71,23 +122,29 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 	if c.Authorization != "" {
 		req.Header.Set("Authorization", c.Authorization)
 	}
+	return req, nil
+}
 
-	if c.DryRun {
-		return nil, &DryRun{Request: prepared(req, payload)}
+// send makes one attempt, bounded by Timeout.
+func (c *Client) send(ctx context.Context, method, url string, payload []byte) (*Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
+	req, err := c.newRequest(ctx, method, url, payload)
+	if err != nil {
+		return nil, err
 	}
-
 	// wrote records whether the whole request reached the wire: after that,
 	// a failure leaves the outcome unknown (the organization may exist).
-	var wrote bool
+	var wrote atomic.Bool
 	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote = info.Err == nil },
+		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote.Store(info.Err == nil) },
 	}))
 
 	c.traceRequest(req, payload)
 	start := time.Now()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, err, wrote)
+		return nil, c.transportError(ctx, err, wrote.Load())
 	}
 	defer resp.Body.Close()
 
@@ -97,19 +154,39 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 	}
 	if len(data) > MaxBody {
 		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
-			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created", MaxBody>>20),
+			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created: check before retrying", MaxBody>>20),
 			MayHaveCreated: true}
 	}
 	c.traceResponse(resp, data, time.Since(start))
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
 
+func (c *Client) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (c *Client) notice(format string, args ...any) {
+	if c.Notice != nil {
+		fmt.Fprintf(c.Notice, format+"\n", args...)
+	}
+}
+
 func (c *Client) transportError(ctx context.Context, err error, wrote bool) error {
 	msg := err.Error()
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		msg = uerr.Err.Error() // the method and URL add nothing the user typed
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		msg = "timed out waiting for the API"
-	} else if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		msg = "interrupted"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		msg = "the connection was closed before a complete answer"
 	}
 	if wrote {
 		msg += "; the request was sent, so the organization may have been created: check before retrying"

@@ -4,6 +4,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -20,7 +21,8 @@ type GlobalFlags struct {
 	ConfigFile string
 	NoColor    bool
 	Verbose    bool
-	Timeout    time.Duration
+	Timeout    time.Duration // per request attempt
+	Retries    int           // retries of requests that provably were not acted on
 }
 
 // Factory gives commands their dependencies. Nothing heavy happens until a
@@ -38,10 +40,16 @@ func New(ios *iostreams.IOStreams) *Factory {
 	f := &Factory{
 		IOStreams: ios,
 		Viper:     config.NewViper(),
-		Global:    &GlobalFlags{Timeout: 30 * time.Second},
+		Global:    &GlobalFlags{Timeout: 30 * time.Second, Retries: 3},
 	}
 	f.Config = sync.OnceValues(func() (*config.Config, error) {
-		return config.Load(f.Viper, f.Global.ConfigFile)
+		cfg, err := config.Load(f.Viper, f.Global.ConfigFile)
+		if err == nil {
+			for _, w := range cfg.Warnings {
+				fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+w)
+			}
+		}
+		return cfg, err
 	})
 	f.HTTPClient = sync.OnceValue(func() *http.Client {
 		// Timeouts come from the command's context (--timeout), so one

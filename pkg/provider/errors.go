@@ -15,7 +15,7 @@ const (
 	KindAuth                 // missing, invalid or insufficient token (401/403, UNAUTHORIZED)
 	KindConflict             // the name is taken (409, ORGANIZATION_NAME_ALREADY_EXISTS)
 	KindPlan                 // the account's plan forbids it (402, PLAN_RESTRICTED_FEATURE)
-	KindServer               // the provider failed or answered something unreadable (5xx, bad body)
+	KindServer               // the provider failed, is rate limiting, or answered something unreadable (5xx, 429, bad body)
 	KindNetwork              // no answer: connection, DNS, TLS or timeout
 )
 
@@ -63,7 +63,8 @@ func KindForStatus(status int) Kind {
 		return KindPlan
 	case status == 409:
 		return KindConflict
-	case status >= 500:
+	case status == 429 || status >= 500:
+		// Rate limits count as provider-side: retrying later may work.
 		return KindServer
 	}
 	return KindUnknown

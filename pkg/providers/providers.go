@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/build"
@@ -25,6 +26,10 @@ type Settings struct {
 	HTTP    *http.Client
 	Trace   io.Writer // --verbose
 	DryRun  bool
+	Timeout time.Duration // per attempt
+	Retries int
+	Notice  io.Writer // retries are announced here
+	Gate    *api.Gate // shared by bulk workers; nil for one request
 }
 
 // Keys returns the config keys of a provider's token and base URL.
@@ -62,7 +67,8 @@ func Validate(name string, spec *provider.CreateSpec) (warnings []string, err er
 
 // New returns the provider named in s.
 func New(s Settings) (provider.Provider, error) {
-	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun}
+	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun,
+		Timeout: s.Timeout, Retries: s.Retries, Notice: s.Notice, Gate: s.Gate}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultURL(s.Name)
 	}
@@ -79,6 +85,7 @@ func New(s Settings) (provider.Provider, error) {
 		if s.Token != "" {
 			c.Authorization = vertra.AuthHeader(s.Token)
 		}
+		c.RetryHint = vertra.RetryHint
 		return vertra.New(c), nil
 	}
 	return nil, fmt.Errorf("unknown provider %q", s.Name)

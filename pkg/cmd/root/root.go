@@ -41,6 +41,9 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 			if f.Global.Timeout <= 0 {
 				return cmdutil.Usage(fmt.Errorf("--timeout must be positive, got %s", f.Global.Timeout))
 			}
+			if f.Global.Retries < 0 {
+				return cmdutil.Usage(fmt.Errorf("--retries must not be negative, got %d", f.Global.Retries))
+			}
 			return nil
 		},
 	}
@@ -50,7 +53,8 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted")
-	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for the provider's API")
+	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for each request to the provider's API")
+	pf.IntVar(&f.Global.Retries, "retries", f.Global.Retries, "retries of a request the API provably did not act on (refused connection, HTTP 429/503)")
 	// Only the root binds these, once, so viper's last-binding-wins
 	// pitfall (spf13/viper#233) cannot bite.
 	_ = f.Viper.BindPFlag(config.KeyProvider, pf.Lookup("provider"))

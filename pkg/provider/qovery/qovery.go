@@ -140,8 +140,14 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 	if err != nil {
 		return nil, err
 	}
+	return decodeCreate(resp, spec.Name)
+}
+
+// decodeCreate turns any answer to POST /organization into an organization
+// or a *provider.Error; it never panics, whatever the body (see the fuzz test).
+func decodeCreate(resp *api.Response, name string) (*provider.Organization, error) {
 	if !resp.OK() {
-		return nil, decodeError(resp, spec.Name)
+		return nil, decodeError(resp, name)
 	}
 	var o organization
 	if err := json.Unmarshal(resp.Body, &o); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -96,6 +97,13 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 	if err != nil {
 		return nil, err
 	}
+	return decodeCreate(resp, spec.Name)
+}
+
+// decodeCreate turns any answer to POST /v1/organizations into an
+// organization or a *provider.Error; it never panics, whatever the body
+// (see the fuzz test).
+func decodeCreate(resp *api.Response, name string) (*provider.Organization, error) {
 	var env envelope
 	if err := json.Unmarshal(resp.Body, &env); err != nil {
 		if resp.OK() {
@@ -107,7 +115,7 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 	// The error code decides, whatever the HTTP status: VertraCloud sends
 	// UNAUTHORIZED and PLAN_RESTRICTED_FEATURE with 403, a name conflict with 400.
 	if env.Code != "" || env.Status == "error" || !resp.OK() {
-		return nil, codeError(resp, env, spec.Name)
+		return nil, codeError(resp, env, name)
 	}
 	var o organization
 	if len(env.Response) == 0 || json.Unmarshal(env.Response, &o) != nil || o.ID == "" {
@@ -168,4 +176,18 @@ func kindForStatus(status int) provider.Kind {
 		return k
 	}
 	return provider.KindServer
+}
+
+// RetryHint reads details.retry_after (seconds), which VertraCloud sends
+// with 429 RATE_LIMIT_EXCEEDED and DAILY_QUOTA_EXCEEDED.
+func RetryHint(body []byte) (time.Duration, bool) {
+	var e struct {
+		Details struct {
+			RetryAfter *float64 `json:"retry_after"`
+		} `json:"details"`
+	}
+	if json.Unmarshal(body, &e) != nil || e.Details.RetryAfter == nil || *e.Details.RetryAfter < 0 {
+		return 0, false
+	}
+	return time.Duration(*e.Details.RetryAfter * float64(time.Second)), true
 }

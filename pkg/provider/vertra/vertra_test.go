@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/internal/testhttp"
@@ -166,5 +167,25 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 				t.Errorf("message = %q\nwant it to contain %q", err.Error(), tt.wantMsg)
 			}
 		})
+	}
+}
+
+func TestRetryHint(t *testing.T) {
+	tests := []struct {
+		body string
+		want time.Duration
+		ok   bool
+	}{
+		{`{"code":"RATE_LIMIT_EXCEEDED","details":{"retry_after":12}}`, 12 * time.Second, true},
+		{`{"code":"DAILY_QUOTA_EXCEEDED","details":{"retry_after":0.5}}`, 500 * time.Millisecond, true},
+		{`{"code":"RATE_LIMIT_EXCEEDED"}`, 0, false},
+		{`{"details":{"retry_after":-3}}`, 0, false},
+		{`{"details":{"retry_after":"12"}}`, 0, false},
+		{`<html>`, 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := RetryHint([]byte(tt.body)); got != tt.want || ok != tt.ok {
+			t.Errorf("RetryHint(%s) = %s, %v; want %s, %v", tt.body, got, ok, tt.want, tt.ok)
+		}
 	}
 }

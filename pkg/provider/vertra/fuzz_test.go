@@ -1,0 +1,67 @@
+package vertra
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+func FuzzDecodeCreate(f *testing.F) {
+	f.Add(200, []byte(created))
+	f.Add(201, []byte(`{"response":{"id":"ws1"}}`))
+	f.Add(403, []byte(`{"status":"error","code":"UNAUTHORIZED"}`))
+	f.Add(403, []byte(`{"status":"error","code":"PLAN_RESTRICTED_FEATURE","message":"\u0007"}`))
+	f.Add(400, []byte(`{"status":"error","code":"ORGANIZATION_NAME_ALREADY_EXISTS"}`))
+	f.Add(429, []byte(`{"code":"RATE_LIMIT_EXCEEDED","details":{"retry_after":3}}`))
+	f.Add(200, []byte(`{"status":"error"}`))
+	f.Add(200, []byte(`{"status":"success","response":{"id":"x","members":[null],"tags":[1]}}`))
+	f.Add(502, []byte("<html>\xff</html>"))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		org, err := decodeCreate(&api.Response{Status: status, Body: body}, "acme")
+		if err == nil {
+			if org == nil || org.ID == "" || org.Provider != provider.Vertra || org.Tags == nil || org.Members == nil {
+				t.Fatalf("success without a complete organization: %+v", org)
+			}
+			return
+		}
+		var perr *provider.Error
+		if !errors.As(err, &perr) {
+			t.Fatalf("error %T is not a *provider.Error", err)
+		}
+		msg := perr.Message
+		if utf8.RuneCountInString(msg) > 301 || !utf8.ValidString(msg) || strings.IndexFunc(msg, unicode.IsControl) >= 0 {
+			t.Fatalf("message is not one bounded printable line: %q", msg)
+		}
+		if perr.Code == CodeNameConflict && perr.Kind != provider.KindConflict {
+			t.Fatalf("code %s mapped to kind %v", perr.Code, perr.Kind)
+		}
+	})
+}
+
+func FuzzValidate(f *testing.F) {
+	f.Add("acme", "ci,prod")
+	f.Add(strings.Repeat("é", 51), "")
+	f.Add("a\u2028b", " ")
+	f.Fuzz(func(t *testing.T, name, tags string) {
+		spec := provider.CreateSpec{Name: name, Tags: strings.Split(tags, ",")}
+		if _, err := Validate(&spec); err != nil {
+			return
+		}
+		if n := utf8.RuneCountInString(spec.Name); n == 0 || n > MaxNameLength || strings.TrimSpace(spec.Name) != spec.Name ||
+			strings.IndexFunc(spec.Name, unicode.IsControl) >= 0 {
+			t.Fatalf("accepted name %q", spec.Name)
+		}
+		seen := map[string]bool{}
+		for _, tag := range spec.Tags {
+			if seen[tag] || strings.TrimSpace(tag) == "" {
+				t.Fatalf("accepted tags %q", spec.Tags)
+			}
+			seen[tag] = true
+		}
+	})
+}

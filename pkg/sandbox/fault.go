@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,6 +26,15 @@ type Fault struct {
 	ContentType string  `json:"content_type,omitempty"`
 	// Delay waits before answering; alone, the request then proceeds.
 	Delay Duration `json:"delay,omitempty"`
+	// RetryAfter, in seconds, is sent as a Retry-After header and, on
+	// VertraCloud, as details.retry_after in the error envelope.
+	RetryAfter int `json:"retry_after,omitempty"`
+	// Drip sends the answer one byte at a time, waiting this long between
+	// bytes: a slow, dripping response.
+	Drip Duration `json:"drip,omitempty"`
+	// Reset closes the connection after reading the request, without an
+	// answer: the client cannot know whether anything was created.
+	Reset bool `json:"reset,omitempty"`
 	// Times is how many matching requests the fault applies to; 0 = all.
 	Times int `json:"times,omitempty"`
 }
@@ -55,7 +65,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 }
 
 // answers reports whether the fault replaces the API's answer.
-func (f Fault) answers() bool { return f.Status != 0 || f.Code != "" || f.Body != nil }
+func (f Fault) answers() bool { return f.Status != 0 || f.Code != "" || f.Body != nil || f.Reset }
 
 func (f Fault) matches(method, path string) bool {
 	return (f.Method == "" || strings.EqualFold(f.Method, method)) && (f.Path == "" || f.Path == path)
@@ -93,6 +103,22 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 	if !f.answers() {
 		return true
 	}
+	if f.Reset {
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.reset = true
+		}
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+			return false
+		}
+		panic(http.ErrAbortHandler) // not hijackable (a test recorder): net/http drops the connection
+	}
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+	}
+	if f.Drip > 0 {
+		w = &dripWriter{ResponseWriter: w, ctx: r.Context(), pause: time.Duration(f.Drip)}
+	}
 	status := f.Status
 	if f.Body != nil {
 		if status == 0 {
@@ -122,7 +148,11 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 		code = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 	}
 	if isVertra(r.URL.Path) {
-		vertraError(w, status, code, "")
+		var details map[string]any
+		if f.RetryAfter > 0 {
+			details = map[string]any{"retry_after": f.RetryAfter}
+		}
+		vertraErrorDetails(w, status, code, "", details)
 	} else {
 		qoveryProblem(w, status, message)
 	}
@@ -165,8 +195,16 @@ func ParseFault(s string) (Fault, error) {
 			f.Delay = Duration(d)
 		case "content_type":
 			f.ContentType = value
+		case "retry_after":
+			f.RetryAfter, err = strconv.Atoi(value)
+		case "drip":
+			var d time.Duration
+			d, err = time.ParseDuration(value)
+			f.Drip = Duration(d)
+		case "reset":
+			f.Reset, err = strconv.ParseBool(value)
 		default:
-			return Fault{}, fmt.Errorf("unknown fault key %q (method, path, status, code, delay, times, content_type; body only in JSON form)", key)
+			return Fault{}, fmt.Errorf("unknown fault key %q (method, path, status, code, delay, times, retry_after, drip, reset, content_type; body only in JSON form)", key)
 		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("fault %s: %w", key, err)
@@ -181,10 +219,37 @@ func (f Fault) check() error {
 		return fmt.Errorf("status %d is not an HTTP status", f.Status)
 	case f.Times < 0:
 		return fmt.Errorf("times must not be negative")
-	case f.Delay < 0:
-		return fmt.Errorf("delay must not be negative")
+	case f.Delay < 0 || f.Drip < 0 || f.RetryAfter < 0:
+		return fmt.Errorf("delay, drip and retry_after must not be negative")
 	case !f.answers() && f.Delay == 0:
 		return fmt.Errorf("a fault needs a status, code, body or delay")
 	}
 	return nil
 }
+
+// dripWriter writes one byte at a time with a pause between bytes, and
+// gives up when the client leaves.
+type dripWriter struct {
+	http.ResponseWriter
+	ctx   context.Context
+	pause time.Duration
+}
+
+func (d *dripWriter) Write(p []byte) (int, error) {
+	rc := http.NewResponseController(d.ResponseWriter)
+	for i := range p {
+		if _, err := d.ResponseWriter.Write(p[i : i+1]); err != nil {
+			return i, err
+		}
+		_ = rc.Flush()
+		select {
+		case <-d.ctx.Done():
+			return i + 1, d.ctx.Err()
+		case <-time.After(d.pause):
+		}
+	}
+	return len(p), nil
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (d *dripWriter) Unwrap() http.ResponseWriter { return d.ResponseWriter }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -109,12 +110,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.serveAPI(rec, r)
 	if s.opts.Log != nil {
-		s.logMu.Lock()
-		defer s.logMu.Unlock()
-		fmt.Fprintf(s.opts.Log, "%s %s -> %d (%s)\n", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
+		defer func() { // deferred, so a reset connection is logged too
+			s.logMu.Lock()
+			defer s.logMu.Unlock()
+			fmt.Fprintf(s.opts.Log, "%s %s -> %s (%s)\n", r.Method, r.URL.Path, rec.outcome(), time.Since(start).Round(time.Microsecond))
+		}()
 	}
+	s.serveAPI(rec, r)
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +193,18 @@ func (s *Server) tokenOK(token string) bool {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	reset  bool
 }
+
+func (r *statusRecorder) outcome() string {
+	if r.reset {
+		return "connection reset"
+	}
+	return strconv.Itoa(r.status)
+}
+
+// Unwrap lets http.ResponseController reach Hijack and Flush.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code

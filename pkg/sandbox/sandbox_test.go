@@ -425,3 +425,35 @@ func TestLogNamesRequestsWithoutTokens(t *testing.T) {
 		t.Errorf("log = %q", got)
 	}
 }
+
+func TestRetryAfterResetAndDripFaults(t *testing.T) {
+	s := New(Options{Faults: []Fault{{Code: "RATE_LIMIT_EXCEEDED", Status: 429, RetryAfter: 7, Times: 1}}})
+	a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"a"}`)
+	if a.status != 429 || a.header.Get("Retry-After") != "7" || !strings.Contains(a.body, `"details":{"retry_after":7}`) {
+		t.Errorf("429: %d %q %s", a.status, a.header.Get("Retry-After"), a.body)
+	}
+
+	srv := httptest.NewServer(New(Options{Faults: []Fault{{Reset: true, Times: 1}, {Drip: Duration(5 * time.Millisecond), Status: 200, Body: ptr("abcdef")}}}))
+	defer srv.Close()
+	post := func() (*http.Response, error) {
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/organizations", strings.NewReader(`{"name":"a"}`))
+		req.Header.Set("Authorization", "Bearer x")
+		return srv.Client().Do(req)
+	}
+	if resp, err := post(); err == nil {
+		resp.Body.Close()
+		t.Fatalf("reset fault answered %d", resp.StatusCode)
+	}
+	start := time.Now()
+	resp, err := post()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "abcdef" || time.Since(start) < 25*time.Millisecond {
+		t.Errorf("drip: %q after %s", body, time.Since(start))
+	}
+}
+
+func ptr(s string) *string { return &s }

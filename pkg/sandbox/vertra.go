@@ -92,9 +92,16 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 // vertraError writes VertraCloud's error envelope; message is left out when
 // empty, as in the documented examples.
 func vertraError(w http.ResponseWriter, status int, code, message string) {
+	vertraErrorDetails(w, status, code, message, nil)
+}
+
+func vertraErrorDetails(w http.ResponseWriter, status int, code, message string, details map[string]any) {
 	body := map[string]any{"status": "error", "code": code}
 	if message != "" {
 		body["message"] = message
+	}
+	if details != nil {
+		body["details"] = details
 	}
 	writeJSON(w, status, body)
 }

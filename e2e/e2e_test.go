@@ -206,7 +206,6 @@ func TestNameConflictsAreCaseInsensitive(t *testing.T) {
 }
 
 func TestFailuresAndExitCodes(t *testing.T) {
-	body := func(s string) *string { return &s }
 	tests := []struct {
 		name     string
 		opts     sandbox.Options
@@ -222,11 +221,13 @@ func TestFailuresAndExitCodes(t *testing.T) {
 			code: 3, stderr: "error: qovery: HTTP 401: the Qovery token was rejected", requests: 1},
 		{name: "vertra plan restricted (403)", fault: &sandbox.Fault{Code: "PLAN_RESTRICTED_FEATURE"}, args: []string{"--provider", "vertra"},
 			code: 5, stderr: "error: vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow creating organizations", requests: 1},
-		{name: "qovery 503", fault: &sandbox.Fault{Status: 503}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
-			code: 6, stderr: "error: qovery: HTTP 503", requests: 1},
-		{name: "html error page", fault: &sandbox.Fault{Status: 502, Body: body("<html><h1>502 Bad Gateway</h1></html>"), ContentType: "text/html"},
+		{name: "qovery 500 is never retried", fault: &sandbox.Fault{Status: 500}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
+			code: 6, stderr: "error: qovery: HTTP 500: Internal Server Error", requests: 1},
+		{name: "vertra 502 is never retried", fault: &sandbox.Fault{Status: 502}, args: []string{"--provider", "vertra"},
+			code: 6, stderr: "error: vertra: HTTP 502 BAD_GATEWAY", requests: 1},
+		{name: "html error page", fault: &sandbox.Fault{Status: 502, Body: ptr("<html><h1>502 Bad Gateway</h1></html>"), ContentType: "text/html"},
 			args: []string{"--provider", "vertra"}, code: 6, stderr: "error: vertra: HTTP 502: non-JSON body: <html><h1>502 Bad Gateway</h1></html>", requests: 1},
-		{name: "malformed success", fault: &sandbox.Fault{Status: 201, Body: body(`{"id":"3c90`)}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
+		{name: "malformed success", fault: &sandbox.Fault{Status: 201, Body: ptr(`{"id":"3c90`)}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
 			code: 6, stderr: `error: qovery: HTTP 201: unreadable response (invalid JSON): {"id":"3c90; the organization was probably created: check before retrying`, requests: 1},
 		{name: "timeout", fault: &sandbox.Fault{Delay: sandbox.Duration(3 * time.Second)}, args: []string{"--provider", "vertra", "--timeout", "300ms"},
 			code: 6, stderr: "error: vertra: timed out waiting for the API; the request was sent, so the organization may have been created: check before retrying", requests: 1},

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/viper"
 )
@@ -85,6 +86,8 @@ type Config struct {
 	v *viper.Viper
 	// File is the config file that was read, or "" when there was none.
 	File string
+	// Warnings are problems worth telling the user that do not stop a run.
+	Warnings []string
 }
 
 // Load reads the config file into v. path is --config (may be empty); then
@@ -114,7 +117,41 @@ func Load(v *viper.Viper, path string) (*Config, error) {
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, yamlCause(err))
 	}
-	return &Config{v: v, File: path}, nil
+	cfg := &Config{v: v, File: path}
+	if w := permissionWarning(path, v.AllSettings()); w != "" {
+		cfg.Warnings = append(cfg.Warnings, w)
+	}
+	return cfg, nil
+}
+
+// permissionWarning flags a config file that holds a token yet can be read
+// by other users. Windows has no such mode bits.
+func permissionWarning(path string, settings map[string]any) string {
+	if runtime.GOOS == "windows" || !holdsToken(settings) {
+		return ""
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("config file %s holds a token and is readable by other users (mode %04o): run chmod 600 %s", path, info.Mode().Perm(), path)
+}
+
+// holdsToken reports whether any "token" key, at any depth, has a value.
+func holdsToken(m map[string]any) bool {
+	for k, v := range m {
+		switch v := v.(type) {
+		case map[string]any:
+			if holdsToken(v) {
+				return true
+			}
+		case string:
+			if k == "token" && v != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Get returns the resolved value of a key (flag > environment > file > default).

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,5 +127,37 @@ func TestLoadErrors(t *testing.T) {
 	_, err := Load(NewViper(), bad)
 	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "yaml: line ") {
 		t.Errorf("malformed file: err = %v, want the path and the line", err)
+	}
+}
+
+func TestPermissionWarning(t *testing.T) {
+	clearEnv(t)
+	tests := []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		warn    bool
+	}{
+		{"private file with token", "qovery:\n  token: abc\n", 0o600, false},
+		{"world-readable with token", "qovery:\n  token: abc\n", 0o644, true},
+		{"group-readable nested token", "profiles:\n  prod:\n    vertra:\n      token: abc\n", 0o640, true},
+		{"world-readable without token", "provider: qovery\n", 0o644, false},
+		{"empty token", "vertra:\n  token: \"\"\n", 0o644, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.content)
+			if err := os.Chmod(path, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(NewViper(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("config file %s holds a token and is readable by other users (mode %04o): run chmod 600 %s", path, tt.mode, path)
+			if got := strings.Join(cfg.Warnings, "\n"); (got == want) != tt.warn || (!tt.warn && got != "") {
+				t.Errorf("warnings = %q", got)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"sort"
@@ -43,12 +44,13 @@ type CreateOptions struct {
 // options instead of running.
 func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
 	opts := &CreateOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	var tokenStdin bool
 	cmd := &cobra.Command{
 		Use:   "create --name NAME --provider qovery|vertra [flags]",
 		Short: "Create an organization",
 		Long: `Create an organization on Qovery or VertraCloud.
 
-The token comes from --token, else the environment (ORGCTL_QOVERY_TOKEN or
+The token comes from --token-stdin or --token, else the environment (ORGCTL_QOVERY_TOKEN or
 QOVERY_CLI_ACCESS_TOKEN; ORGCTL_VERTRA_TOKEN or VERTRA_API_KEY), else the
 config file. With --sandbox, orgctl starts its embedded emulator of both
 APIs and needs no token and no network.
@@ -69,8 +71,18 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("token") {
+				if tokenStdin {
+					return cmdutil.Usage(fmt.Errorf("--token and --token-stdin cannot be used together"))
+				}
 				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+
-					" a token given with --token is visible in the process list and shell history; prefer an environment variable or the config file")
+					" a token given with --token is visible in the process list and shell history; prefer --token-stdin, an environment variable or the config file")
+			}
+			if tokenStdin {
+				token, err := readToken(opts.IO.In)
+				if err != nil {
+					return cmdutil.Usage(err)
+				}
+				opts.Token = token
 			}
 			if runF != nil {
 				return runF(opts)
@@ -88,7 +100,8 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 	fl.StringVar(&opts.Spec.IconURL, "icon-url", "", "Qovery: icon URL (absolute http(s))")
 	fl.StringSliceVar(&opts.Spec.AdminEmails, "admin-email", nil, "Qovery: admin e-mail address (repeatable, or comma-separated)")
 	fl.StringSliceVar(&opts.Spec.Tags, "tag", nil, "VertraCloud: tag (repeatable, or comma-separated)")
-	fl.StringVar(&opts.Token, "token", "", "API token (visible in the process list: prefer the environment or config file)")
+	fl.StringVar(&opts.Token, "token", "", "API token (visible in the process list: prefer --token-stdin, the environment or the config file)")
+	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the API token from standard input")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request that would be sent, token redacted, and send nothing")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	return cmd
@@ -114,6 +127,9 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		BaseURL: cfg.Get(urlKey),
 		HTTP:    opts.HTTPClient(),
 		DryRun:  opts.DryRun,
+		Timeout: opts.Global.Timeout,
+		Retries: opts.Global.Retries,
+		Notice:  opts.IO.ErrOut,
 	}
 	if settings.Token == "" {
 		settings.Token = cfg.Get(tokenKey)
@@ -156,8 +172,6 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return cmdutil.Usage(err)
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, opts.Global.Timeout)
-	defer cancel()
 	org, err := p.Create(ctx, spec)
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
@@ -231,4 +245,21 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// readToken reads a token piped on standard input: one line, surrounding
+// white space dropped.
+func readToken(in io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(in, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("--token-stdin: reading standard input: %w", err)
+	}
+	token := strings.TrimSpace(string(data))
+	switch {
+	case token == "":
+		return "", fmt.Errorf("--token-stdin: standard input is empty")
+	case strings.ContainsAny(token, " \t\r\n"):
+		return "", fmt.Errorf("--token-stdin: standard input holds more than one word; pipe only the token")
+	}
+	return token, nil
 }

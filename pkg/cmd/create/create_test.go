@@ -336,3 +336,37 @@ func TestEmbeddedSandbox(t *testing.T) {
 		t.Errorf("stderr = %q", r.errOut)
 	}
 }
+
+func TestTokenFromStdin(t *testing.T) {
+	isolate(t)
+	srv := testhttp.New(t, 200, vertraOK)
+	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
+	t.Setenv("ORGCTL_VERTRA_TOKEN", "from-env-loses")
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(vertraToken + "\n")
+	code := root.Run(context.Background(), ios, []string{"create", "--provider", "vertra", "--name", "acme", "--token-stdin"})
+	if code != 0 || strings.Contains(out.String()+errOut.String(), vertraToken) {
+		t.Fatalf("exit %d stdout %s stderr %s", code, out, errOut)
+	}
+	if got := srv.Only(t).Header.Get("Authorization"); got != "Bearer "+vertraToken {
+		t.Errorf("Authorization = %q", got)
+	}
+
+	for input, want := range map[string]string{
+		"":            "error: --token-stdin: standard input is empty\n",
+		"two words\n": "error: --token-stdin: standard input holds more than one word; pipe only the token\n",
+	} {
+		ios, in, _, errOut := iostreams.Test()
+		in.WriteString(input)
+		if code := root.Run(context.Background(), ios, []string{"create", "--provider", "vertra", "--name", "acme", "--token-stdin"}); code != 2 || errOut.String() != want {
+			t.Errorf("input %q: exit %d stderr %q", input, code, errOut.String())
+		}
+	}
+	r := run(t, "create", "--provider", "vertra", "--name", "acme", "--token-stdin", "--token", "x")
+	if r.code != 2 || r.errOut != "error: --token and --token-stdin cannot be used together\n" {
+		t.Errorf("exit %d stderr %q", r.code, r.errOut)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests, want only the first run's", n)
+	}
+}

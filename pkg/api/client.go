@@ -75,9 +75,12 @@ func (d *DryRun) Error() string { return "dry run: request not sent" }
 // Creating is not idempotent, so Do retries only what provably was not acted
 // on (see retryable), up to Retries times within Timeout × (Retries+1).
 func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
-	payload, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("encoding request: %w", err)
+	var payload []byte // nil: no body (GET, DELETE)
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("encoding request: %w", err)
+		}
 	}
 	target := strings.TrimRight(c.BaseURL, "/") + path
 	if c.DryRun {
@@ -112,12 +115,18 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 }
 
 func (c *Client) newRequest(ctx context.Context, method, url string, payload []byte) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(payload))
+	var reader io.Reader
+	if payload != nil {
+		reader = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid API URL %q: %w", c.Provider, c.BaseURL, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", c.UserAgent)
 	if c.Authorization != "" {
 		req.Header.Set("Authorization", c.Authorization)

@@ -62,3 +62,10 @@ func safeText(b []byte, n int) string {
 	}, strings.ToValidUTF8(string(b), "\uFFFD"))
 	return s + cut
 }
+
+// Tracef adds a note to the --verbose trace.
+func (c *Client) Tracef(format string, args ...any) {
+	if c.Trace != nil {
+		fmt.Fprintf(c.Trace, format+"\n", args...)
+	}
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -17,6 +18,7 @@ const (
 	KindPlan                 // the account's plan forbids it (402, PLAN_RESTRICTED_FEATURE)
 	KindServer               // the provider failed, is rate limiting, or answered something unreadable (5xx, 429, bad body)
 	KindNetwork              // no answer: connection, DNS, TLS or timeout
+	KindNotFound             // no such organization (404, ORGANIZATION_NOT_FOUND)
 )
 
 // Error is a failure reported by, or while talking to, a provider. Its
@@ -61,6 +63,8 @@ func KindForStatus(status int) Kind {
 		return KindAuth
 	case status == 402:
 		return KindPlan
+	case status == 404:
+		return KindNotFound
 	case status == 409:
 		return KindConflict
 	case status == 429 || status >= 500:
@@ -89,4 +93,16 @@ func JoinMessage(ours, theirs string) string {
 		return ours
 	}
 	return ours + " (" + theirs + ")"
+}
+
+// NotFoundOnCreate reclassifies a 404 answer to a create: no organization
+// can be missing there, so the endpoint itself is (a wrong base URL, an API
+// that moved). It is a provider-side failure, not "not found".
+func NotFoundOnCreate(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Kind == KindNotFound {
+		e.Kind = KindServer
+		e.Message = JoinMessage("the API has no such endpoint: check the base URL", e.Message)
+	}
+	return err
 }

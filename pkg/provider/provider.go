@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -47,6 +48,38 @@ type Provider interface {
 	Name() string
 	// Create sends the creation request and decodes the answer.
 	Create(ctx context.Context, spec CreateSpec) (*Organization, error)
+	// List returns the organizations the token can see.
+	List(ctx context.Context) ([]Organization, error)
+	// Get returns one organization by id.
+	Get(ctx context.Context, id string) (*Organization, error)
+	// Delete deletes one organization by id.
+	Delete(ctx context.Context, id string) error
+}
+
+// FindByName looks an organization up by name, case-insensitively as both
+// APIs compare names. It returns a KindNotFound error when none matches.
+func FindByName(ctx context.Context, p Provider, name string) (*Organization, error) {
+	orgs, err := p.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range orgs {
+		if strings.EqualFold(orgs[i].Name, name) {
+			return &orgs[i], nil
+		}
+	}
+	return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
+}
+
+// Resolve finds an organization by id, or else by name: what `get` and
+// `delete` accept.
+func Resolve(ctx context.Context, p Provider, idOrName string) (*Organization, error) {
+	org, err := p.Get(ctx, idOrName)
+	var perr *Error
+	if err == nil || !errors.As(err, &perr) || perr.Kind != KindNotFound {
+		return org, err
+	}
+	return FindByName(ctx, p, idOrName)
 }
 
 // CreateSpec is what the user asked for. Each provider package has a
@@ -84,6 +117,9 @@ type Organization struct {
 	AuditLogsRetentionInDays     *int     `json:"audit_logs_retention_in_days"`
 	CreatedAt                    string   `json:"created_at"`
 	UpdatedAt                    string   `json:"updated_at"`
+	// Created is set by `create` only: false when --if-not-exists found the
+	// organization already there.
+	Created *bool `json:"created,omitempty"`
 }
 
 // Member is one member of a VertraCloud organization.

@@ -30,6 +30,8 @@ type Settings struct {
 	Retries int
 	Notice  io.Writer // retries are announced here
 	Gate    *api.Gate // shared by bulk workers; nil for one request
+	// VertraAPI is vertra.api: auto, organizations or workspaces.
+	VertraAPI string
 }
 
 // Keys returns the config keys of a provider's token and base URL.
@@ -86,7 +88,7 @@ func New(s Settings) (provider.Provider, error) {
 			c.Authorization = vertra.AuthHeader(s.Token)
 		}
 		c.RetryHint = vertra.RetryHint
-		return vertra.New(c), nil
+		return vertra.New(c, s.VertraAPI), nil
 	}
 	return nil, fmt.Errorf("unknown provider %q", s.Name)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -146,6 +147,11 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 // decodeCreate turns any answer to POST /organization into an organization
 // or a *provider.Error; it never panics, whatever the body (see the fuzz test).
 func decodeCreate(resp *api.Response, name string) (*provider.Organization, error) {
+	org, err := decodeOne(resp, name)
+	return org, provider.NotFoundOnCreate(err)
+}
+
+func decodeOne(resp *api.Response, name string) (*provider.Organization, error) {
 	if !resp.OK() {
 		return nil, decodeError(resp, name)
 	}
@@ -157,6 +163,50 @@ func decodeCreate(resp *api.Response, name string) (*provider.Organization, erro
 		return nil, resp.Unreadable(provider.Qovery, "no organization id")
 	}
 	return o.normalize(), nil
+}
+
+// List implements provider.Provider: GET /organization answers
+// {"results": [...]}.
+func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
+	resp, err := p.client.Do(ctx, http.MethodGet, "/organization", nil)
+	if err != nil {
+		return nil, err
+	}
+	if !resp.OK() {
+		return nil, decodeError(resp, "")
+	}
+	var list struct {
+		Results []organization `json:"results"`
+	}
+	if err := json.Unmarshal(resp.Body, &list); err != nil || list.Results == nil {
+		return nil, resp.Unreadable(provider.Qovery, "no results list")
+	}
+	orgs := make([]provider.Organization, 0, len(list.Results))
+	for _, o := range list.Results {
+		orgs = append(orgs, *o.normalize())
+	}
+	return orgs, nil
+}
+
+// Get implements provider.Provider.
+func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
+	resp, err := p.client.Do(ctx, http.MethodGet, "/organization/"+url.PathEscape(id), nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeOne(resp, "")
+}
+
+// Delete implements provider.Provider: DELETE /organization/{id} answers 204.
+func (p *Provider) Delete(ctx context.Context, id string) error {
+	resp, err := p.client.Do(ctx, http.MethodDelete, "/organization/"+url.PathEscape(id), nil)
+	if err != nil {
+		return err
+	}
+	if !resp.OK() {
+		return decodeError(resp, "")
+	}
+	return nil
 }
 
 func (o *organization) normalize() *provider.Organization {
@@ -212,6 +262,8 @@ func decodeError(resp *api.Response, name string) error {
 	switch e.Kind {
 	case provider.KindConflict:
 		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %q already exists", name), e.Message)
+	case provider.KindNotFound:
+		e.Message = provider.JoinMessage("no such organization", e.Message)
 	case provider.KindAuth:
 		e.Message = provider.JoinMessage("the Qovery token was rejected", e.Message)
 	case provider.KindUnknown:

@@ -198,3 +198,56 @@ func TestCreateErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestListGetDelete(t *testing.T) {
+	ctx := context.Background()
+	srv := testhttp.New(t, 200, `{"results":[`+created+`]}`)
+	orgs, err := newProvider(srv, "Token x").List(ctx)
+	if err != nil || len(orgs) != 1 || orgs[0].ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" {
+		t.Fatalf("list = %+v, %v", orgs, err)
+	}
+	if r := srv.Only(t); r.Method != "GET" || r.Path != "/organization" || r.Body != "" {
+		t.Errorf("list request %s %s %q", r.Method, r.Path, r.Body)
+	}
+
+	srv = testhttp.New(t, 200, `{"results":[]}`)
+	if orgs, err := newProvider(srv, "Token x").List(ctx); err != nil || len(orgs) != 0 || orgs == nil {
+		t.Errorf("empty list = %#v, %v", orgs, err)
+	}
+
+	srv = testhttp.New(t, 200, created)
+	if org, err := newProvider(srv, "Token x").Get(ctx, "a/b"); err != nil || org.Name != "acme" {
+		t.Fatalf("get = %+v, %v", org, err)
+	}
+	if r := srv.Only(t); r.Method != "GET" || r.Path != "/organization/a/b" {
+		t.Errorf("get request %s %s", r.Method, r.Path) // the id is path-escaped on the wire
+	}
+
+	srv = testhttp.New(t, 404, `{"status":404,"detail":"not found"}`)
+	_, err = newProvider(srv, "Token x").Get(ctx, "x")
+	var perr *provider.Error
+	if !errors.As(err, &perr) || perr.Kind != provider.KindNotFound || err.Error() != "qovery: HTTP 404: no such organization (not found)" {
+		t.Errorf("get 404 = %v", err)
+	}
+
+	srv = testhttp.New(t, 204, ``)
+	if err := newProvider(srv, "Token x").Delete(ctx, "id-1"); err != nil {
+		t.Fatal(err)
+	}
+	if r := srv.Only(t); r.Method != "DELETE" || r.Path != "/organization/id-1" {
+		t.Errorf("delete request %s %s", r.Method, r.Path)
+	}
+	srv = testhttp.New(t, 403, `{"title":"Forbidden"}`)
+	if err := newProvider(srv, "Token x").Delete(ctx, "id-1"); !errors.As(err, &perr) || perr.Kind != provider.KindAuth {
+		t.Errorf("delete 403 = %v", err)
+	}
+}
+
+func TestCreate404IsAWrongEndpoint(t *testing.T) {
+	srv := testhttp.New(t, 404, `<html>nope</html>`)
+	_, err := newProvider(srv, "Token x").Create(context.Background(), provider.CreateSpec{Name: "a", Plan: "TEAM"})
+	var perr *provider.Error
+	if !errors.As(err, &perr) || perr.Kind != provider.KindServer || !strings.Contains(err.Error(), "the API has no such endpoint: check the base URL") {
+		t.Errorf("err = %v", err)
+	}
+}

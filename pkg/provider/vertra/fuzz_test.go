@@ -22,9 +22,13 @@ func FuzzDecodeCreate(f *testing.F) {
 	f.Add(200, []byte(`{"status":"success","response":{"id":"x","members":[null],"tags":[1]}}`))
 	f.Add(502, []byte("<html>\xff</html>"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		org, err := decodeCreate(&api.Response{Status: status, Body: body}, "acme")
+		gen := APIOrganizations
+		if status%2 == 1 {
+			gen = APIWorkspaces // odd statuses exercise the workspaces decoding too
+		}
+		org, err := decodeOne(&api.Response{Status: status, Body: body}, gen, "acme")
 		if err == nil {
-			if org == nil || org.ID == "" || org.Provider != provider.Vertra || org.Tags == nil || org.Members == nil {
+			if org == nil || org.ID == "" || org.Provider != provider.Vertra || (gen == APIOrganizations && (org.Tags == nil || org.Members == nil)) {
 				t.Fatalf("success without a complete organization: %+v", org)
 			}
 			return

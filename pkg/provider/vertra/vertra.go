@@ -1,13 +1,13 @@
-// Package vertra creates organizations through VertraCloud's API
-// (POST /v1/organizations; see vertracloud/docs api-reference/).
+// Package vertra talks to VertraCloud's API: the documented organizations
+// endpoints (/v1/organizations) and their newer name, workspaces
+// (/v1/workspaces); see vertracloud/docs api-reference/endpoint/.
 package vertra
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"time"
+	"net/url"
+	"sync"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -19,18 +19,32 @@ const DefaultURL = "https://api.vertracloud.app"
 // MaxNameLength is the API's limit on organization names, in characters.
 const MaxNameLength = 50
 
-// Error codes VertraCloud documents for POST /v1/organizations.
+// API generations, the values of vertra.api.
 const (
-	CodeUnauthorized = "UNAUTHORIZED"
-	CodePlanRestrict = "PLAN_RESTRICTED_FEATURE"
-	CodeNameConflict = "ORGANIZATION_NAME_ALREADY_EXISTS"
+	APIAuto          = "auto"          // organizations, falling back to workspaces on 404
+	APIOrganizations = "organizations" // /v1/organizations
+	APIWorkspaces    = "workspaces"    // /v1/workspaces
 )
 
-// Provider talks to VertraCloud.
-type Provider struct{ client *api.Client }
+// APIs lists the values of vertra.api.
+func APIs() []string { return []string{APIAuto, APIOrganizations, APIWorkspaces} }
 
-// New returns a VertraCloud provider sending through c.
-func New(c *api.Client) *Provider { return &Provider{client: c} }
+// Provider talks to VertraCloud.
+type Provider struct {
+	client *api.Client
+
+	mu  sync.Mutex
+	api string // APIAuto until a request settles which generation answers
+}
+
+// New returns a VertraCloud provider sending through c; apiGen is one of
+// APIs() ("" means auto).
+func New(c *api.Client, apiGen string) *Provider {
+	if apiGen == "" {
+		apiGen = APIAuto
+	}
+	return &Provider{client: c, api: apiGen}
+}
 
 // AuthHeader is the Authorization value for a VertraCloud token.
 func AuthHeader(token string) string { return "Bearer " + token }
@@ -39,8 +53,7 @@ func AuthHeader(token string) string { return "Bearer " + token }
 func (p *Provider) Name() string { return provider.Vertra }
 
 // Validate checks a spec against what VertraCloud accepts, before anything is
-// sent. It normalizes the spec (e.g. upper-cases the plan, drops repeated
-// values) and returns warnings for the user (e.g. a deprecated plan).
+// sent, and drops repeated tags.
 func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 	if err := provider.RejectUnsupported(provider.Vertra, spec, "--tag"); err != nil {
 		return nil, err
@@ -56,138 +69,118 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 	return nil, nil
 }
 
-// createRequest is the body of POST /v1/organizations. Omitted fields take
-// the API's defaults.
+// createRequest is the body of POST /v1/organizations and /v1/workspaces.
+// Omitted fields take the API's defaults.
 type createRequest struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
 }
 
-// envelope covers both generations of VertraCloud answers: the documented
-// {"status":"success"|"error", ...} and the newer one without "status".
-type envelope struct {
-	Status   string          `json:"status"`
-	Code     string          `json:"code"`
-	Message  string          `json:"message"`
-	Response json.RawMessage `json:"response"`
-}
-
-type organization struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Description *string  `json:"description"`
-	Tags        []string `json:"tags"`
-	OwnerID     string   `json:"owner_id"`
-	Members     []member `json:"members"`
-	CreatedAt   string   `json:"created_at"`
-	UpdatedAt   string   `json:"updated_at"`
-}
-
-type member struct {
-	UserID   string `json:"user_id"`
-	Role     string `json:"role"`
-	JoinedAt string `json:"joined_at"`
+// route is one operation in both API generations.
+type route struct {
+	method        string
+	organizations string // path in the organizations API
+	workspaces    string // path in the workspaces API
 }
 
 // Create implements provider.Provider.
 func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provider.Organization, error) {
-	resp, err := p.client.Do(ctx, http.MethodPost, "/v1/organizations",
-		createRequest{Name: spec.Name, Description: spec.Description, Tags: spec.Tags})
+	body := createRequest{Name: spec.Name, Description: spec.Description, Tags: spec.Tags}
+	gen := p.generation()
+	if gen == APIWorkspaces && len(spec.Tags) > 0 {
+		return nil, errNoTags
+	}
+	// Falling back is safe for a create: a 404 means nothing was created.
+	resp, gen, err := p.send(ctx, route{http.MethodPost, "/v1/organizations", "/v1/workspaces"}, body,
+		func() error {
+			if len(spec.Tags) > 0 {
+				return errNoTags
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	return decodeCreate(resp, spec.Name)
+	org, err := decodeOne(resp, gen, spec.Name)
+	return org, provider.NotFoundOnCreate(err)
 }
 
-// decodeCreate turns any answer to POST /v1/organizations into an
-// organization or a *provider.Error; it never panics, whatever the body
-// (see the fuzz test).
-func decodeCreate(resp *api.Response, name string) (*provider.Organization, error) {
-	var env envelope
-	if err := json.Unmarshal(resp.Body, &env); err != nil {
+// errNoTags stops a create that would silently lose its tags.
+var errNoTags = &provider.Error{Provider: provider.Vertra, Kind: provider.KindInvalid,
+	Message: "this VertraCloud API serves workspaces, which have no tags: drop --tag (nothing was created)"}
+
+// List implements provider.Provider.
+func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
+	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/users/@me/organizations", "/v1/workspaces"}, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList(resp, gen)
+}
+
+// Get implements provider.Provider.
+func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
+	esc := url.PathEscape(id)
+	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeOne(resp, gen, "")
+}
+
+// Delete implements provider.Provider.
+func (p *Provider) Delete(ctx context.Context, id string) error {
+	esc := url.PathEscape(id)
+	resp, _, err := p.send(ctx, route{http.MethodDelete, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
+	if err != nil {
+		return err
+	}
+	return decodeDeleted(resp)
+}
+
+func (p *Provider) generation() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.api
+}
+
+func (p *Provider) settle(gen string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.api == APIAuto {
+		p.api = gen
+	}
+}
+
+// send makes the request in the settled API generation. In auto mode it
+// tries organizations first and, when that path answers 404 without one of
+// its own error codes (the route is gone, so nothing happened), switches to
+// workspaces for this and every later request of the run. before, if set,
+// may veto the switch.
+func (p *Provider) send(ctx context.Context, r route, body any, before func() error) (*api.Response, string, error) {
+	gen := p.generation()
+	path := r.organizations
+	if gen == APIWorkspaces {
+		path = r.workspaces
+	}
+	resp, err := p.client.Do(ctx, r.method, path, body)
+	if err != nil || gen != APIAuto {
+		return resp, gen, err
+	}
+	if resp.Status != http.StatusNotFound || hasOrganizationsCode(resp.Body) {
 		if resp.OK() {
-			return nil, resp.Unreadable(provider.Vertra, "invalid JSON")
+			p.settle(APIOrganizations)
 		}
-		return nil, &provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
-			Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)}
+		return resp, APIOrganizations, nil
 	}
-	// The error code decides, whatever the HTTP status: VertraCloud sends
-	// UNAUTHORIZED and PLAN_RESTRICTED_FEATURE with 403, a name conflict with 400.
-	if env.Code != "" || env.Status == "error" || !resp.OK() {
-		return nil, codeError(resp, env, name)
-	}
-	var o organization
-	if len(env.Response) == 0 || json.Unmarshal(env.Response, &o) != nil || o.ID == "" {
-		return nil, resp.Unreadable(provider.Vertra, "no organization in the response")
-	}
-	return o.normalize(), nil
-}
-
-func (o *organization) normalize() *provider.Organization {
-	out := &provider.Organization{
-		Provider:    provider.Vertra,
-		ID:          o.ID,
-		Name:        o.Name,
-		Description: o.Description,
-		Tags:        o.Tags,
-		Owner:       o.OwnerID,
-		Members:     make([]provider.Member, 0, len(o.Members)),
-		AdminEmails: nil,
-		CreatedAt:   o.CreatedAt,
-		UpdatedAt:   o.UpdatedAt,
-	}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	for _, m := range o.Members {
-		out.Members = append(out.Members, provider.Member(m))
-	}
-	return out
-}
-
-// codeError maps an error envelope by its code first and the HTTP status
-// second.
-func codeError(resp *api.Response, env envelope, name string) error {
-	e := &provider.Error{Provider: provider.Vertra, Status: resp.Status, Code: env.Code}
-	var ours string
-	switch env.Code {
-	case CodeUnauthorized:
-		e.Kind, ours = provider.KindAuth, "the VertraCloud token was rejected"
-	case CodePlanRestrict:
-		e.Kind, ours = provider.KindPlan, "your VertraCloud plan does not allow creating organizations"
-	case CodeNameConflict:
-		e.Kind, ours = provider.KindConflict, fmt.Sprintf("an organization named %q already exists", name)
-	default:
-		e.Kind = kindForStatus(resp.Status)
-		if resp.OK() {
-			// A 2xx that says "error" is a broken answer, not a success.
-			e.Kind = provider.KindServer
+	p.client.Tracef("* %s %s answered 404: this VertraCloud API serves workspaces; using %s", r.method, path, r.workspaces)
+	p.settle(APIWorkspaces)
+	if before != nil {
+		if err := before(); err != nil {
+			return nil, APIWorkspaces, err
 		}
 	}
-	e.Message = api.Excerpt([]byte(provider.JoinMessage(ours, env.Message)), 300)
-	return e
-}
-
-// kindForStatus is provider.KindForStatus, except that a status that
-// classifies as nothing counts as a provider-side failure.
-func kindForStatus(status int) provider.Kind {
-	if k := provider.KindForStatus(status); k != provider.KindUnknown {
-		return k
-	}
-	return provider.KindServer
-}
-
-// RetryHint reads details.retry_after (seconds), which VertraCloud sends
-// with 429 RATE_LIMIT_EXCEEDED and DAILY_QUOTA_EXCEEDED.
-func RetryHint(body []byte) (time.Duration, bool) {
-	var e struct {
-		Details struct {
-			RetryAfter *float64 `json:"retry_after"`
-		} `json:"details"`
-	}
-	if json.Unmarshal(body, &e) != nil || e.Details.RetryAfter == nil || *e.Details.RetryAfter < 0 {
-		return 0, false
-	}
-	return time.Duration(*e.Details.RetryAfter * float64(time.Second)), true
+	resp, err = p.client.Do(ctx, r.method, r.workspaces, body)
+	return resp, APIWorkspaces, err
 }

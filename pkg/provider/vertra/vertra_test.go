@@ -64,7 +64,7 @@ const created = `{"status":"success","response":{"id":"org123","name":"acme","de
 "created_at":"2025-08-14T19:58:00Z","updated_at":"2025-08-14T19:58:01Z"}}`
 
 func newProvider(srv *testhttp.Server) *Provider {
-	return New(&api.Client{Provider: "vertra", HTTP: srv.Client(), BaseURL: srv.URL, Authorization: AuthHeader("vtk_secret"), UserAgent: "orgctl/test"})
+	return New(&api.Client{Provider: "vertra", HTTP: srv.Client(), BaseURL: srv.URL, Authorization: AuthHeader("vtk_secret"), UserAgent: "orgctl/test"}, APIOrganizations)
 }
 
 func TestCreateSendsDocumentedRequest(t *testing.T) {
@@ -136,7 +136,7 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 		{"unauthorized is 403", 403, `{"status":"error","code":"UNAUTHORIZED"}`, provider.KindAuth, "UNAUTHORIZED",
 			"vertra: HTTP 403 UNAUTHORIZED: the VertraCloud token was rejected", false},
 		{"plan restricted is 403 too", 403, `{"status":"error","code":"PLAN_RESTRICTED_FEATURE"}`, provider.KindPlan, "PLAN_RESTRICTED_FEATURE",
-			"vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow creating organizations", false},
+			"vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow this", false},
 		{"name taken is 400", 400, `{"status":"error","code":"ORGANIZATION_NAME_ALREADY_EXISTS"}`, provider.KindConflict, "ORGANIZATION_NAME_ALREADY_EXISTS",
 			`vertra: HTTP 400 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "acme" already exists`, false},
 		{"message is kept", 400, `{"code":"ORGANIZATION_NAME_ALREADY_EXISTS","message":"Name in use"}`, provider.KindConflict, "ORGANIZATION_NAME_ALREADY_EXISTS",
@@ -147,8 +147,8 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 		{"200 that says error", 200, `{"status":"error","code":"WHATEVER"}`, provider.KindServer, "WHATEVER", "HTTP 200 WHATEVER", false},
 		{"200 with code UNAUTHORIZED", 200, `{"status":"error","code":"UNAUTHORIZED"}`, provider.KindAuth, "UNAUTHORIZED", "token was rejected", false},
 		{"html 502", 502, `<html>Bad Gateway</html>`, provider.KindServer, "", "vertra: HTTP 502: non-JSON body: <html>Bad Gateway</html>", false},
-		{"html 404", 404, `<html>Not Found</html>`, provider.KindServer, "", "HTTP 404: non-JSON body", false},
-		{"201 empty", 201, ``, provider.KindServer, "", "unreadable response (invalid JSON): empty body; the organization was probably created", true},
+		{"html 404", 404, `<html>Not Found</html>`, provider.KindServer, "", "HTTP 404: the API has no such endpoint: check the base URL (non-JSON body: <html>Not Found</html>)", false},
+		{"201 empty", 201, ``, provider.KindServer, "", "unreadable response (no organization in the response): empty body; the organization was probably created", true},
 		{"success without response", 200, `{"status":"success"}`, provider.KindServer, "", "unreadable response (no organization in the response)", true},
 		{"wrong types", 200, `{"status":"success","response":{"id":7}}`, provider.KindServer, "", "no organization in the response", true},
 	}

@@ -148,11 +148,14 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 		code = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 	}
 	if isVertra(r.URL.Path) {
-		var details map[string]any
-		if f.RetryAfter > 0 {
-			details = map[string]any{"retry_after": f.RetryAfter}
+		body := map[string]any{"status": "error", "code": code}
+		if strings.HasPrefix(r.URL.Path, "/v1/workspaces") {
+			body = map[string]any{"code": code, "message": message} // no "status" in this generation
 		}
-		vertraErrorDetails(w, status, code, "", details)
+		if f.RetryAfter > 0 {
+			body["details"] = map[string]any{"retry_after": f.RetryAfter}
+		}
+		writeJSON(w, status, body)
 	} else {
 		qoveryProblem(w, status, message)
 	}

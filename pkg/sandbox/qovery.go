@@ -49,10 +49,28 @@ type qoveryPlan struct {
 	AuditLogsRetentionInDays int    `json:"audit_logs_retention_in_days"`
 }
 
-func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registerQovery() {
+	s.mux.HandleFunc("POST /organization", s.createQovery)
+	s.mux.HandleFunc("GET /organization", s.listQovery)
+	s.mux.HandleFunc("/organization", methodNotAllowed("GET, POST"))
+	s.mux.HandleFunc("GET /organization/{id}", s.getQovery)
+	s.mux.HandleFunc("DELETE /organization/{id}", s.deleteQovery)
+	s.mux.HandleFunc("/organization/{id}", methodNotAllowed("GET, DELETE"))
+}
+
+// qoveryAuth checks the credential and returns the caller's user id.
+func (s *Server) qoveryAuth(w http.ResponseWriter, r *http.Request) (owner string, ok bool) {
 	token, ok := qoveryToken(r.Header.Get("Authorization"))
 	if !ok || !s.tokenOK(token) {
 		qoveryProblem(w, http.StatusUnauthorized, "missing or invalid credentials: send 'Authorization: Token <api token>' or 'Bearer <jwt>'")
+		return "", false
+	}
+	return ownerUUID(token), true
+}
+
+func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.qoveryAuth(w, r)
+	if !ok {
 		return
 	}
 	var req qoveryRequest
@@ -71,31 +89,79 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 		qoveryProblem(w, http.StatusBadRequest, fmt.Sprintf("plan %q is invalid: must be one of %s", *req.Plan, strings.Join(qoveryPlans, ", ")))
 		return
 	}
-	raw, ok := s.insert("qovery", *req.Name, func() (string, []byte) {
-		now := s.now()
-		org := qoveryOrganization{
-			ID: uuid(), CreatedAt: now, UpdatedAt: now, Name: *req.Name, Plan: *req.Plan,
-			Description: req.Description, WebsiteURL: req.WebsiteURL, Repository: req.Repository,
-			LogoURL: req.LogoURL, IconURL: req.IconURL, AdminEmails: req.AdminEmails,
-			Owner:            ownerUUID(token),
-			OrganizationPlan: qoveryPlan{Plan: *req.Plan, AuditLogsRetentionInDays: auditRetention(*req.Plan)},
-		}
-		if org.AdminEmails == nil {
-			org.AdminEmails = []string{}
-		}
-		if s.opts.BillingRestriction != "" {
-			org.BillingDeploymentRestriction = &s.opts.BillingRestriction
-		}
-		raw, _ := json.Marshal(org)
-		return org.ID, raw
-	})
+	now := s.now()
+	org := qoveryOrganization{
+		ID: uuid(), CreatedAt: now, UpdatedAt: now, Name: *req.Name, Plan: *req.Plan,
+		Description: req.Description, WebsiteURL: req.WebsiteURL, Repository: req.Repository,
+		LogoURL: req.LogoURL, IconURL: req.IconURL, AdminEmails: req.AdminEmails, Owner: owner,
+		OrganizationPlan: qoveryPlan{Plan: *req.Plan, AuditLogsRetentionInDays: auditRetention(*req.Plan)},
+	}
+	if org.AdminEmails == nil {
+		org.AdminEmails = []string{}
+	}
+	if s.opts.BillingRestriction != "" {
+		org.BillingDeploymentRestriction = &s.opts.BillingRestriction
+	}
+	raw, _ := json.Marshal(org)
+	s.mu.Lock()
+	ok = s.store.insert(nameKey("qovery", org.Name), Organization{Provider: "qovery", ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
+	s.mu.Unlock()
 	if !ok {
 		qoveryProblem(w, http.StatusConflict, fmt.Sprintf("an organization named %q already exists", *req.Name))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_, _ = w.Write(raw)
+	writeRaw(w, http.StatusCreated, raw)
+}
+
+// listQovery answers GET /organization: the caller's organizations, as
+// {"results": [...]}.
+func (s *Server) listQovery(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.qoveryAuth(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	orgs := s.store.ownedBy("qovery", owner)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"results": raws(orgs)})
+}
+
+func (s *Server) getQovery(w http.ResponseWriter, r *http.Request) {
+	if org, ok := s.qoveryOwned(w, r); ok {
+		writeRaw(w, http.StatusOK, org.Raw)
+	}
+}
+
+func (s *Server) deleteQovery(w http.ResponseWriter, r *http.Request) {
+	org, ok := s.qoveryOwned(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	s.store.remove("qovery", org.ID, nameKey("qovery", org.Name))
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// qoveryOwned finds the organization in the path: 404 when there is none,
+// 403 when it belongs to someone else.
+func (s *Server) qoveryOwned(w http.ResponseWriter, r *http.Request) (Organization, bool) {
+	owner, ok := s.qoveryAuth(w, r)
+	if !ok {
+		return Organization{}, false
+	}
+	s.mu.Lock()
+	org, found := s.store.find("qovery", r.PathValue("id"))
+	s.mu.Unlock()
+	switch {
+	case !found:
+		qoveryProblem(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("id")))
+		return Organization{}, false
+	case org.Owner != owner:
+		qoveryProblem(w, http.StatusForbidden, "you are not a member of this organization")
+		return Organization{}, false
+	}
+	return org, true
 }
 
 // qoveryToken accepts the two schemes Qovery documents.

@@ -35,7 +35,14 @@ type Options struct {
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// VertraAPI picks the VertraCloud API generation served: "organizations"
+	// (the default, /v1/organizations), "workspaces" (/v1/workspaces, the
+	// organizations paths answer 404) or "both".
+	VertraAPI string
 }
+
+// VertraAPIs lists the values of Options.VertraAPI.
+func VertraAPIs() []string { return []string{"organizations", "workspaces", "both"} }
 
 // Request is an API request the sandbox received.
 type Request struct {
@@ -61,12 +68,14 @@ func (r Request) MarshalJSON() ([]byte, error) {
 	}{r.Method, r.Path, h, string(r.Body)})
 }
 
-// Organization is an organization the sandbox holds.
+// Organization is an organization (or VertraCloud workspace) the sandbox
+// holds.
 type Organization struct {
-	Provider string          `json:"provider"` // "qovery" or "vertra"
+	Provider string          `json:"provider"` // "qovery", "vertra", or "vertra-workspace"
 	ID       string          `json:"id"`
 	Name     string          `json:"name"`
-	Raw      json.RawMessage `json:"raw"` // the object returned to the client
+	Owner    string          `json:"owner"` // the owner's user id, derived from the token
+	Raw      json.RawMessage `json:"raw"`   // the object as the API returns it
 }
 
 // Server is the emulator. It is safe for concurrent use; its lock is held
@@ -77,8 +86,7 @@ type Server struct {
 	logMu sync.Mutex // one log line at a time
 
 	mu       sync.Mutex
-	orgs     []Organization
-	names    map[string]bool // provider + "\x00" + lower-cased name
+	store    store
 	requests []Request
 	faults   []Fault
 }
@@ -88,12 +96,15 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, names: map[string]bool{}, faults: append([]Fault(nil), opts.Faults...)}
+	s := &Server{opts: opts, faults: append([]Fault(nil), opts.Faults...)}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("POST /organization", s.createQovery)
-	s.mux.HandleFunc("POST /v1/organizations", s.createVertra)
-	s.mux.HandleFunc("/organization", methodNotAllowed)
-	s.mux.HandleFunc("/v1/organizations", methodNotAllowed)
+	s.registerQovery()
+	if opts.VertraAPI != "workspaces" {
+		s.registerVertraOrganizations()
+	}
+	if opts.VertraAPI == "workspaces" || opts.VertraAPI == "both" {
+		s.registerVertraWorkspaces()
+	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, r.URL.Path, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.URL.Path)
 	})
@@ -156,31 +167,14 @@ func (s *Server) Requests() []Request {
 func (s *Server) Organizations() []Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Organization(nil), s.orgs...)
+	return s.store.all()
 }
 
 // Reset forgets organizations, requests and faults.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs, s.requests, s.faults = nil, nil, nil
-	s.names = map[string]bool{}
-}
-
-// insert stores an organization unless its name is taken on that provider
-// (case-insensitively); build runs under the lock so check and insert are
-// one step.
-func (s *Server) insert(provider, name string, build func() (id string, raw []byte)) (raw []byte, ok bool) {
-	key := provider + "\x00" + strings.ToLower(name)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.names[key] {
-		return nil, false
-	}
-	id, raw := build()
-	s.names[key] = true
-	s.orgs = append(s.orgs, Organization{Provider: provider, ID: id, Name: name, Raw: raw})
-	return raw, true
+	s.store, s.requests, s.faults = store{}, nil, nil
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }
@@ -211,15 +205,34 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// writeRaw sends an already encoded JSON body.
+func writeRaw(w http.ResponseWriter, status int, raw []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(raw)
+}
+
+// raws lists the API objects of organizations.
+func raws(orgs []Organization) []json.RawMessage {
+	out := make([]json.RawMessage, 0, len(orgs))
+	for _, o := range orgs {
+		out = append(out, o.Raw)
+	}
+	return out
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", http.MethodPost)
-	apiError(w, r.URL.Path, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method "+r.Method+" not allowed")
+// methodNotAllowed answers a known path asked with another method.
+func methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		apiError(w, r.URL.Path, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method "+r.Method+" not allowed")
+	}
 }
 
 // apiError answers in the error shape of the API that owns path.

@@ -177,8 +177,8 @@ func TestSameNameOnBothProviders(t *testing.T) {
 
 func TestRoutingErrors(t *testing.T) {
 	s := New(Options{})
-	if a := do(t, s, "GET", "/organization", "Token x", ""); a.status != 405 || a.header.Get("Allow") != "POST" || !strings.Contains(a.body, `"status":405`) {
-		t.Errorf("GET /organization: %d %s", a.status, a.body)
+	if a := do(t, s, "PUT", "/organization", "Token x", ""); a.status != 405 || a.header.Get("Allow") != "GET, POST" || !strings.Contains(a.body, `"status":405`) {
+		t.Errorf("PUT /organization: %d %s", a.status, a.body)
 	}
 	if a := do(t, s, "GET", "/v1/organizations", "Bearer x", ""); a.status != 405 || !strings.Contains(a.body, `"code":"METHOD_NOT_ALLOWED"`) {
 		t.Errorf("GET /v1/organizations: %d %s", a.status, a.body)
@@ -457,3 +457,80 @@ func TestRetryAfterResetAndDripFaults(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestReadAndDeleteRespectOwners(t *testing.T) {
+	s := New(Options{})
+	var q map[string]any
+	_ = json.Unmarshal([]byte(do(t, s, "POST", "/organization", "Token alice", `{"name":"a","plan":"TEAM"}`).body), &q)
+	var v struct{ Response map[string]any }
+	_ = json.Unmarshal([]byte(do(t, s, "POST", "/v1/organizations", "Bearer alice", `{"name":"a"}`).body), &v)
+	qid, vid := q["id"].(string), v.Response["id"].(string)
+
+	tests := []struct {
+		method, path, auth string
+		status             int
+		want               string
+	}{
+		{"GET", "/organization", "Token alice", 200, `"results":[{"id":"` + qid},
+		{"GET", "/organization", "Token bob", 200, `{"results":[]}`},
+		{"GET", "/organization/" + qid, "Token bob", 403, `"status":403`},
+		{"GET", "/organization/nope", "Token bob", 404, `"status":404`},
+		{"DELETE", "/organization/" + qid, "Token bob", 403, `"status":403`},
+		{"GET", "/v1/users/@me/organizations", "Bearer alice", 200, `{"response":[{"id":"` + vid},
+		{"GET", "/v1/users/12345/organizations", "Bearer alice", 404, `"code":"USER_NOT_FOUND"`},
+		{"GET", "/v1/organizations/" + vid, "Bearer bob", 403, `"code":"NOT_ORGANIZATION_MEMBER"`},
+		{"GET", "/v1/organizations/nope", "Bearer bob", 404, `"code":"ORGANIZATION_NOT_FOUND"`},
+		{"DELETE", "/v1/organizations/" + vid, "Bearer bob", 404, `"code":"ORGANIZATION_NOT_FOUND"`},
+		{"DELETE", "/v1/organizations/" + vid, "Bearer alice", 200, `{"message":"ORGANIZATION_DELETED","status":"success"}`},
+		{"DELETE", "/organization/" + qid, "Token alice", 204, ``},
+		{"GET", "/v1/workspaces", "Bearer alice", 404, `"code":"NOT_FOUND"`}, // not served by default
+	}
+	for _, tt := range tests {
+		if a := do(t, s, tt.method, tt.path, tt.auth, ""); a.status != tt.status || !strings.Contains(a.body, tt.want) {
+			t.Errorf("%s %s as %s: %d %s", tt.method, tt.path, tt.auth, a.status, a.body)
+		}
+	}
+	if n := len(s.Organizations()); n != 0 {
+		t.Errorf("%d organizations left", n)
+	}
+	// A deleted name is free again.
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer bob", `{"name":"A"}`); a.status != 200 {
+		t.Errorf("re-create after delete: %d %s", a.status, a.body)
+	}
+}
+
+func TestWorkspaces(t *testing.T) {
+	s := New(Options{VertraAPI: "workspaces"})
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"a"}`); a.status != 404 {
+		t.Errorf("organizations must be gone: %d %s", a.status, a.body)
+	}
+	a := do(t, s, "POST", "/v1/workspaces", "Bearer x", `{"name":"Acme","description":"d"}`)
+	var ws struct{ Response map[string]any }
+	if err := json.Unmarshal([]byte(a.body), &ws); err != nil || a.status != 201 || strings.Contains(a.body, `"status"`) {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	id := ws.Response["id"].(string)
+	if ws.Response["name"] != "Acme" || ws.Response["description"] != "d" || ws.Response["members_count"] != float64(1) || ws.Response["deleted_at"] != nil {
+		t.Errorf("workspace = %v", ws.Response)
+	}
+	tests := []struct {
+		method, path, auth, body string
+		status                   int
+		want                     string
+	}{
+		{"POST", "/v1/workspaces", "", `{"name":"b"}`, 401, `"code":"AUTH_TOKEN_MISSING"`},
+		{"POST", "/v1/workspaces", "Bearer x", `{"name":"ACME"}`, 409, `"code":"WORKSPACE_NAME_ALREADY_EXISTS"`},
+		{"POST", "/v1/workspaces", "Bearer y", `{"name":"ACME"}`, 201, `"name":"ACME"`}, // unique per owner
+		{"POST", "/v1/workspaces", "Bearer x", `{"name":"c","description":"` + strings.Repeat("d", 201) + `"}`, 400, `"code":"VALIDATION_ERROR"`},
+		{"GET", "/v1/workspaces", "Bearer x", ``, 200, `{"response":[{"id":"` + id},
+		{"GET", "/v1/workspaces/" + id, "Bearer y", ``, 404, `"code":"WORKSPACE_NOT_FOUND"`},
+		{"GET", "/v1/workspaces/" + id, "Bearer x", ``, 200, `"response":{"id":"` + id},
+		{"DELETE", "/v1/workspaces/" + id, "Bearer x", ``, 204, ``},
+		{"DELETE", "/v1/workspaces/" + id, "Bearer x", ``, 404, `"code":"WORKSPACE_NOT_FOUND"`},
+	}
+	for _, tt := range tests {
+		if a := do(t, s, tt.method, tt.path, tt.auth, tt.body); a.status != tt.status || !strings.Contains(a.body, tt.want) {
+			t.Errorf("%s %s: %d %s", tt.method, tt.path, a.status, a.body)
+		}
+	}
+}

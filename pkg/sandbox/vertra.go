@@ -44,10 +44,29 @@ type vertraMember struct {
 	JoinedAt string `json:"joined_at"`
 }
 
-func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registerVertraOrganizations() {
+	s.mux.HandleFunc("POST /v1/organizations", s.createVertra)
+	s.mux.HandleFunc("/v1/organizations", methodNotAllowed("POST"))
+	s.mux.HandleFunc("GET /v1/organizations/{id}", s.getVertra)
+	s.mux.HandleFunc("DELETE /v1/organizations/{id}", s.deleteVertra)
+	s.mux.HandleFunc("/v1/organizations/{id}", methodNotAllowed("GET, DELETE"))
+	s.mux.HandleFunc("GET /v1/users/{user}/organizations", s.listVertra)
+}
+
+// vertraAuth checks the bearer token and returns the caller's user id.
+func (s *Server) vertraAuth(w http.ResponseWriter, r *http.Request) (owner string, ok bool) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if scheme != "Bearer" || !s.tokenOK(strings.TrimSpace(token)) {
+	token = strings.TrimSpace(token)
+	if scheme != "Bearer" || !s.tokenOK(token) {
 		vertraError(w, http.StatusForbidden, "UNAUTHORIZED", "")
+		return "", false
+	}
+	return snowflake(token), true
+}
+
+func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.vertraAuth(w, r)
+	if !ok {
 		return
 	}
 	var req vertraRequest
@@ -70,38 +89,90 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	if req.Tags != nil {
 		tags = *req.Tags
 	}
-	raw, ok := s.insert("vertra", *req.Name, func() (string, []byte) {
-		now, owner := s.now(), snowflake(token)
-		org := vertraOrganization{
-			ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner,
-			Members:   []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
-			CreatedAt: now, UpdatedAt: now,
-		}
-		raw, _ := json.Marshal(map[string]any{"status": "success", "response": org})
-		return org.ID, raw
-	})
+	now := s.now()
+	org := vertraOrganization{
+		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner,
+		Members:   []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
+		CreatedAt: now, UpdatedAt: now,
+	}
+	raw, _ := json.Marshal(org)
+	s.mu.Lock()
+	ok = s.store.insert(nameKey("vertra", org.Name), Organization{Provider: "vertra", ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
+	s.mu.Unlock()
 	if !ok {
 		vertraError(w, http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS", "")
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(raw)
+	vertraSuccess(w, http.StatusOK, raw)
+}
+
+// listVertra answers GET /v1/users/{id}/organizations for "@me" or the
+// caller's own id.
+func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.vertraAuth(w, r)
+	if !ok {
+		return
+	}
+	if user := r.PathValue("user"); user != "@me" && user != owner {
+		vertraError(w, http.StatusNotFound, "USER_NOT_FOUND", "")
+		return
+	}
+	s.mu.Lock()
+	orgs := s.store.ownedBy("vertra", owner)
+	s.mu.Unlock()
+	list, _ := json.Marshal(raws(orgs))
+	vertraSuccess(w, http.StatusOK, list)
+}
+
+func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.vertraAuth(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	org, found := s.store.find("vertra", r.PathValue("id"))
+	s.mu.Unlock()
+	switch {
+	case !found:
+		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
+	case org.Owner != owner:
+		vertraError(w, http.StatusForbidden, "NOT_ORGANIZATION_MEMBER", "")
+	default:
+		vertraSuccess(w, http.StatusOK, org.Raw)
+	}
+}
+
+// deleteVertra answers ORGANIZATION_NOT_FOUND also to a non-owner, as
+// documented.
+func (s *Server) deleteVertra(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.vertraAuth(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	org, found := s.store.find("vertra", r.PathValue("id"))
+	if found && org.Owner == owner {
+		s.store.remove("vertra", org.ID, nameKey("vertra", org.Name))
+	}
+	s.mu.Unlock()
+	if !found || org.Owner != owner {
+		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": "ORGANIZATION_DELETED"})
+}
+
+// vertraSuccess wraps an API object in the organizations API's envelope.
+func vertraSuccess(w http.ResponseWriter, status int, response json.RawMessage) {
+	writeJSON(w, status, map[string]any{"status": "success", "response": response})
 }
 
 // vertraError writes VertraCloud's error envelope; message is left out when
 // empty, as in the documented examples.
 func vertraError(w http.ResponseWriter, status int, code, message string) {
-	vertraErrorDetails(w, status, code, message, nil)
-}
-
-func vertraErrorDetails(w http.ResponseWriter, status int, code, message string, details map[string]any) {
 	body := map[string]any{"status": "error", "code": code}
 	if message != "" {
 		body["message"] = message
-	}
-	if details != nil {
-		body["details"] = details
 	}
 	writeJSON(w, status, body)
 }

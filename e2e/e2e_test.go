@@ -220,7 +220,7 @@ func TestFailuresAndExitCodes(t *testing.T) {
 		{name: "qovery unauthorized (401)", opts: sandbox.Options{Token: "another"}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
 			code: 3, stderr: "error: qovery: HTTP 401: the Qovery token was rejected", requests: 1},
 		{name: "vertra plan restricted (403)", fault: &sandbox.Fault{Code: "PLAN_RESTRICTED_FEATURE"}, args: []string{"--provider", "vertra"},
-			code: 5, stderr: "error: vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow creating organizations", requests: 1},
+			code: 5, stderr: "error: vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow this", requests: 1},
 		{name: "qovery 500 is never retried", fault: &sandbox.Fault{Status: 500}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
 			code: 6, stderr: "error: qovery: HTTP 500: Internal Server Error", requests: 1},
 		{name: "vertra 502 is never retried", fault: &sandbox.Fault{Status: 502}, args: []string{"--provider", "vertra"},

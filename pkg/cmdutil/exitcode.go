@@ -1,8 +1,11 @@
 package cmdutil
 
 import (
+	"fmt"
+
 	"context"
 	"errors"
+	"github.com/spf13/cobra"
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -17,6 +20,7 @@ const (
 	ExitExists      = 4   // the organization already exists
 	ExitPlan        = 5   // the account's plan does not allow it
 	ExitUnavailable = 6   // network, timeout or provider-side failure
+	ExitNotFound    = 7   // no such organization
 	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM
 )
 
@@ -73,6 +77,8 @@ func exitForKind(e *provider.Error) int {
 		return ExitPlan
 	case provider.KindServer, provider.KindNetwork:
 		return ExitUnavailable
+	case provider.KindNotFound:
+		return ExitNotFound
 	}
 	return ExitError
 }
@@ -83,4 +89,14 @@ func isCobraUsage(err error) bool {
 	msg := err.Error()
 	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown shorthand flag") ||
 		strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "accepts ")
+}
+
+// ExactArgs is cobra.ExactArgs with a usage error that says what is missing.
+func ExactArgs(n int, what string) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return Usage(fmt.Errorf("%s (got %d arguments)", what, len(args)))
+		}
+		return nil
+	}
 }

@@ -28,6 +28,7 @@ const (
 	KeyQoveryPlan  = "qovery.plan"
 	KeyVertraToken = "vertra.token"
 	KeyVertraURL   = "vertra.url"
+	KeyVertraAPI   = "vertra.api"
 )
 
 // EnvConfig names the config file when --config is not given.
@@ -47,6 +48,7 @@ var envBindings = []struct {
 	{KeyQoveryPlan, []string{"ORGCTL_QOVERY_PLAN"}},
 	{KeyVertraToken, []string{"ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY"}},
 	{KeyVertraURL, []string{"ORGCTL_VERTRA_URL"}},
+	{KeyVertraAPI, []string{"ORGCTL_VERTRA_API"}},
 }
 
 // EnvVars returns the environment variables that set key, strongest first.

@@ -18,6 +18,7 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
+	stdinTTY  bool
 	stdoutTTY bool
 	stderrTTY bool
 	colorOK   bool // the environment allows colour (NO_COLOR, CLICOLOR, TERM)
@@ -30,6 +31,7 @@ func System() *IOStreams {
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		ErrOut:    os.Stderr,
+		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 		colorOK:   envAllowsColor(os.Getenv),
@@ -50,6 +52,12 @@ func (s *IOStreams) SetTTY(tty bool) {
 
 // DisableColor turns colour off for the rest of the run (--no-color).
 func (s *IOStreams) DisableColor() { s.colorOK, s.forced = false, false }
+
+// SetStdinTTY pretends, in tests, that stdin is a terminal.
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }
+
+// IsStdinTTY reports whether stdin is a terminal, so a prompt can be answered.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
 // IsStdoutTTY reports whether stdout is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }

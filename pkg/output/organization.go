@@ -78,3 +78,21 @@ func printable(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
+
+// Organizations prints a list: an array for scripts ([] when empty), a
+// table with a header row for people.
+func Organizations(w io.Writer, f Format, colors *iostreams.Colors, orgs []provider.Organization) error {
+	if f != Table {
+		if orgs == nil {
+			orgs = []provider.Organization{}
+		}
+		return Write(w, f, orgs)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	// Headers are bold as a whole row so every cell carries the same escapes.
+	fmt.Fprintln(tw, colors.Bold("ID")+"\t"+colors.Bold("NAME")+"\t"+colors.Bold("PROVIDER")+"\t"+colors.Bold("PLAN")+"\t"+colors.Bold("CREATED"))
+	for _, o := range orgs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.ID), printable(o.Name), o.Provider, printable(deref(o.Plan)), printable(o.CreatedAt))
+	}
+	return tw.Flush()
+}

@@ -34,10 +34,11 @@ type CreateOptions struct {
 	HTTPClient func() *http.Client
 	Global     *cmdutil.GlobalFlags
 
-	Spec    provider.CreateSpec
-	Token   string // --token; empty means "from the environment or config"
-	DryRun  bool
-	Sandbox bool
+	Spec        provider.CreateSpec
+	Token       string // --token; empty means "from the environment or config"
+	DryRun      bool
+	Sandbox     bool
+	IfNotExists bool
 }
 
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
@@ -65,6 +66,9 @@ $ orgctl create --provider vertra --name acme --description "Acme" --tag ci --ta
 
 # Qovery, keeping only the id for a script
 $ orgctl create --provider qovery --name acme --plan TEAM_2025 --admin-email ops@acme.io -o json | jq -r .id
+
+# Safe to re-run in CI: prints the existing organization when the name is taken
+$ ORG_ID=$(orgctl create --provider qovery --name acme --plan TEAM_2025 --if-not-exists -o json | jq -r .id)
 
 # Show the exact request, token redacted, without sending it
 $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
@@ -103,6 +107,7 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 	fl.StringVar(&opts.Token, "token", "", "API token (visible in the process list: prefer --token-stdin, the environment or the config file)")
 	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the API token from standard input")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request that would be sent, token redacted, and send nothing")
+	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "when the name is taken, print the existing organization and exit 0 (\"created\": false)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	return cmd
 }
@@ -112,38 +117,21 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return cmdutil.Usage(err)
 	}
-	name, err := provider.Canonical(cfg.Get(config.KeyProvider))
+	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
-	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	tokenKey, urlKey := providers.Keys(name)
-	settings := providers.Settings{
-		Name:    name,
-		Token:   opts.Token,
-		BaseURL: cfg.Get(urlKey),
-		HTTP:    opts.HTTPClient(),
-		DryRun:  opts.DryRun,
-		Timeout: opts.Global.Timeout,
-		Retries: opts.Global.Retries,
-		Notice:  opts.IO.ErrOut,
-	}
-	if settings.Token == "" {
-		settings.Token = cfg.Get(tokenKey)
-	}
-	if opts.Global.Verbose {
-		settings.Trace = opts.IO.ErrOut
+	run.Settings.DryRun = opts.DryRun
+	if opts.Token != "" {
+		run.Settings.Token = opts.Token
 	}
 	spec := opts.Spec
-	if name == provider.Qovery && spec.Plan == "" {
+	if run.Name == provider.Qovery && spec.Plan == "" {
 		spec.Plan = cfg.Get(config.KeyQoveryPlan)
 	}
 
 	// Validate before anything else happens: a usage error sends nothing.
-	warnings, err := providers.Validate(name, &spec)
+	warnings, err := providers.Validate(run.Name, &spec)
 	if err != nil {
 		return cmdutil.Usage(err)
 	}
@@ -158,30 +146,30 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 			return fmt.Errorf("starting the sandbox: %w", err)
 		}
 		defer sb.Close()
-		settings.BaseURL, settings.Token = sb.URL, sandboxToken
-		fmt.Fprintf(opts.IO.ErrOut, "Using the embedded sandbox at %s: nothing is created on %s.\n", sb.URL, providers.DisplayName(name))
+		run.Settings.BaseURL, run.Settings.Token = sb.URL, sandboxToken
+		fmt.Fprintf(opts.IO.ErrOut, "Using the embedded sandbox at %s: nothing is created on %s.\n", sb.URL, providers.DisplayName(run.Name))
 	}
-	if settings.Token == "" {
-		if !opts.DryRun {
-			return &cmdutil.AuthError{Err: missingToken(name, cfg)}
-		}
-		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" no token is set, so the request below has no Authorization header: "+missingToken(name, cfg).Error())
+	if run.Settings.Token == "" && opts.DryRun {
+		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" no token is set, so the request below has no Authorization header: "+run.MissingToken().Error())
 	}
-	p, err := providers.New(settings)
+	p, err := run.Provider()
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
 
-	org, err := p.Create(ctx, spec)
+	org, err := createOrFind(ctx, p, spec, opts.IfNotExists)
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
 		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was sent.")
-		return printRequest(opts.IO, format, dry.Request)
+		return printRequest(opts.IO, run.Format, dry.Request)
 	}
 	if err != nil {
 		return err
 	}
-	if err := output.Organization(opts.IO.Out, format, opts.IO.OutColors(), org); err != nil {
+	if !*org.Created {
+		fmt.Fprintf(opts.IO.ErrOut, "Organization %q already exists on %s (id %s): nothing was created.\n", org.Name, providers.DisplayName(run.Name), org.ID)
+	}
+	if err := output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), org); err != nil {
 		return err
 	}
 	if w := billingWarning(org); w != "" {
@@ -190,15 +178,33 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	return nil
 }
 
-func missingToken(name string, cfg *config.Config) error {
-	tokenKey, _ := providers.Keys(name)
-	where := "the config file"
-	if cfg.File != "" {
-		where = cfg.File
+// createOrFind creates the organization; with ifNotExists, a name that is
+// already taken is looked up (case-insensitively, as both APIs compare
+// names) and returned as it is, with Created false.
+func createOrFind(ctx context.Context, p provider.Provider, spec provider.CreateSpec, ifNotExists bool) (*provider.Organization, error) {
+	org, err := p.Create(ctx, spec)
+	var perr *provider.Error
+	if err == nil {
+		org.Created = ptr(true)
+		return org, nil
 	}
-	return fmt.Errorf("no %s token: set %s, or %s in %s, or try --sandbox",
-		providers.DisplayName(name), strings.Join(config.EnvVars(tokenKey), " or "), tokenKey, where)
+	if !ifNotExists || !errors.As(err, &perr) || perr.Kind != provider.KindConflict {
+		return nil, err
+	}
+	existing, findErr := provider.FindByName(ctx, p, spec.Name)
+	if findErr != nil {
+		var nf *provider.Error
+		if errors.As(findErr, &nf) && nf.Kind == provider.KindNotFound {
+			perr.Message += ", but no organization of that name is visible to this token"
+			return nil, perr
+		}
+		return nil, findErr
+	}
+	existing.Created = ptr(false)
+	return existing, nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // billingWarning explains a Qovery billing restriction, which lets the
 // organization exist but blocks deployments.

@@ -13,6 +13,9 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/build"
 	"github.com/orgctl/orgctl/pkg/cmd/create"
+	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
+	"github.com/orgctl/orgctl/pkg/cmd/get"
+	"github.com/orgctl/orgctl/pkg/cmd/list"
 	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
@@ -23,7 +26,7 @@ import (
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "orgctl <command> [flags]",
-		Short: "Create organizations on Qovery and VertraCloud",
+		Short: "Create and manage organizations on Qovery and VertraCloud",
 		Long: `orgctl creates organizations on cloud platforms (Qovery, VertraCloud) from a
 terminal or a CI script, and ships a sandbox that emulates both APIs.
 
@@ -51,6 +54,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.StringVar(&f.Global.ConfigFile, "config", "", "config file (default: "+defaultConfigPath()+"; env ORGCTL_CONFIG)")
 	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
 	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
+	pf.String("vertra-api", "", "VertraCloud API: auto (organizations, else workspaces), organizations or workspaces (env ORGCTL_VERTRA_API)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted")
 	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for each request to the provider's API")
@@ -59,6 +63,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	// pitfall (spf13/viper#233) cannot bite.
 	_ = f.Viper.BindPFlag(config.KeyProvider, pf.Lookup("provider"))
 	_ = f.Viper.BindPFlag(config.KeyOutput, pf.Lookup("output"))
+	_ = f.Viper.BindPFlag(config.KeyVertraAPI, pf.Lookup("vertra-api"))
 
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
 	cmd.SetOut(f.IOStreams.Out)
@@ -66,6 +71,9 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.SetIn(f.IOStreams.In)
 
 	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(list.NewCmdList(f, nil))
+	cmd.AddCommand(get.NewCmdGet(f, nil))
+	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
 	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
 	return cmd
 }

@@ -4,6 +4,8 @@ package sandbox
 import (
 	"fmt"
 	"net"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,8 +19,9 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox <command>",
 		Short: "Run a local emulator of the providers' APIs",
-		Long: `The sandbox emulates the organization endpoints of Qovery (POST /organization)
-and VertraCloud (POST /v1/organizations): authentication, validation,
+		Long: `The sandbox emulates the organization endpoints of Qovery (/organization) and
+VertraCloud (/v1/organizations, or /v1/workspaces with --vertra-api): create,
+list, get and delete, with authentication, validation,
 case-insensitive name conflicts, the real status codes and error bodies, and
 fault injection. Organizations live in memory until it stops.
 
@@ -36,6 +39,7 @@ type ServeOptions struct {
 	Token   string
 	Billing string
 	Faults  []string
+	Vertra  string
 }
 
 func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
@@ -62,12 +66,16 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	fl.StringVar(&opts.Token, "token", "", "accept only this token (default: any non-empty token)")
 	fl.StringVar(&opts.Billing, "billing-restriction", "", "billing_deployment_restriction of new Qovery organizations, e.g. NO_CREDIT_CARD")
+	fl.StringVar(&opts.Vertra, "vertra-api", "organizations", "VertraCloud API generation to serve: organizations, workspaces (organizations paths answer 404) or both")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
 	return cmd
 }
 
 func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
-	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut}
+	if !slices.Contains(sandbox.VertraAPIs(), opts.Vertra) {
+		return cmdutil.Usage(fmt.Errorf("--vertra-api %q: use one of %s", opts.Vertra, strings.Join(sandbox.VertraAPIs(), ", ")))
+	}
+	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra}
 	for _, s := range opts.Faults {
 		fault, err := sandbox.ParseFault(s)
 		if err != nil {

@@ -1,0 +1,67 @@
+// Package get implements `orgctl get`.
+package get
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// GetOptions are the dependencies and argument of one `get` run.
+type GetOptions struct {
+	IO         *iostreams.IOStreams
+	Config     func() (*config.Config, error)
+	HTTPClient func() *http.Client
+	Global     *cmdutil.GlobalFlags
+
+	IDOrName string
+}
+
+// NewCmdGet builds the command; tests pass runF to capture the options.
+func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command {
+	opts := &GetOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	return &cobra.Command{
+		Use:   "get ID|NAME",
+		Short: "Show one organization, by id or by name",
+		Long: `Show one organization. The argument is tried as an id first, then as a name
+(compared case-insensitively, as both APIs do). A missing organization exits
+with code 7.`,
+		Example: `$ orgctl get --provider qovery acme
+$ orgctl get --provider vertra org_5f1c0a7e9b2d4c61 -o yaml`,
+		Args: cmdutil.ExactArgs(1, "get needs an organization id or name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.IDOrName = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return getRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func getRun(ctx context.Context, opts *GetOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
+	if err != nil {
+		return err
+	}
+	p, err := run.Provider()
+	if err != nil {
+		return err
+	}
+	org, err := provider.Resolve(ctx, p, opts.IDOrName)
+	if err != nil {
+		return err
+	}
+	return output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), org)
+}

@@ -1,0 +1,81 @@
+package cmdutil
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/provider/vertra"
+	"github.com/orgctl/orgctl/pkg/providers"
+)
+
+// Run is what every command that talks to a provider resolves first: the
+// provider's name, the output format, and the settings to reach it
+// (flag > environment > config file > default for each).
+type Run struct {
+	Config   *config.Config
+	Name     string // canonical provider name
+	Format   output.Format
+	Settings providers.Settings
+}
+
+// ResolveRun reads the provider, the output format and the provider's
+// token, URL and API generation; every mistake is a usage error.
+func ResolveRun(cfg *config.Config, ios *iostreams.IOStreams, g *GlobalFlags, client *http.Client) (*Run, error) {
+	name, err := provider.Canonical(cfg.Get(config.KeyProvider))
+	if err != nil {
+		return nil, Usage(err)
+	}
+	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	if err != nil {
+		return nil, Usage(err)
+	}
+	apiGen := strings.ToLower(cfg.Get(config.KeyVertraAPI))
+	if apiGen != "" && !slices.Contains(vertra.APIs(), apiGen) {
+		return nil, Usage(fmt.Errorf("unknown vertra.api %q: use one of %s", apiGen, strings.Join(vertra.APIs(), ", ")))
+	}
+	tokenKey, urlKey := providers.Keys(name)
+	s := providers.Settings{
+		Name:      name,
+		Token:     cfg.Get(tokenKey),
+		BaseURL:   cfg.Get(urlKey),
+		HTTP:      client,
+		Timeout:   g.Timeout,
+		Retries:   g.Retries,
+		Notice:    ios.ErrOut,
+		VertraAPI: apiGen,
+	}
+	if g.Verbose {
+		s.Trace = ios.ErrOut
+	}
+	return &Run{Config: cfg, Name: name, Format: format, Settings: s}, nil
+}
+
+// Provider builds the provider, refusing to go on without a token (except
+// for a dry run, which sends nothing).
+func (r *Run) Provider() (provider.Provider, error) {
+	if r.Settings.Token == "" && !r.Settings.DryRun {
+		return nil, &AuthError{Err: r.MissingToken()}
+	}
+	p, err := providers.New(r.Settings)
+	if err != nil {
+		return nil, Usage(err)
+	}
+	return p, nil
+}
+
+// MissingToken says where a token can come from.
+func (r *Run) MissingToken() error {
+	tokenKey, _ := providers.Keys(r.Name)
+	where := "the config file"
+	if r.Config.File != "" {
+		where = r.Config.File
+	}
+	return fmt.Errorf("no %s token: set %s, or %s in %s, or try --sandbox",
+		providers.DisplayName(r.Name), strings.Join(config.EnvVars(tokenKey), " or "), tokenKey, where)
+}

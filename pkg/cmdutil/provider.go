@@ -14,6 +14,39 @@ import (
 	"github.com/orgctl/orgctl/pkg/providers"
 )
 
+// Deps are what the factory gives every command that talks to a provider;
+// options structs embed them.
+type Deps struct {
+	IO         *iostreams.IOStreams
+	Config     func() (*config.Config, error)
+	HTTPClient func() *http.Client
+	Global     *GlobalFlags
+}
+
+// Deps returns the factory's dependencies for a command.
+func (f *Factory) Deps() Deps {
+	return Deps{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+}
+
+// Resolve loads the configuration and resolves the provider to talk to.
+func (d Deps) Resolve() (*Run, error) {
+	cfg, err := d.Config()
+	if err != nil {
+		return nil, Usage(err)
+	}
+	return ResolveRun(cfg, d.IO, d.Global, d.HTTPClient())
+}
+
+// Connect is Resolve, then Run.Provider.
+func (d Deps) Connect() (*Run, provider.Provider, error) {
+	run, err := d.Resolve()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := run.Provider()
+	return run, p, err
+}
+
 // Run is what every command that talks to a provider resolves first: the
 // provider's name, the output format, and the settings to reach it
 // (flag > environment > config file > default for each).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -29,10 +28,7 @@ const sandboxToken = "orgctl-sandbox-token"
 
 // CreateOptions are the dependencies and flag values of one `create` run.
 type CreateOptions struct {
-	IO         *iostreams.IOStreams
-	Config     func() (*config.Config, error)
-	HTTPClient func() *http.Client
-	Global     *cmdutil.GlobalFlags
+	cmdutil.Deps
 
 	Spec        provider.CreateSpec
 	Token       string // --token; empty means "from the environment or config"
@@ -44,7 +40,7 @@ type CreateOptions struct {
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
 // options instead of running.
 func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
-	opts := &CreateOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	opts := &CreateOptions{Deps: f.Deps()}
 	var tokenStdin bool
 	cmd := &cobra.Command{
 		Use:   "create --name NAME --provider qovery|vertra [flags]",
@@ -113,11 +109,7 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 }
 
 func createRun(ctx context.Context, opts *CreateOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
+	run, err := opts.Resolve()
 	if err != nil {
 		return err
 	}
@@ -127,7 +119,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	}
 	spec := opts.Spec
 	if run.Name == provider.Qovery && spec.Plan == "" {
-		spec.Plan = cfg.Get(config.KeyQoveryPlan)
+		spec.Plan = run.Config.Get(config.KeyQoveryPlan)
 	}
 
 	// Validate before anything else happens: a usage error sends nothing.

@@ -5,13 +5,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -20,10 +18,7 @@ import (
 
 // DeleteOptions are the dependencies, argument and flags of one `delete` run.
 type DeleteOptions struct {
-	IO         *iostreams.IOStreams
-	Config     func() (*config.Config, error)
-	HTTPClient func() *http.Client
-	Global     *cmdutil.GlobalFlags
+	cmdutil.Deps
 
 	IDOrName string
 	Yes      bool
@@ -31,7 +26,7 @@ type DeleteOptions struct {
 
 // NewCmdDelete builds the command; tests pass runF to capture the options.
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
-	opts := &DeleteOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	opts := &DeleteOptions{Deps: f.Deps()}
 	cmd := &cobra.Command{
 		Use:   "delete ID|NAME [--yes]",
 		Short: "Delete an organization, by id or by name",
@@ -60,15 +55,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if !opts.Yes && !opts.IO.IsStdinTTY() {
 		return cmdutil.Usage(fmt.Errorf("refusing to delete without confirmation: standard input is not a terminal; pass --yes"))
 	}
-	cfg, err := opts.Config()
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
-	if err != nil {
-		return err
-	}
-	p, err := run.Provider()
+	run, p, err := opts.Connect()
 	if err != nil {
 		return err
 	}

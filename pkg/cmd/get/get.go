@@ -3,30 +3,24 @@ package get
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/config"
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // GetOptions are the dependencies and argument of one `get` run.
 type GetOptions struct {
-	IO         *iostreams.IOStreams
-	Config     func() (*config.Config, error)
-	HTTPClient func() *http.Client
-	Global     *cmdutil.GlobalFlags
+	cmdutil.Deps
 
 	IDOrName string
 }
 
 // NewCmdGet builds the command; tests pass runF to capture the options.
 func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command {
-	opts := &GetOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	opts := &GetOptions{Deps: f.Deps()}
 	return &cobra.Command{
 		Use:   "get ID|NAME",
 		Short: "Show one organization, by id or by name",
@@ -47,15 +41,7 @@ $ orgctl get --provider vertra org_5f1c0a7e9b2d4c61 -o yaml`,
 }
 
 func getRun(ctx context.Context, opts *GetOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
-	if err != nil {
-		return err
-	}
-	p, err := run.Provider()
+	run, p, err := opts.Connect()
 	if err != nil {
 		return err
 	}

@@ -3,27 +3,21 @@ package list
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/config"
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 )
 
 // ListOptions are the dependencies of one `list` run.
 type ListOptions struct {
-	IO         *iostreams.IOStreams
-	Config     func() (*config.Config, error)
-	HTTPClient func() *http.Client
-	Global     *cmdutil.GlobalFlags
+	cmdutil.Deps
 }
 
 // NewCmdList builds the command; tests pass runF to capture the options.
 func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Config: f.Config, HTTPClient: f.HTTPClient, Global: f.Global}
+	opts := &ListOptions{Deps: f.Deps()}
 	return &cobra.Command{
 		Use:   "list [--provider qovery|vertra]",
 		Short: "List the organizations your token can see",
@@ -43,15 +37,7 @@ $ orgctl list --provider vertra -o json | jq -r '.[].name'`,
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	run, err := cmdutil.ResolveRun(cfg, opts.IO, opts.Global, opts.HTTPClient())
-	if err != nil {
-		return err
-	}
-	p, err := run.Provider()
+	run, p, err := opts.Connect()
 	if err != nil {
 		return err
 	}

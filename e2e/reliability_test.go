@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"errors"
 	"net"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,3 +108,34 @@ func TestConnectionRefusedIsRetriedThenExit6(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestInterruptExits130(t *testing.T) {
+	sb, environ := startSandbox(t, sandbox.Options{Faults: []sandbox.Fault{{Delay: sandbox.Duration(10 * time.Second)}}})
+	cmd := exec.Command(binary, "create", "--provider", "vertra", "--name", "acme")
+	cmd.Env = environ
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the request reached the sandbox, then interrupt.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(sb.Server.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("exit = %v, want 130; stderr %q", err, stderr.String())
+	}
+	want := "error: vertra: interrupted; the request was sent, so the organization may have been created: check before retrying\n"
+	if stderr.String() != want {
+		t.Errorf("stderr = %q, want %q", stderr.String(), want)
+	}
+	if n := len(sb.Server.Organizations()); n != 0 {
+		t.Errorf("%d organizations created", n)
+	}
+}

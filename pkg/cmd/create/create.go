@@ -47,10 +47,10 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 		Short: "Create an organization",
 		Long: `Create an organization on Qovery or VertraCloud.
 
-The token comes from --token-stdin or --token, else the environment (ORGCTL_QOVERY_TOKEN or
-QOVERY_CLI_ACCESS_TOKEN; ORGCTL_VERTRA_TOKEN or VERTRA_API_KEY), else the
-config file. With --sandbox, orgctl starts its embedded emulator of both
-APIs and needs no token and no network.
+The token comes from --token-stdin or --token, else the environment
+(ORGCTL_QOVERY_TOKEN or QOVERY_CLI_ACCESS_TOKEN; ORGCTL_VERTRA_TOKEN or
+VERTRA_API_KEY), else the config file. With --sandbox, orgctl starts its
+embedded emulator of both APIs and needs no token and no network.
 
 Everything is checked before a request is sent: a bad flag exits with
 code 2 and nothing is created. See docs/exit-codes.md for every code.`,

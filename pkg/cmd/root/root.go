@@ -20,6 +20,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // NewCmdRoot returns the `orgctl` command with every subcommand.
@@ -105,9 +106,12 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 		return cmdutil.ExitOK
 	}
 	code := cmdutil.ExitCode(err)
-	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+	if errors.Is(ctx.Err(), context.Canceled) {
 		code = cmdutil.ExitInterrupted
-		err = errors.New("interrupted")
+		// A provider error says whether the request had been sent.
+		if perr := (*provider.Error)(nil); !errors.As(err, &perr) {
+			err = errors.New("interrupted")
+		}
 	}
 	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), err)
 	return code

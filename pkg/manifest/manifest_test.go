@@ -1,0 +1,90 @@
+package manifest
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const yamlManifest = `# tenants
+- name: acme
+  provider: qovery
+  plan: TEAM_2025
+  admin_emails: [ops@acme.io, dev@acme.io]
+
+- name: globex
+  provider: vertra
+  tags: ci, prod
+  description: "Globex: the tenant"
+`
+
+const jsonManifest = `[
+  {"name": "acme", "provider": "qovery", "plan": "TEAM_2025", "admin_emails": ["ops@acme.io", "dev@acme.io"]},
+  {"name": "globex", "provider": "vertra", "tags": ["ci", "prod"], "description": "Globex: the tenant"}
+]`
+
+const csvManifest = `name,provider,plan,admin_emails,tags,description
+acme,qovery,TEAM_2025,"ops@acme.io,dev@acme.io",,
+globex,vertra,,,"ci,prod","Globex: the tenant"
+`
+
+func TestFormatsAgree(t *testing.T) {
+	want := []Entry{
+		{Index: 1, Name: "acme", Provider: "qovery", Plan: "TEAM_2025", AdminEmails: []string{"ops@acme.io", "dev@acme.io"}},
+		{Index: 2, Name: "globex", Provider: "vertra", Tags: []string{"ci", "prod"}, Description: "Globex: the tenant"},
+	}
+	for _, tt := range []struct {
+		format, data string
+		lines        []int
+	}{
+		{YAML, yamlManifest, []int{2, 7}},
+		{JSON, jsonManifest, []int{2, 3}},
+		{CSV, csvManifest, []int{2, 3}},
+		{"", yamlManifest, []int{2, 7}}, // sniffed
+		{"", jsonManifest, []int{2, 3}},
+		{"", csvManifest, []int{2, 3}},
+	} {
+		got, err := Parse(strings.NewReader(tt.data), tt.format)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.format, err)
+		}
+		for i := range want {
+			w := want[i]
+			w.Line = tt.lines[i]
+			if !reflect.DeepEqual(got[i], w) {
+				t.Errorf("%q entry %d:\n got %+v\nwant %+v", tt.format, i+1, got[i], w)
+			}
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range []struct {
+		format, data, want string
+	}{
+		{YAML, "- name: a\n  colour: red\n", `entry 1 (line 1): colour: unknown field "colour"`},
+		{YAML, "name: a\n", "line 1: the manifest must be a list of organizations"},
+		{YAML, "- just a string\n", "entry 1 (line 1): must be a mapping of fields"},
+		{YAML, "- name: [a, b]\n", "entry 1 (line 1): name: name takes one value"},
+		{YAML, "- name: {x: 1}\n", "expected text or a list of text"},
+		{YAML, "", "the manifest is empty"},
+		{YAML, "- name: a\n  tags: [x\n", "yaml: line"},
+		{JSON, `[{"name":"a"},{"nme":"b"}]`, `entry 2 (line 1): nme: unknown field "nme"`},
+		{CSV, "name,colour\na,red\n", `line 1: unknown column "colour"`},
+		{CSV, "name,plan\na\n", "record on line 2: wrong number of fields"},
+		{"toml", "", `unknown manifest format "toml"`},
+	} {
+		_, err := Parse(strings.NewReader(tt.data), tt.format)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s %q: err = %v, want %q", tt.format, tt.data, err, tt.want)
+		}
+	}
+}
+
+func TestFormatOf(t *testing.T) {
+	for path, want := range map[string]string{"a.yaml": YAML, "b.YML": YAML, "c.json": JSON, "d.csv": CSV, "-": "", "e.txt": ""} {
+		if got := FormatOf(path); got != want {
+			t.Errorf("FormatOf(%q) = %q", path, got)
+		}
+	}
+}

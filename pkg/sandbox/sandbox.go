@@ -39,6 +39,8 @@ type Options struct {
 	// (the default, /v1/organizations), "workspaces" (/v1/workspaces, the
 	// organizations paths answer 404) or "both".
 	VertraAPI string
+	// RateLimit, when set, answers 429 past N requests per token per window.
+	RateLimit *RateLimit
 }
 
 // VertraAPIs lists the values of Options.VertraAPI.
@@ -89,6 +91,7 @@ type Server struct {
 	store    store
 	requests []Request
 	faults   []Fault
+	windows  map[string]*window // rate-limit windows per credential
 }
 
 // New returns a sandbox with no organizations.
@@ -141,6 +144,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	fault, faulted := s.takeFault(r.Method, r.URL.Path)
 	s.mu.Unlock()
 
+	if s.limited(w, r) {
+		return
+	}
 	if faulted {
 		if !fault.apply(w, r) {
 			return
@@ -174,7 +180,7 @@ func (s *Server) Organizations() []Organization {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store, s.requests, s.faults = store{}, nil, nil
+	s.store, s.requests, s.faults, s.windows = store{}, nil, nil, nil
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }

@@ -534,3 +534,33 @@ func TestWorkspaces(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimit(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New(Options{RateLimit: &RateLimit{N: 2, Per: time.Minute}, Now: func() time.Time { return now }})
+	var got []int
+	for i := 0; i < 3; i++ {
+		got = append(got, do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"n`+string(rune('a'+i))+`"}`).status)
+	}
+	a := do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"z"}`)
+	if !slices.Equal(got, []int{200, 200, 429}) || a.status != 429 {
+		t.Fatalf("statuses %v then %d", got, a.status)
+	}
+	if a.header.Get("Retry-After") != "60" || a.header.Get("x-ratelimit-remaining") != "0" || a.header.Get("x-ratelimit-limit") != "2" ||
+		!strings.Contains(a.body, `"code":"RATE_LIMIT_EXCEEDED"`) || !strings.Contains(a.body, `"retry_after":60`) {
+		t.Errorf("429: %v %s", a.header, a.body)
+	}
+	if b := do(t, s, "POST", "/v1/organizations", "Bearer other", `{"name":"o"}`); b.status != 200 || b.header.Get("x-ratelimit-remaining") != "1" {
+		t.Errorf("another token has its own window: %d %v", b.status, b.header)
+	}
+	if q := do(t, s, "GET", "/organization", "Token a", ``); q.status != 200 {
+		t.Errorf("qovery, other credential: %d", q.status)
+	}
+	now = now.Add(time.Minute) // a new window
+	if c := do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"late"}`); c.status != 200 {
+		t.Errorf("after the window: %d %s", c.status, c.body)
+	}
+	if n := len(s.Organizations()); n != 4 {
+		t.Errorf("%d organizations, want 4 (rate-limited requests create nothing)", n)
+	}
+}

@@ -40,6 +40,7 @@ type ServeOptions struct {
 	Billing string
 	Faults  []string
 	Vertra  string
+	Rate    string
 }
 
 func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
@@ -67,6 +68,7 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Token, "token", "", "accept only this token (default: any non-empty token)")
 	fl.StringVar(&opts.Billing, "billing-restriction", "", "billing_deployment_restriction of new Qovery organizations, e.g. NO_CREDIT_CARD")
 	fl.StringVar(&opts.Vertra, "vertra-api", "organizations", "VertraCloud API generation to serve: organizations, workspaces (organizations paths answer 404) or both")
+	fl.StringVar(&opts.Rate, "rate-limit", "", "answer 429 past N requests per token, as N/s, N/m or N/h (VertraCloud's free tier: 30/m)")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
 	return cmd
 }
@@ -76,6 +78,13 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 		return cmdutil.Usage(fmt.Errorf("--vertra-api %q: use one of %s", opts.Vertra, strings.Join(sandbox.VertraAPIs(), ", ")))
 	}
 	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra}
+	if opts.Rate != "" {
+		n, per, err := cmdutil.ParseRate(opts.Rate)
+		if err != nil {
+			return cmdutil.Usage(fmt.Errorf("--rate-limit: %w", err))
+		}
+		sbOpts.RateLimit = &sandbox.RateLimit{N: n, Per: per}
+	}
 	for _, s := range opts.Faults {
 		fault, err := sandbox.ParseFault(s)
 		if err != nil {

@@ -1,0 +1,20 @@
+package cmdutil
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseRate reads "N/s", "N/m" or "N/h": N requests per second, minute or
+// hour (VertraCloud's free tier is 30/m).
+func ParseRate(s string) (n int, per time.Duration, err error) {
+	count, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
+	per = map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
+	n, convErr := strconv.Atoi(count)
+	if !ok || per == 0 || convErr != nil || n <= 0 {
+		return 0, 0, fmt.Errorf("rate %q: use N/s, N/m or N/h with N > 0, e.g. 30/m", s)
+	}
+	return n, per, nil
+}

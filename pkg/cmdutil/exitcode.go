@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"github.com/spf13/cobra"
+	"slices"
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -39,10 +40,39 @@ type AuthError struct{ Err error }
 func (e *AuthError) Error() string { return e.Err.Error() }
 func (e *AuthError) Unwrap() error { return e.Err }
 
+// CodeError carries an exit code decided by the command (a bulk run's most
+// severe failure).
+type CodeError struct {
+	Code int
+	Err  error
+}
+
+func (e *CodeError) Error() string { return e.Err.Error() }
+func (e *CodeError) Unwrap() error { return e.Err }
+
+// severity orders exit codes for a run with several failures: an
+// interruption first, then what blocks every later request (auth, an
+// unavailable API), then the plan, then per-organization outcomes.
+var severity = []int{ExitInterrupted, ExitAuth, ExitUnavailable, ExitPlan, ExitExists, ExitNotFound, ExitUsage, ExitError}
+
+// MostSevere returns the most severe of some exit codes (ExitOK for none).
+func MostSevere(codes ...int) int {
+	for _, c := range severity {
+		if slices.Contains(codes, c) {
+			return c
+		}
+	}
+	return ExitOK
+}
+
 // ExitCode maps an error to orgctl's documented exit code.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
+	}
+	var coded *CodeError
+	if errors.As(err, &coded) {
+		return coded.Code
 	}
 	var usage *UsageError
 	var auth *AuthError

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/orgctl/orgctl/pkg/provider"
 )
@@ -32,6 +33,41 @@ func TestExitCode(t *testing.T) {
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestMostSevere(t *testing.T) {
+	for _, tt := range []struct {
+		codes []int
+		want  int
+	}{
+		{nil, 0},
+		{[]int{4, 4, 2}, 4},
+		{[]int{2, 1}, 2},
+		{[]int{4, 6, 5}, 6},
+		{[]int{7, 3, 6}, 3},
+		{[]int{1, 130, 3}, 130},
+	} {
+		if got := MostSevere(tt.codes...); got != tt.want {
+			t.Errorf("MostSevere(%v) = %d, want %d", tt.codes, got, tt.want)
+		}
+	}
+	if got := ExitCode(&CodeError{Code: 5, Err: errors.New("x")}); got != 5 {
+		t.Errorf("CodeError exit = %d", got)
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string][2]int64{"30/m": {30, int64(time.Minute)}, "5/s": {5, int64(time.Second)}, " 1000/h ": {1000, int64(time.Hour)}} {
+		n, per, err := ParseRate(in)
+		if err != nil || int64(n) != want[0] || int64(per) != want[1] {
+			t.Errorf("ParseRate(%q) = %d, %s, %v", in, n, per, err)
+		}
+	}
+	for _, bad := range []string{"", "30", "30/d", "0/s", "-1/s", "x/s", "/s"} {
+		if _, _, err := ParseRate(bad); err == nil {
+			t.Errorf("ParseRate(%q) accepted", bad)
 		}
 	}
 }

@@ -54,7 +54,9 @@ func New(ios *iostreams.IOStreams) *Factory {
 	f.HTTPClient = sync.OnceValue(func() *http.Client {
 		// Timeouts come from the command's context (--timeout), so one
 		// deadline covers the whole exchange.
-		return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64 // bulk workers each keep their connection
+		return &http.Client{Transport: t}
 	})
 	return f
 }

@@ -29,12 +29,16 @@ func (f *Factory) Deps() Deps {
 }
 
 // Resolve loads the configuration and resolves the provider to talk to.
-func (d Deps) Resolve() (*Run, error) {
+func (d Deps) Resolve() (*Run, error) { return d.ResolveFor("") }
+
+// ResolveFor is Resolve for a named provider; "" means the configured one
+// (--provider, ORGCTL_PROVIDER, the config file).
+func (d Deps) ResolveFor(name string) (*Run, error) {
 	cfg, err := d.Config()
 	if err != nil {
 		return nil, Usage(err)
 	}
-	return ResolveRun(cfg, d.IO, d.Global, d.HTTPClient())
+	return ResolveRun(cfg, name, d.IO, d.Global, d.HTTPClient())
 }
 
 // Connect is Resolve, then Run.Provider.
@@ -57,10 +61,14 @@ type Run struct {
 	Settings providers.Settings
 }
 
-// ResolveRun reads the provider, the output format and the provider's
-// token, URL and API generation; every mistake is a usage error.
-func ResolveRun(cfg *config.Config, ios *iostreams.IOStreams, g *GlobalFlags, client *http.Client) (*Run, error) {
-	name, err := provider.Canonical(cfg.Get(config.KeyProvider))
+// ResolveRun reads the provider (name, else the configured one), the output
+// format and the provider's token, URL and API generation; every mistake is
+// a usage error.
+func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *GlobalFlags, client *http.Client) (*Run, error) {
+	if name == "" {
+		name = cfg.Get(config.KeyProvider)
+	}
+	name, err := provider.Canonical(name)
 	if err != nil {
 		return nil, Usage(err)
 	}

@@ -43,6 +43,13 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// WriteNDJSON writes v as one compact JSON line, for streams.
+func WriteNDJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // WriteYAML writes v as YAML. It goes through v's JSON form so both formats
 // share one schema (the json tags) and one key order.
 func WriteYAML(w io.Writer, v any) error {

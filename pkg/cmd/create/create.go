@@ -35,6 +35,7 @@ type CreateOptions struct {
 	DryRun      bool
 	Sandbox     bool
 	IfNotExists bool
+	Bulk        BulkOptions // -f and the flags that go with it
 }
 
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
@@ -67,7 +68,10 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --admin-email ops
 $ ORG_ID=$(orgctl create --provider qovery --name acme --plan TEAM_2025 --if-not-exists -o json | jq -r .id)
 
 # Show the exact request, token redacted, without sending it
-$ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
+$ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run
+
+# Many at once from a manifest; safe to re-run
+$ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("token") {
@@ -84,8 +88,14 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 				}
 				opts.Token = token
 			}
+			if err := checkBulkFlags(cmd, opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.Bulk.File != "" {
+				return bulkRun(cmd.Context(), opts)
 			}
 			return createRun(cmd.Context(), opts)
 		},
@@ -104,6 +114,11 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run`,
 	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the API token from standard input")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request that would be sent, token redacted, and send nothing")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "when the name is taken, print the existing organization and exit 0 (\"created\": false)")
+	fl.StringVarP(&opts.Bulk.File, "file", "f", "", "create every organization of a manifest (.yaml, .json, .csv; - for standard input)")
+	fl.IntVar(&opts.Bulk.Concurrency, "concurrency", 4, "with -f: how many organizations to create at once")
+	fl.BoolVar(&opts.Bulk.SkipExisting, "skip-existing", false, "with -f: count an entry whose name is taken as skipped, not failed")
+	fl.BoolVar(&opts.Bulk.FailFast, "fail-fast", false, "with -f: start no new entry after the first failure")
+	fl.StringVar(&opts.Bulk.Rate, "rate", "", "with -f: at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	return cmd
 }
@@ -260,4 +275,22 @@ func readToken(in io.Reader) (string, error) {
 		return "", fmt.Errorf("--token-stdin: standard input holds more than one word; pipe only the token")
 	}
 	return token, nil
+}
+
+// checkBulkFlags rejects flags that make no sense with, or without, -f.
+func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
+	if opts.Bulk.File != "" {
+		for _, f := range []string{"name", "sandbox"} {
+			if cmd.Flags().Changed(f) {
+				return cmdutil.Usage(fmt.Errorf("--%s cannot be used with -f: the manifest names the organizations", f))
+			}
+		}
+		return nil
+	}
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate"} {
+		if cmd.Flags().Changed(f) {
+			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
+		}
+	}
+	return nil
 }

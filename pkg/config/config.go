@@ -11,7 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 )
 
@@ -33,6 +36,21 @@ const (
 
 // EnvConfig names the config file when --config is not given.
 const EnvConfig = "ORGCTL_CONFIG"
+
+// EnvProfile selects a profile when --profile is not given.
+const EnvProfile = "ORGCTL_PROFILE"
+
+// Keys lists every key a user may set, in the order `config list` shows.
+func Keys() []string {
+	keys := make([]string, 0, len(envBindings))
+	for _, b := range envBindings {
+		keys = append(keys, b.key)
+	}
+	return keys
+}
+
+// IsToken reports whether a key holds a secret.
+func IsToken(key string) bool { return strings.HasSuffix(key, ".token") }
 
 // envBindings lists, for each key, the environment variables that set it,
 // strongest first. The official CLIs' variables come after orgctl's own, so
@@ -88,14 +106,32 @@ type Config struct {
 	v *viper.Viper
 	// File is the config file that was read, or "" when there was none.
 	File string
+	// Path is the config file orgctl reads and writes: File, or where it
+	// would be created.
+	Path string
+	// Profile is the selected profile; "" is the default one (the top level).
+	Profile string
 	// Warnings are problems worth telling the user that do not stop a run.
 	Warnings []string
+	// ProfileErr is set when the selected profile is not in the file:
+	// commands that read settings refuse to run, those that write create it.
+	ProfileErr error
+
+	flags       map[string]*pflag.Flag // flags bound to keys, for Source
+	fileValues  map[string]any         // the file's top level, without profiles
+	profileVals map[string]any         // the selected profile's keys
 }
 
 // Load reads the config file into v. path is --config (may be empty); then
 // ORGCTL_CONFIG; then the default path. A file named by the user must exist;
-// the default one may be missing.
-func Load(v *viper.Viper, path string) (*Config, error) {
+// the default one may be missing. profile is --profile (may be empty; then
+// ORGCTL_PROFILE): its keys, under profiles.NAME in the file, override the
+// file's top level. flags maps keys to the flags bound to them.
+func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*Config, error) {
+	if profile == "" {
+		profile = os.Getenv(EnvProfile)
+	}
+	cfg := &Config{v: v, Profile: profile, flags: flags}
 	explicit := path != ""
 	if !explicit {
 		path = os.Getenv(EnvConfig)
@@ -104,14 +140,17 @@ func Load(v *viper.Viper, path string) (*Config, error) {
 	if !explicit {
 		p, err := DefaultPath()
 		if err != nil {
-			return &Config{v: v}, nil // no home directory: run on flags and environment
+			cfg.selectProfile() // no home directory: run on flags and environment
+			return cfg, nil
 		}
 		path = p
 	}
+	cfg.Path = path
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return &Config{v: v}, nil
+		cfg.selectProfile()
+		return cfg, nil
 	case err != nil:
 		return nil, fmt.Errorf("reading config file: %w", err)
 	}
@@ -119,11 +158,79 @@ func Load(v *viper.Viper, path string) (*Config, error) {
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, yamlCause(err))
 	}
-	cfg := &Config{v: v, File: path}
-	if w := permissionWarning(path, v.AllSettings()); w != "" {
+	cfg.File = path
+	cfg.fileValues = v.AllSettings()
+	if err := cfg.selectProfile(); err != nil {
+		return nil, err
+	}
+	if w := permissionWarning(path, cfg.fileValues); w != "" {
 		cfg.Warnings = append(cfg.Warnings, w)
 	}
 	return cfg, nil
+}
+
+// selectProfile lays the selected profile's keys over the file's top level;
+// a profile that is not there sets ProfileErr.
+func (c *Config) selectProfile() error {
+	if c.Profile == "" {
+		return nil
+	}
+	profiles, _ := c.fileValues["profiles"].(map[string]any)
+	vals, ok := profiles[strings.ToLower(c.Profile)].(map[string]any)
+	if !ok {
+		names := make([]string, 0, len(profiles))
+		for n := range profiles {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		where := "no config file"
+		if c.File != "" {
+			where = c.File
+		}
+		if len(names) == 0 {
+			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has no profiles", c.Profile, where)
+		} else {
+			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has %s", c.Profile, where, strings.Join(names, ", "))
+		}
+		return nil
+	}
+	c.profileVals = vals
+	return c.v.MergeConfigMap(vals)
+}
+
+// Source says where a key's value comes from: "flag --provider", "env
+// ORGCTL_QOVERY_TOKEN", "profile staging (FILE)", "config file FILE", or
+// "default" when nothing sets it.
+func (c *Config) Source(key string) string {
+	if f := c.flags[key]; f != nil && f.Changed {
+		return "flag --" + f.Name
+	}
+	for _, env := range EnvVars(key) {
+		if os.Getenv(env) != "" {
+			return "env " + env
+		}
+	}
+	if lookup(c.profileVals, key) != nil {
+		return fmt.Sprintf("profile %s (%s)", c.Profile, c.File)
+	}
+	if lookup(c.fileValues, key) != nil {
+		return "config file " + c.File
+	}
+	return "default"
+}
+
+// lookup finds a dotted key in nested maps.
+func lookup(m map[string]any, key string) any {
+	parts := strings.Split(key, ".")
+	var cur any = m
+	for _, p := range parts {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[p]
+	}
+	return cur
 }
 
 // permissionWarning flags a config file that holds a token yet can be read

@@ -77,7 +77,7 @@ func TestPrecedence(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cfg, err := Load(v, path)
+			cfg, err := Load(v, path, "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestLoadFindsFileFromEnvAndDefaultPath(t *testing.T) {
 	clearEnv(t)
 	path := writeFile(t, "provider: qovery\n")
 	t.Setenv(EnvConfig, path)
-	cfg, err := Load(NewViper(), "")
+	cfg, err := Load(NewViper(), "", "", nil)
 	if err != nil || cfg.File != path || cfg.Get(KeyProvider) != "qovery" {
 		t.Fatalf("ORGCTL_CONFIG: cfg=%+v err=%v", cfg, err)
 	}
@@ -108,7 +108,7 @@ func TestLoadFindsFileFromEnvAndDefaultPath(t *testing.T) {
 	if err := os.WriteFile(def, []byte("provider: vertra\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = Load(NewViper(), "")
+	cfg, err = Load(NewViper(), "", "", nil)
 	if err != nil || cfg.File != def || cfg.Get(KeyProvider) != "vertra" {
 		t.Fatalf("default path: cfg=%+v err=%v", cfg, err)
 	}
@@ -116,15 +116,15 @@ func TestLoadFindsFileFromEnvAndDefaultPath(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	clearEnv(t)
-	if cfg, err := Load(NewViper(), ""); err != nil || cfg.File != "" {
+	if cfg, err := Load(NewViper(), "", "", nil); err != nil || cfg.File != "" {
 		t.Errorf("missing default file must be fine: cfg=%+v err=%v", cfg, err)
 	}
 	missing := filepath.Join(t.TempDir(), "nope.yaml")
-	if _, err := Load(NewViper(), missing); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+	if _, err := Load(NewViper(), missing, "", nil); err == nil || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("missing --config file: err = %v", err)
 	}
 	bad := writeFile(t, "provider: qovery\nqovery:\n  token: [oops\n")
-	_, err := Load(NewViper(), bad)
+	_, err := Load(NewViper(), bad, "", nil)
 	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "yaml: line ") {
 		t.Errorf("malformed file: err = %v, want the path and the line", err)
 	}
@@ -150,7 +150,7 @@ func TestPermissionWarning(t *testing.T) {
 			if err := os.Chmod(path, tt.mode); err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := Load(NewViper(), path)
+			cfg, err := Load(NewViper(), path, "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}

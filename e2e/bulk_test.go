@@ -204,9 +204,10 @@ func TestBulkRespectsRateLimits(t *testing.T) {
 	if n := len(sb.Server.Organizations()); n != 3 {
 		t.Errorf("%d organizations", n)
 	}
-	// The client-side limiter keeps under the limit: no 429 at all.
+	// The client-side limiter keeps under the limit (1/s against 2/s, so
+	// no request lands on a window edge): no 429 at all.
 	sb, environ = startSandbox(t, sandbox.Options{RateLimit: &sandbox.RateLimit{N: 2, Per: time.Second}})
-	r = orgctl(t, environ, "create", "-f", writeManifest(t, "m.yaml", manifest), "--concurrency", "3", "--rate", "2/s")
+	r = orgctl(t, environ, "create", "-f", writeManifest(t, "m.yaml", manifest), "--concurrency", "3", "--rate", "1/s")
 	if r.code != 0 || strings.Contains(r.errOut, "429") || len(sb.Server.Requests()) != 3 {
 		t.Errorf("--rate: exit %d, %d requests, stderr %q", r.code, len(sb.Server.Requests()), r.errOut)
 	}

@@ -288,7 +288,7 @@ func TestValidationErrorsSendNothing(t *testing.T) {
 func TestMissingTokenSendsNothing(t *testing.T) {
 	sb, _ := startSandbox(t, sandbox.Options{})
 	r := orgctl(t, env(t, "ORGCTL_QOVERY_URL="+sb.URL), "create", "--provider", "qovery", "--name", "acme", "--plan", "TEAM")
-	if r.code != 3 || !strings.HasPrefix(r.errOut, "error: no Qovery token: set ORGCTL_QOVERY_TOKEN or QOVERY_CLI_ACCESS_TOKEN") {
+	if r.code != 3 || !strings.HasPrefix(r.errOut, "error: no Qovery token: run orgctl auth login --provider qovery, or set ORGCTL_QOVERY_TOKEN or QOVERY_CLI_ACCESS_TOKEN") {
 		t.Errorf("exit %d stderr %q", r.code, r.errOut)
 	}
 	if n := len(sb.Server.Requests()); n != 0 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/orgctl/orgctl/pkg/config"
@@ -19,6 +20,7 @@ import (
 // keys (--provider and --output are bound to viper instead).
 type GlobalFlags struct {
 	ConfigFile string
+	Profile    string
 	NoColor    bool
 	Verbose    bool
 	Timeout    time.Duration // per request attempt
@@ -33,6 +35,9 @@ type Factory struct {
 	Global     *GlobalFlags
 	Config     func() (*config.Config, error)
 	HTTPClient func() *http.Client
+	// FlagKeys maps config keys to the flags bound to them, so `config
+	// list` can say when a flag set a value.
+	FlagKeys map[string]*pflag.Flag
 }
 
 // New returns the factory for a real run.
@@ -41,9 +46,10 @@ func New(ios *iostreams.IOStreams) *Factory {
 		IOStreams: ios,
 		Viper:     config.NewViper(),
 		Global:    &GlobalFlags{Timeout: 30 * time.Second, Retries: 3},
+		FlagKeys:  map[string]*pflag.Flag{},
 	}
 	f.Config = sync.OnceValues(func() (*config.Config, error) {
-		cfg, err := config.Load(f.Viper, f.Global.ConfigFile)
+		cfg, err := config.Load(f.Viper, f.Global.ConfigFile, f.Global.Profile, f.FlagKeys)
 		if err == nil {
 			for _, w := range cfg.Warnings {
 				fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+w)

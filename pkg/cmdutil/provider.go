@@ -34,11 +34,24 @@ func (d Deps) Resolve() (*Run, error) { return d.ResolveFor("") }
 // ResolveFor is Resolve for a named provider; "" means the configured one
 // (--provider, ORGCTL_PROVIDER, the config file).
 func (d Deps) ResolveFor(name string) (*Run, error) {
+	cfg, err := d.ReadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return ResolveRun(cfg, name, d.IO, d.Global, d.HTTPClient())
+}
+
+// ReadConfig loads the configuration for a command that reads settings:
+// the selected profile must exist.
+func (d Deps) ReadConfig() (*config.Config, error) {
 	cfg, err := d.Config()
+	if err == nil {
+		err = cfg.ProfileErr
+	}
 	if err != nil {
 		return nil, Usage(err)
 	}
-	return ResolveRun(cfg, name, d.IO, d.Global, d.HTTPClient())
+	return cfg, nil
 }
 
 // Connect is Resolve, then Run.Provider.
@@ -117,6 +130,6 @@ func (r *Run) MissingToken() error {
 	if r.Config.File != "" {
 		where = r.Config.File
 	}
-	return fmt.Errorf("no %s token: set %s, or %s in %s, or try --sandbox",
-		providers.DisplayName(r.Name), strings.Join(config.EnvVars(tokenKey), " or "), tokenKey, where)
+	return fmt.Errorf("no %s token: run orgctl auth login --provider %s, or set %s, or %s in %s, or try --sandbox",
+		providers.DisplayName(r.Name), r.Name, strings.Join(config.EnvVars(tokenKey), " or "), tokenKey, where)
 }

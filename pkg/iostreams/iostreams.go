@@ -9,6 +9,7 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams are the streams a command reads and writes. Commands never touch
@@ -17,6 +18,9 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// ReadPassword reads a line from the terminal on stdin without echoing
+	// it; tests replace it.
+	ReadPassword func() ([]byte, error)
 
 	stdinTTY  bool
 	stdoutTTY bool
@@ -28,14 +32,15 @@ type IOStreams struct {
 // System returns the process's own streams.
 func System() *IOStreams {
 	return &IOStreams{
-		In:        os.Stdin,
-		Out:       os.Stdout,
-		ErrOut:    os.Stderr,
-		stdinTTY:  isTerminal(os.Stdin),
-		stdoutTTY: isTerminal(os.Stdout),
-		stderrTTY: isTerminal(os.Stderr),
-		colorOK:   envAllowsColor(os.Getenv),
-		forced:    envForcesColor(os.Getenv),
+		ReadPassword: func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) },
+		In:           os.Stdin,
+		Out:          os.Stdout,
+		ErrOut:       os.Stderr,
+		stdinTTY:     isTerminal(os.Stdin),
+		stdoutTTY:    isTerminal(os.Stdout),
+		stderrTTY:    isTerminal(os.Stderr),
+		colorOK:      envAllowsColor(os.Getenv),
+		forced:       envForcesColor(os.Getenv),
 	}
 }
 

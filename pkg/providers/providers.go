@@ -74,7 +74,7 @@ func New(s Settings) (provider.Provider, error) {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultURL(s.Name)
 	}
-	if err := checkURL(c.BaseURL); err != nil {
+	if err := CheckURL(c.BaseURL); err != nil {
 		return nil, err
 	}
 	switch s.Name {
@@ -93,9 +93,9 @@ func New(s Settings) (provider.Provider, error) {
 	return nil, fmt.Errorf("unknown provider %q", s.Name)
 }
 
-// checkURL accepts https, and plain http only on loopback (the sandbox), so
+// CheckURL accepts https, and plain http only on loopback (the sandbox), so
 // a token never crosses a network in clear text.
-func checkURL(raw string) error {
+func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("API URL %q is not an absolute URL", raw)

@@ -201,7 +201,7 @@ func TestMissingTokenIsExit3(t *testing.T) {
 	if r.code != 3 {
 		t.Errorf("exit %d, want 3", r.code)
 	}
-	if !strings.HasPrefix(r.errOut, "error: no VertraCloud token: set ORGCTL_VERTRA_TOKEN or VERTRA_API_KEY, or vertra.token in the config file, or try --sandbox") {
+	if !strings.HasPrefix(r.errOut, "error: no VertraCloud token: run orgctl auth login --provider vertra, or set ORGCTL_VERTRA_TOKEN or VERTRA_API_KEY, or vertra.token in the config file, or try --sandbox") {
 		t.Errorf("stderr = %q", r.errOut)
 	}
 	if len(srv.Requests()) != 0 {

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/build"
+	"github.com/orgctl/orgctl/pkg/cmd/auth"
+	"github.com/orgctl/orgctl/pkg/cmd/configcmd"
 	"github.com/orgctl/orgctl/pkg/cmd/create"
 	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
 	"github.com/orgctl/orgctl/pkg/cmd/get"
@@ -53,6 +55,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.Global.ConfigFile, "config", "", "config file (default: "+defaultConfigPath()+"; env ORGCTL_CONFIG)")
+	pf.StringVar(&f.Global.Profile, "profile", "", "use the keys of this profile of the config file (env ORGCTL_PROFILE)")
 	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
 	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
 	pf.String("vertra-api", "", "VertraCloud API: auto (organizations, else workspaces), organizations or workspaces (env ORGCTL_VERTRA_API)")
@@ -62,9 +65,10 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.IntVar(&f.Global.Retries, "retries", f.Global.Retries, "retries of a request the API provably did not act on (refused connection, HTTP 429/503)")
 	// Only the root binds these, once, so viper's last-binding-wins
 	// pitfall (spf13/viper#233) cannot bite.
-	_ = f.Viper.BindPFlag(config.KeyProvider, pf.Lookup("provider"))
-	_ = f.Viper.BindPFlag(config.KeyOutput, pf.Lookup("output"))
-	_ = f.Viper.BindPFlag(config.KeyVertraAPI, pf.Lookup("vertra-api"))
+	for key, flag := range map[string]string{config.KeyProvider: "provider", config.KeyOutput: "output", config.KeyVertraAPI: "vertra-api"} {
+		_ = f.Viper.BindPFlag(key, pf.Lookup(flag))
+		f.FlagKeys[key] = pf.Lookup(flag)
+	}
 
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
 	cmd.SetOut(f.IOStreams.Out)
@@ -75,6 +79,8 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(list.NewCmdList(f, nil))
 	cmd.AddCommand(get.NewCmdGet(f, nil))
 	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
+	cmd.AddCommand(auth.NewCmdAuth(f))
+	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
 	return cmd
 }

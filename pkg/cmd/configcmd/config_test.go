@@ -1,0 +1,123 @@
+package configcmd_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orgctl/orgctl/pkg/cmd/root"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+)
+
+const token = "qov_0123456789_secret"
+
+func isolate(t *testing.T) string {
+	t.Helper()
+	for _, e := range []string{"ORGCTL_PROVIDER", "ORGCTL_OUTPUT", "ORGCTL_CONFIG", "ORGCTL_PROFILE", "ORGCTL_QOVERY_TOKEN", "QOVERY_CLI_ACCESS_TOKEN",
+		"ORGCTL_QOVERY_URL", "ORGCTL_QOVERY_PLAN", "ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY", "ORGCTL_VERTRA_URL", "ORGCTL_VERTRA_API"} {
+		t.Setenv(e, "")
+		os.Unsetenv(e)
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", t.TempDir())
+	return filepath.Join(dir, "orgctl", "config.yaml")
+}
+
+func run(t *testing.T, args ...string) (code int, out, errOut string) {
+	t.Helper()
+	ios, _, o, e := iostreams.Test()
+	code = root.Run(context.Background(), ios, args)
+	if strings.Contains(o.String()+e.String(), token) {
+		t.Fatalf("a token leaked:\n%s%s", o, e)
+	}
+	return code, o.String(), e.String()
+}
+
+func TestSetGetUnsetListPath(t *testing.T) {
+	path := isolate(t)
+	if code, out, _ := run(t, "config", "path"); code != 0 || out != path+"\n" {
+		t.Errorf("path: %d %q", code, out)
+	}
+	for _, kv := range [][2]string{{"provider", "VertraCloud"}, {"output", "JSON"}, {"qovery.plan", "team_2025"},
+		{"vertra.url", "http://127.0.0.1:8080"}, {"vertra.api", "Workspaces"}} {
+		if code, _, errOut := run(t, "config", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("set %s: %d %q", kv[0], code, errOut)
+		}
+	}
+	code, _, errOut := run(t, "config", "set", "qovery.token", token)
+	if code != 0 || !strings.Contains(errOut, "prefer orgctl auth login") {
+		t.Errorf("set token: %d %q", code, errOut)
+	}
+	data, _ := os.ReadFile(path)
+	want := "provider: vertra\noutput: json\nqovery:\n  plan: TEAM_2025\n  token: " + token + "\nvertra:\n  url: http://127.0.0.1:8080\n  api: workspaces\n"
+	if string(data) != want {
+		t.Errorf("file:\n%s\nwant\n%s", data, want)
+	}
+	for key, want := range map[string]string{"provider": "vertra\n", "qovery.token": "qov_…cret\n", "vertra.token": "\n"} {
+		if code, out, _ := run(t, "config", "get", key); code != 0 || out != want {
+			t.Errorf("get %s: %d %q", key, code, out)
+		}
+	}
+	code, out, _ := run(t, "config", "list", "-o", "table")
+	for _, want := range []string{"KEY ", "qovery.token  qov_…cret", "output        table                  flag --output", "vertra.token  -                      default", "config file " + path} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := run(t, "config", "unset", "qovery.token"); code != 0 {
+		t.Error("unset")
+	}
+	if _, errOut := func() (int, string) { c, _, e := run(t, "config", "unset", "qovery.token"); return c, e }(); !strings.Contains(errOut, "qovery.token is not set in") {
+		t.Errorf("second unset: %q", errOut)
+	}
+	code, out, _ = run(t, "config", "list")
+	if code != 0 || !strings.HasPrefix(out, "[\n  {\n    \"key\": \"provider\",\n    \"value\": \"vertra\",\n    \"source\": \"config file "+path) {
+		t.Errorf("list as JSON (output: json in the file): %d\n%s", code, out)
+	}
+}
+
+func TestInvalidKeysAndValues(t *testing.T) {
+	isolate(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api`},
+		{[]string{"get", "qovery"}, `error: unknown key "qovery"`},
+		{[]string{"set", "provider", "aws"}, `error: unknown provider "aws": valid values are qovery, vertra, vertracloud`},
+		{[]string{"set", "output", "xml"}, `error: unknown output format "xml": use one of table, json, yaml`},
+		{[]string{"set", "qovery.plan", "gold"}, `error: qovery.plan "gold" is not a Qovery plan: use one of FREE,`},
+		{[]string{"set", "qovery.url", "api.qovery.com"}, `error: invalid qovery.url "api.qovery.com": an absolute https:// URL, e.g. https://api.qovery.com`},
+		{[]string{"set", "vertra.url", "http://example.com"}, `error: API URL "http://example.com" uses plain http: only https is allowed, except on loopback`},
+		{[]string{"set", "vertra.api", "v2"}, `error: invalid vertra.api "v2": use one of auto, organizations, workspaces`},
+		{[]string{"set", "vertra.token", "a b"}, `error: invalid vertra.token: empty or contains white space`},
+		{[]string{"set", "provider"}, `error: config set needs a key and a value (got 1 arguments)`},
+	} {
+		code, _, errOut := run(t, append([]string{"config"}, tt.args...)...)
+		if code != 2 || !strings.HasPrefix(errOut, tt.want) {
+			t.Errorf("%v: %d %q", tt.args, code, errOut)
+		}
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	path := isolate(t)
+	run(t, "config", "set", "provider", "qovery")
+	run(t, "config", "set", "qovery.url", "https://staging.example", "--profile", "staging")
+	t.Setenv("ORGCTL_PROFILE", "staging")
+	if code, out, _ := run(t, "config", "get", "qovery.url"); code != 0 || out != "https://staging.example\n" {
+		t.Errorf("get in profile: %d %q", code, out)
+	}
+	code, out, _ := run(t, "config", "list", "-o", "yaml")
+	if code != 0 || !strings.Contains(out, "- key: qovery.url\n  value: https://staging.example\n  source: profile staging ("+path+")\n") ||
+		!strings.Contains(out, "- key: provider\n  value: qovery\n  source: config file "+path+"\n") {
+		t.Errorf("list:\n%s", out)
+	}
+	code, _, errOut := run(t, "config", "list", "--profile", "prod")
+	if code != 2 || errOut != `error: unknown profile "prod": `+path+" has staging\n" {
+		t.Errorf("unknown profile: %d %q", code, errOut)
+	}
+}

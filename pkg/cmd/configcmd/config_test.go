@@ -62,6 +62,9 @@ func TestSetGetUnsetListPath(t *testing.T) {
 		}
 	}
 	code, out, _ := run(t, "config", "list", "-o", "table")
+	if code != 0 {
+		t.Errorf("list: exit %d", code)
+	}
 	for _, want := range []string{"KEY ", "qovery.token  qov_…cret", "output        table                  flag --output", "vertra.token  -                      default", "config file " + path} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
@@ -70,8 +73,8 @@ func TestSetGetUnsetListPath(t *testing.T) {
 	if code, _, _ := run(t, "config", "unset", "qovery.token"); code != 0 {
 		t.Error("unset")
 	}
-	if _, errOut := func() (int, string) { c, _, e := run(t, "config", "unset", "qovery.token"); return c, e }(); !strings.Contains(errOut, "qovery.token is not set in") {
-		t.Errorf("second unset: %q", errOut)
+	if code, _, errOut := run(t, "config", "unset", "qovery.token"); code != 0 || !strings.Contains(errOut, "qovery.token is not set in") {
+		t.Errorf("second unset: %d %q", code, errOut)
 	}
 	code, out, _ = run(t, "config", "list")
 	if code != 0 || !strings.HasPrefix(out, "[\n  {\n    \"key\": \"provider\",\n    \"value\": \"vertra\",\n    \"source\": \"config file "+path) {

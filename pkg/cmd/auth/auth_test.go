@@ -11,23 +11,11 @@ import (
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/cmd/root"
+	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 )
 
 const vertraToken = "vtk_0123456789_secret"
-
-func isolate(t *testing.T) string {
-	t.Helper()
-	for _, e := range []string{"ORGCTL_PROVIDER", "ORGCTL_OUTPUT", "ORGCTL_CONFIG", "ORGCTL_PROFILE", "ORGCTL_QOVERY_TOKEN", "QOVERY_CLI_ACCESS_TOKEN",
-		"ORGCTL_QOVERY_URL", "ORGCTL_QOVERY_PLAN", "ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY", "ORGCTL_VERTRA_URL", "ORGCTL_VERTRA_API"} {
-		t.Setenv(e, "")
-		os.Unsetenv(e)
-	}
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", t.TempDir())
-	return filepath.Join(dir, "orgctl", "config.yaml")
-}
 
 type result struct {
 	code        int
@@ -58,7 +46,7 @@ func jwt(exp time.Time) string {
 }
 
 func TestLoginPipedStatusLogout(t *testing.T) {
-	path := isolate(t)
+	path := testenv.Isolate(t)
 	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
 	if r.code != 0 || r.errOut != "✓ Logged in to VertraCloud: token vtk_…cret stored in "+path+".\n" {
 		t.Fatalf("login: exit %d %q", r.code, r.errOut)
@@ -98,7 +86,7 @@ func TestLoginPipedStatusLogout(t *testing.T) {
 }
 
 func TestLoginPromptsOnATerminal(t *testing.T) {
-	path := isolate(t)
+	path := testenv.Isolate(t)
 	token := jwt(time.Now().Add(2 * time.Hour))
 	r := run(t, "", true, token, "auth", "login", "--provider", "qovery", "--profile", "staging")
 	if r.code != 0 || !strings.HasPrefix(r.errOut, "Paste your Qovery token (it will not be shown): \nwarning: this Qovery token expires in 2h0m0s (") ||
@@ -124,7 +112,7 @@ func TestLoginPromptsOnATerminal(t *testing.T) {
 }
 
 func TestLoginRefusals(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	for _, tt := range []struct {
 		stdin string
 		tty   bool

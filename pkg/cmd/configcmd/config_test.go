@@ -3,28 +3,15 @@ package configcmd_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/cmd/root"
+	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 )
 
 const token = "qov_0123456789_secret"
-
-func isolate(t *testing.T) string {
-	t.Helper()
-	for _, e := range []string{"ORGCTL_PROVIDER", "ORGCTL_OUTPUT", "ORGCTL_CONFIG", "ORGCTL_PROFILE", "ORGCTL_QOVERY_TOKEN", "QOVERY_CLI_ACCESS_TOKEN",
-		"ORGCTL_QOVERY_URL", "ORGCTL_QOVERY_PLAN", "ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY", "ORGCTL_VERTRA_URL", "ORGCTL_VERTRA_API"} {
-		t.Setenv(e, "")
-		os.Unsetenv(e)
-	}
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", t.TempDir())
-	return filepath.Join(dir, "orgctl", "config.yaml")
-}
 
 func run(t *testing.T, args ...string) (code int, out, errOut string) {
 	t.Helper()
@@ -37,7 +24,7 @@ func run(t *testing.T, args ...string) (code int, out, errOut string) {
 }
 
 func TestSetGetUnsetListPath(t *testing.T) {
-	path := isolate(t)
+	path := testenv.Isolate(t)
 	if code, out, _ := run(t, "config", "path"); code != 0 || out != path+"\n" {
 		t.Errorf("path: %d %q", code, out)
 	}
@@ -83,7 +70,7 @@ func TestSetGetUnsetListPath(t *testing.T) {
 }
 
 func TestInvalidKeysAndValues(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -107,7 +94,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 }
 
 func TestProfiles(t *testing.T) {
-	path := isolate(t)
+	path := testenv.Isolate(t)
 	run(t, "config", "set", "provider", "qovery")
 	run(t, "config", "set", "qovery.url", "https://staging.example", "--profile", "staging")
 	t.Setenv("ORGCTL_PROFILE", "staging")

@@ -12,6 +12,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/create"
 	"github.com/orgctl/orgctl/pkg/cmd/root"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/internal/testhttp"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 )
@@ -22,19 +23,6 @@ const (
 	qoveryOK    = `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","created_at":"2023-11-07T05:31:56Z","updated_at":"2023-11-07T05:31:56Z","name":"acme","plan":"TEAM_2025","description":null,"owner":"owner-uuid","billing_deployment_restriction":null,"organization_plan":{"plan":"TEAM_2025","audit_logs_retention_in_days":30}}`
 	vertraOK    = `{"status":"success","response":{"id":"org123","name":"acme","description":"Acme","tags":["ci","prod"],"owner_id":"42","members":[{"user_id":"42","role":"owner","joined_at":"2025-08-14T19:58:00Z"}],"created_at":"2025-08-14T19:58:00Z","updated_at":"2025-08-14T19:58:00Z"}}`
 )
-
-// isolate clears every variable orgctl reads and points the config dir at
-// an empty temporary directory.
-func isolate(t *testing.T) {
-	t.Helper()
-	for _, e := range []string{"ORGCTL_PROVIDER", "ORGCTL_OUTPUT", "ORGCTL_CONFIG", "ORGCTL_QOVERY_TOKEN", "QOVERY_CLI_ACCESS_TOKEN",
-		"ORGCTL_QOVERY_URL", "ORGCTL_QOVERY_PLAN", "ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY", "ORGCTL_VERTRA_URL"} {
-		t.Setenv(e, "")
-		os.Unsetenv(e)
-	}
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-}
 
 type result struct {
 	code        int
@@ -76,7 +64,7 @@ func TestFlagsParse(t *testing.T) {
 }
 
 func TestCreateQoveryFromEnvironment(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 201, qoveryOK)
 	t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
 	t.Setenv("QOVERY_CLI_ACCESS_TOKEN", qoveryToken)
@@ -104,7 +92,7 @@ func TestCreateQoveryFromEnvironment(t *testing.T) {
 }
 
 func TestCreateVertraWithConfigFile(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 200, vertraOK)
 	cfg := filepath.Join(t.TempDir(), "orgctl.yaml")
 	content := "provider: vertracloud\noutput: yaml\nvertra:\n  token: " + vertraToken + "\n  url: " + srv.URL + "\n"
@@ -128,7 +116,7 @@ func TestCreateVertraWithConfigFile(t *testing.T) {
 }
 
 func TestPlanFromConfigAndFlagPrecedence(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 201, qoveryOK)
 	cfg := filepath.Join(t.TempDir(), "c.yaml")
 	if err := os.WriteFile(cfg, []byte("provider: vertra\nqovery:\n  plan: enterprise_2025\n  token: from-file\n  url: "+srv.URL+"\n"), 0o600); err != nil {
@@ -170,7 +158,7 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			isolate(t)
+			testenv.Isolate(t)
 			srv := testhttp.New(t, 201, qoveryOK)
 			t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
 			t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
@@ -194,7 +182,7 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 }
 
 func TestMissingTokenIsExit3(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 201, qoveryOK)
 	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
 	r := run(t, "create", "--provider", "vertra", "--name", "acme")
@@ -210,7 +198,7 @@ func TestMissingTokenIsExit3(t *testing.T) {
 }
 
 func TestDryRunShowsRequestAndSendsNothing(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 201, qoveryOK)
 	t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
 	t.Setenv("ORGCTL_QOVERY_TOKEN", qoveryToken)
@@ -253,7 +241,7 @@ func TestProviderErrorsMapToExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			isolate(t)
+			testenv.Isolate(t)
 			srv := testhttp.New(t, tt.status, tt.body)
 			t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
 			t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
@@ -281,7 +269,7 @@ func TestProviderErrorsMapToExitCodes(t *testing.T) {
 }
 
 func TestWarningsGoToStderr(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	body := strings.Replace(qoveryOK, `"billing_deployment_restriction":null`, `"billing_deployment_restriction":"NO_CREDIT_CARD"`, 1)
 	srv := testhttp.New(t, 201, body)
 	t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
@@ -301,7 +289,7 @@ func TestWarningsGoToStderr(t *testing.T) {
 }
 
 func TestVerboseTraceRedactsToken(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 200, vertraOK)
 	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
 	t.Setenv("VERTRA_API_KEY", vertraToken)
@@ -312,7 +300,7 @@ func TestVerboseTraceRedactsToken(t *testing.T) {
 }
 
 func TestPlainHTTPIsRefusedOffLoopback(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	t.Setenv("ORGCTL_VERTRA_URL", "http://api.example.com")
 	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
 	r := run(t, "create", "--provider", "vertra", "--name", "acme")
@@ -322,7 +310,7 @@ func TestPlainHTTPIsRefusedOffLoopback(t *testing.T) {
 }
 
 func TestEmbeddedSandbox(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	t.Setenv("ORGCTL_QOVERY_TOKEN", qoveryToken) // must not be sent anywhere
 	r := run(t, "create", "--sandbox", "--provider", "qovery", "--name", "acme", "--plan", "TEAM_2025", "-o", "json")
 	if r.code != 0 {
@@ -338,7 +326,7 @@ func TestEmbeddedSandbox(t *testing.T) {
 }
 
 func TestTokenFromStdin(t *testing.T) {
-	isolate(t)
+	testenv.Isolate(t)
 	srv := testhttp.New(t, 200, vertraOK)
 	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
 	t.Setenv("ORGCTL_VERTRA_TOKEN", "from-env-loses")

@@ -1,0 +1,29 @@
+// Package testenv isolates a test from the developer's orgctl settings.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/orgctl/orgctl/pkg/config"
+)
+
+// Isolate unsets every environment variable orgctl reads and points the
+// config directory at an empty temporary one, for the test's duration. It
+// returns the default config file's path there.
+func Isolate(t testing.TB) string {
+	t.Helper()
+	vars := []string{config.EnvConfig, config.EnvProfile}
+	for _, k := range config.Keys() {
+		vars = append(vars, config.EnvVars(k)...)
+	}
+	for _, e := range vars {
+		t.Setenv(e, "") // restores the old value afterwards
+		os.Unsetenv(e)
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", t.TempDir())
+	return filepath.Join(dir, "orgctl", "config.yaml")
+}

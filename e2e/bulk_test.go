@@ -266,3 +266,15 @@ func orgctlStdin(t *testing.T, environ []string, stdin string, args ...string) r
 	assertNoSecret(t, r.out+r.errOut)
 	return r
 }
+
+func TestBulkTokenFlagIsForOneProviderOnly(t *testing.T) {
+	sb, environ := startSandbox(t, sandbox.Options{})
+	r := orgctlStdin(t, environ, vertraToken+"\n", "create", "-f", writeManifest(t, "m.yaml", mixed), "--token-stdin")
+	if r.code != 2 || !strings.Contains(r.errOut, "with a manifest for several providers (qovery, vertra)") || len(sb.Server.Requests()) != 0 {
+		t.Errorf("exit %d, %d requests, stderr %q", r.code, len(sb.Server.Requests()), r.errOut)
+	}
+	r = orgctlStdin(t, environ, vertraToken+"\n", "create", "-f", writeManifest(t, "v.yaml", "- {name: solo, provider: vertra}\n"), "--token-stdin")
+	if r.code != 0 || sb.Server.Requests()[0].Header.Get("Authorization") != "Bearer "+vertraToken {
+		t.Errorf("one provider: exit %d %q", r.code, r.errOut)
+	}
+}

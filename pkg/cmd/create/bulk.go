@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,6 +64,11 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	}
 	if len(problems) > 0 {
 		return cmdutil.Usage(fmt.Errorf("%d of %d entries are invalid: nothing was sent", len(problems), len(entries)))
+	}
+	if opts.Token != "" && len(uniq(names)) > 1 {
+		// One token cannot be right for two providers, and must not be sent to both.
+		return cmdutil.Usage(fmt.Errorf("--token/--token-stdin with a manifest for several providers (%s): set each provider's token in the environment or config instead",
+			strings.Join(uniq(names), ", ")))
 	}
 	if opts.DryRun {
 		fmt.Fprintf(opts.IO.ErrOut, "Dry run: all %d entries are valid; nothing was sent.\n", len(entries))
@@ -201,6 +207,17 @@ func validateEntries(entries []manifest.Entry, defaults provider.CreateSpec, cfg
 		specs, names = append(specs, spec), append(names, name)
 	}
 	return specs, names, problems
+}
+
+// uniq lists the distinct values, in order of first appearance.
+func uniq(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func or(a, b string) string {

@@ -148,7 +148,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	}
 
 	if opts.Sandbox {
-		sb, err := sandbox.Start(sandbox.Options{})
+		sb, err := sandbox.Start(sandbox.Options{VertraAPI: "both"}) // whatever vertra.api says
 		if err != nil {
 			return fmt.Errorf("starting the sandbox: %w", err)
 		}

@@ -30,12 +30,17 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "orgctl <command> [flags]",
 		Short: "Create and manage organizations on Qovery and VertraCloud",
-		Long: `orgctl creates organizations on cloud platforms (Qovery, VertraCloud) from a
-terminal or a CI script, and ships a sandbox that emulates both APIs.
+		Long: `orgctl creates, lists, shows and deletes organizations on cloud platforms
+(Qovery, VertraCloud) from a terminal or a CI script, one at a time or from a
+manifest, and ships a sandbox that emulates both APIs.
 
 Settings come from flags, then ORGCTL_* environment variables, then the config
-file (` + "`orgctl create --help`" + ` lists them), then defaults.`,
+file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
+where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
+6 unavailable, 7 not found, 130 interrupted.`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
+$ orgctl auth login --provider qovery
+$ orgctl create -f tenants.yaml --skip-existing -o json
 $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		Version:       build.CurrentVersion(),
 		SilenceErrors: true,

@@ -193,17 +193,13 @@ func ParseFault(s string) (Fault, error) {
 		case "times":
 			f.Times, err = strconv.Atoi(value)
 		case "delay":
-			var d time.Duration
-			d, err = time.ParseDuration(value)
-			f.Delay = Duration(d)
+			f.Delay, err = parseDuration(value)
 		case "content_type":
 			f.ContentType = value
 		case "retry_after":
 			f.RetryAfter, err = strconv.Atoi(value)
 		case "drip":
-			var d time.Duration
-			d, err = time.ParseDuration(value)
-			f.Drip = Duration(d)
+			f.Drip, err = parseDuration(value)
 		case "reset":
 			f.Reset, err = strconv.ParseBool(value)
 		default:
@@ -214,6 +210,11 @@ func ParseFault(s string) (Fault, error) {
 		}
 	}
 	return f, f.check()
+}
+
+func parseDuration(s string) (Duration, error) {
+	d, err := time.ParseDuration(s)
+	return Duration(d), err
 }
 
 func (f Fault) check() error {

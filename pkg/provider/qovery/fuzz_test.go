@@ -1,7 +1,6 @@
 package qovery
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/provider/providertest"
 )
 
 func FuzzDecodeCreate(f *testing.F) {
@@ -22,28 +22,8 @@ func FuzzDecodeCreate(f *testing.F) {
 	f.Add(302, []byte(`{}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		org, err := decodeCreate(&api.Response{Status: status, Body: body}, "acme")
-		checkDecoded(t, org, err)
+		providertest.CheckDecoded(t, provider.Qovery, org, err)
 	})
-}
-
-// checkDecoded holds for any answer: an organization with an id, or a
-// *provider.Error whose message is one printable line of bounded length.
-func checkDecoded(t *testing.T, org *provider.Organization, err error) {
-	t.Helper()
-	if err == nil {
-		if org == nil || org.ID == "" || org.Provider != provider.Qovery {
-			t.Fatalf("success without an organization id: %+v", org)
-		}
-		return
-	}
-	var perr *provider.Error
-	if !errors.As(err, &perr) {
-		t.Fatalf("error %T is not a *provider.Error", err)
-	}
-	msg := perr.Message
-	if utf8.RuneCountInString(msg) > 301 || !utf8.ValidString(msg) || strings.IndexFunc(msg, unicode.IsControl) >= 0 {
-		t.Fatalf("message is not one bounded printable line: %q", msg)
-	}
 }
 
 func FuzzValidate(f *testing.F) {

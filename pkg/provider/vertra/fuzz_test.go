@@ -1,7 +1,6 @@
 package vertra
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"unicode"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/provider/providertest"
 )
 
 func FuzzDecodeCreate(f *testing.F) {
@@ -27,19 +27,12 @@ func FuzzDecodeCreate(f *testing.F) {
 			gen = APIWorkspaces // odd statuses exercise the workspaces decoding too
 		}
 		org, err := decodeOne(&api.Response{Status: status, Body: body}, gen, "acme")
-		if err == nil {
-			if org == nil || org.ID == "" || org.Provider != provider.Vertra || (gen == APIOrganizations && (org.Tags == nil || org.Members == nil)) {
-				t.Fatalf("success without a complete organization: %+v", org)
+		perr := providertest.CheckDecoded(t, provider.Vertra, org, err)
+		if perr == nil {
+			if gen == APIOrganizations && (org.Tags == nil || org.Members == nil) {
+				t.Fatalf("organization without tags or members lists: %+v", org)
 			}
 			return
-		}
-		var perr *provider.Error
-		if !errors.As(err, &perr) {
-			t.Fatalf("error %T is not a *provider.Error", err)
-		}
-		msg := perr.Message
-		if utf8.RuneCountInString(msg) > 301 || !utf8.ValidString(msg) || strings.IndexFunc(msg, unicode.IsControl) >= 0 {
-			t.Fatalf("message is not one bounded printable line: %q", msg)
 		}
 		if perr.Code == CodeNameConflict && perr.Kind != provider.KindConflict {
 			t.Fatalf("code %s mapped to kind %v", perr.Code, perr.Kind)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,27 +92,15 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 // apply sleeps and answers as the fault says. It reports whether the
 // request should go on to the emulated API.
 func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
-	if f.Delay > 0 {
-		t := time.NewTimer(time.Duration(f.Delay))
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return false
-		}
+	if f.Delay > 0 && !sleep(r.Context(), time.Duration(f.Delay)) {
+		return false // the client left
 	}
 	if !f.answers() {
 		return true
 	}
 	if f.Reset {
-		if rec, ok := w.(*statusRecorder); ok {
-			rec.reset = true
-		}
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			conn.Close()
-			return false
-		}
-		panic(http.ErrAbortHandler) // not hijackable (a test recorder): net/http drops the connection
+		resetConnection(w)
+		return false
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
@@ -119,47 +108,84 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 	if f.Drip > 0 {
 		w = &dripWriter{ResponseWriter: w, ctx: r.Context(), pause: time.Duration(f.Drip)}
 	}
-	status := f.Status
 	if f.Body != nil {
-		if status == 0 {
-			status = http.StatusOK
-		}
-		ct := f.ContentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(*f.Body))
-		return false
-	}
-	if f.Code != "" && status == 0 {
-		status = http.StatusBadRequest
-		if isVertra(r.URL.Path) {
-			status = vertraCodeStatus(f.Code)
-		}
-	}
-	message := "fault injected by the sandbox"
-	if f.Code == "" {
-		message = http.StatusText(status)
-	}
-	code := f.Code
-	if code == "" {
-		code = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	}
-	if isVertra(r.URL.Path) {
-		body := map[string]any{"status": "error", "code": code}
-		if strings.HasPrefix(r.URL.Path, "/v1/workspaces") {
-			body = map[string]any{"code": code, "message": message} // no "status" in this generation
-		}
-		if f.RetryAfter > 0 {
-			body["details"] = map[string]any{"retry_after": f.RetryAfter}
-		}
-		writeJSON(w, status, body)
+		f.writeBody(w)
 	} else {
-		qoveryProblem(w, status, message)
+		f.writeError(w, r.URL.Path)
 	}
 	return false
+}
+
+// sleep waits for d, or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// resetConnection closes the connection without an answer.
+func resetConnection(w http.ResponseWriter) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.reset = true
+	}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler) // not hijackable (a test recorder): net/http drops the connection
+}
+
+// writeBody sends the fault's body verbatim, with status 200 unless told.
+func (f Fault) writeBody(w http.ResponseWriter) {
+	status, ct := f.Status, f.ContentType
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(*f.Body))
+}
+
+// writeError answers in the error shape of the API serving path: for a
+// Code, its documented status unless Status says otherwise; for a bare
+// Status, a code made of the status text (503 -> SERVICE_UNAVAILABLE).
+func (f Fault) writeError(w http.ResponseWriter, path string) {
+	status, code, message := f.Status, f.Code, "fault injected by the sandbox"
+	switch {
+	case code == "":
+		message = http.StatusText(status)
+		code = strings.ToUpper(strings.ReplaceAll(message, " ", "_"))
+		if code == "" {
+			code, message = fmt.Sprintf("HTTP_%d", status), fmt.Sprintf("HTTP %d", status)
+		}
+	case status == 0 && isVertra(path):
+		status = vertraCodeStatus(code)
+	case status == 0:
+		status = http.StatusBadRequest // Qovery has no error codes to look up
+	}
+	if !isVertra(path) {
+		if f.Code != "" {
+			message = f.Code + ": " + message // Qovery's problem body has no code field
+		}
+		qoveryProblem(w, status, message)
+		return
+	}
+	body := vertraEnvelope(path, code, "")
+	if isWorkspaces(path) {
+		body.Message = message // that generation always has one
+	}
+	if f.RetryAfter > 0 {
+		body.Details = map[string]any{"retry_after": f.RetryAfter}
+	}
+	writeJSON(w, status, body)
 }
 
 // ParseFault reads a fault from a JSON object or from the compact form
@@ -172,6 +198,9 @@ func ParseFault(s string) (Fault, error) {
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
 			return Fault{}, fmt.Errorf("invalid fault JSON: %w", err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return Fault{}, fmt.Errorf("invalid fault JSON: data after the object")
 		}
 		return f, f.check()
 	}

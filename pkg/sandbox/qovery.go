@@ -3,7 +3,6 @@ package sandbox
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -75,7 +74,7 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 	}
 	var req qoveryRequest
 	if err := decodeStrict(r, &req); err != nil {
-		qoveryProblem(w, http.StatusBadRequest, "invalid request body: "+err.Error())
+		qoveryProblem(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	switch {
@@ -102,7 +101,7 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 	if s.opts.BillingRestriction != "" {
 		org.BillingDeploymentRestriction = &s.opts.BillingRestriction
 	}
-	raw, _ := json.Marshal(org)
+	raw := marshal(org)
 	s.mu.Lock()
 	ok = s.store.insert(nameKey("qovery", org.Name), Organization{Provider: "qovery", ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
 	s.mu.Unlock()
@@ -173,15 +172,19 @@ func qoveryToken(header string) (string, bool) {
 	return strings.TrimSpace(token), true
 }
 
-// qoveryProblem writes Qovery's problem body.
+// qoveryProblem writes the problem body the sandbox uses for Qovery's
+// errors. The OpenAPI spec (components.responses 400/401/403/404/409)
+// describes these answers but gives them no body, so this is RFC 7807's
+// shape plus the "message" field clients commonly read; detail and message
+// say the same thing.
 func qoveryProblem(w http.ResponseWriter, status int, detail string) {
-	writeJSON(w, status, map[string]any{
-		"type":    "about:blank",
-		"title":   http.StatusText(status),
-		"status":  status,
-		"detail":  detail,
-		"message": detail,
-	})
+	writeJSON(w, status, struct {
+		Type    string `json:"type"`
+		Title   string `json:"title"`
+		Status  int    `json:"status"`
+		Detail  string `json:"detail"`
+		Message string `json:"message"`
+	}{"about:blank", http.StatusText(status), status, detail, detail})
 }
 
 // auditRetention is invented by the sandbox (the API reference gives no
@@ -212,17 +215,4 @@ func ownerUUID(token string) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// decodeStrict decodes one JSON object; wrong types and trailing data are
-// errors, unknown fields are ignored as the real APIs do.
-func decodeStrict(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("unexpected data after the JSON object")
-	}
-	return nil
 }

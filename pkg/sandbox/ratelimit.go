@@ -4,7 +4,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -52,14 +51,11 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request) bool {
 	}
 	retry := max(1, int(math.Ceil(reset.Seconds())))
 	h.Set("Retry-After", strconv.Itoa(retry))
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/v1/workspaces"):
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": "RATE_LIMIT_EXCEEDED",
-			"message": "rate limit exceeded", "details": map[string]any{"retry_after": retry}})
-	case isVertra(r.URL.Path):
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"status": "error", "code": "RATE_LIMIT_EXCEEDED",
-			"message": "rate limit exceeded", "details": map[string]any{"retry_after": retry}})
-	default:
+	if isVertra(r.URL.Path) {
+		body := vertraEnvelope(r.URL.Path, "RATE_LIMIT_EXCEEDED", "rate limit exceeded")
+		body.Details = map[string]any{"retry_after": retry}
+		writeJSON(w, http.StatusTooManyRequests, body)
+	} else {
 		qoveryProblem(w, http.StatusTooManyRequests, "rate limit exceeded")
 	}
 	return true

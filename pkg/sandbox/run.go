@@ -30,6 +30,10 @@ func Start(opts Options) (*Running, error) {
 // Close stops serving and drops open connections.
 func (r *Running) Close() error { return r.http.Close() }
 
+// shutdownGrace is how long ListenAndServe lets in-flight requests finish
+// (a delayed or dripping fault can take much longer) before it drops them.
+var shutdownGrace = 5 * time.Second
+
 // ListenAndServe serves a sandbox on addr until ctx ends, then shuts down
 // gracefully. ready is called with the base URL once it listens.
 func ListenAndServe(ctx context.Context, addr string, opts Options, ready func(url string)) error {
@@ -48,9 +52,11 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, ready func(u
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
+	if err := hs.Shutdown(grace); errors.Is(err, context.DeadlineExceeded) {
+		_ = hs.Close() // stopping was asked for: drop what is still running
+	} else if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

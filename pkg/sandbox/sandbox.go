@@ -55,6 +55,14 @@ type Request struct {
 	Body   []byte      `json:"-"`
 }
 
+// requestJSON is Request as the admin endpoint shows it: the body as text.
+type requestJSON struct {
+	Method string      `json:"method"`
+	Path   string      `json:"path"`
+	Header http.Header `json:"header"`
+	Body   string      `json:"body"`
+}
+
 // MarshalJSON shows the body as text and hides credentials, for the admin
 // endpoint that users' scripts read.
 func (r Request) MarshalJSON() ([]byte, error) {
@@ -63,12 +71,18 @@ func (r Request) MarshalJSON() ([]byte, error) {
 		scheme, _, _ := strings.Cut(a, " ")
 		h.Set("Authorization", scheme+" ***")
 	}
-	return json.Marshal(struct {
-		Method string      `json:"method"`
-		Path   string      `json:"path"`
-		Header http.Header `json:"header"`
-		Body   string      `json:"body"`
-	}{r.Method, r.Path, h, string(r.Body)})
+	return json.Marshal(requestJSON{r.Method, r.Path, h, string(r.Body)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, so that Go callers can decode
+// GET /_sandbox/requests into []Request.
+func (r *Request) UnmarshalJSON(b []byte) error {
+	var v requestJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Request{Method: v.Method, Path: v.Path, Header: v.Header, Body: []byte(v.Body)}
+	return nil
 }
 
 // Organization is an organization (or VertraCloud workspace) the sandbox
@@ -162,11 +176,17 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // Requests returns every API request received so far, in order (admin
-// requests are not recorded).
+// requests are not recorded). Headers are copies; bodies are shared and
+// must not be modified.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Header = r.Header.Clone()
+		out[i] = r
+	}
+	return out
 }
 
 // Organizations returns every organization of both providers, in creation
@@ -229,9 +249,17 @@ func raws(orgs []Organization) []json.RawMessage {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	writeRaw(w, status, marshal(v))
+}
+
+// marshal encodes v without escaping <, > and & (as \u003c...), so that
+// bodies read as the APIs write them. The sandbox's values always encode.
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // methodNotAllowed answers a known path asked with another method.
@@ -245,7 +273,7 @@ func methodNotAllowed(allow string) http.HandlerFunc {
 // apiError answers in the error shape of the API that owns path.
 func apiError(w http.ResponseWriter, path string, status int, code, message string) {
 	if isVertra(path) {
-		vertraError(w, status, code, message)
+		writeJSON(w, status, vertraEnvelope(path, code, message))
 		return
 	}
 	qoveryProblem(w, status, message)

@@ -3,9 +3,11 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -32,142 +34,245 @@ func do(t *testing.T, h http.Handler, method, path, auth, body string) answer {
 	return answer{rec.Code, rec.Body.String(), rec.Header()}
 }
 
+// problem is the exact Qovery error body for status and detail.
+func problem(status int, detail string) string {
+	d := strings.ReplaceAll(detail, `"`, `\"`)
+	return fmt.Sprintf(`{"type":"about:blank","title":"%s","status":%d,"detail":"%s","message":"%s"}`, http.StatusText(status), status, d, d)
+}
+
+// vertraInvalidBody is the exact VertraCloud body for an invalid request.
+func vertraInvalidBody(message, path string) string {
+	if path == "" {
+		return `{"status":"error","code":"VALIDATION_ERROR","message":"` + message + `"}`
+	}
+	return `{"status":"error","code":"VALIDATION_ERROR","message":"` + message + `","details":{"path":"` + path + `"}}`
+}
+
+var (
+	uuidV4      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	vertraID    = regexp.MustCompile(`^org_[0-9a-f]{16}$`)
+	snowflakeID = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
+)
+
+// placeholders replaces the generated values of a body by ID and OWNER,
+// after checking their form, so that the rest can be compared exactly.
+func placeholders(t *testing.T, body, id, owner string, idForm, ownerForm *regexp.Regexp) string {
+	t.Helper()
+	if !idForm.MatchString(id) || !ownerForm.MatchString(owner) {
+		t.Errorf("id %q or owner %q has the wrong form", id, owner)
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(body, `"`+id+`"`, `"ID"`), `"`+owner+`"`, `"OWNER"`)
+}
+
 func TestQoveryCreate(t *testing.T) {
 	s := New(Options{Now: fixedNow})
-	a := do(t, s, "POST", "/organization", "Token qov_x", `{"name":"Acme","plan":"TEAM_2025","description":"d","admin_emails":["a@b.io"],"unknown":1}`)
-	if a.status != 201 || a.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("answer %d %s", a.status, a.body)
+	a := do(t, s, "POST", "/organization", "Token qov_x", `{"name":"Acme","plan":"TEAM_2025","description":"d <b>","admin_emails":["a@b.io"],"unknown":1}`)
+	var org struct{ ID, Owner string }
+	if err := json.Unmarshal([]byte(a.body), &org); err != nil || a.status != 201 || a.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("answer %d %q %s (%v)", a.status, a.header.Get("Content-Type"), a.body, err)
 	}
-	var org map[string]any
-	if err := json.Unmarshal([]byte(a.body), &org); err != nil {
-		t.Fatal(err)
+	want := `{"id":"ID","created_at":"2025-08-14T19:58:00Z","updated_at":"2025-08-14T19:58:00Z","name":"Acme","plan":"TEAM_2025",` +
+		`"description":"d <b>","website_url":null,"repository":null,"logo_url":null,"icon_url":null,"admin_emails":["a@b.io"],` +
+		`"owner":"OWNER","billing_deployment_restriction":null,"organization_plan":{"plan":"TEAM_2025","audit_logs_retention_in_days":7}}`
+	if got := placeholders(t, a.body, org.ID, org.Owner, uuidV4, uuidV4); got != want {
+		t.Errorf("body\n got %s\nwant %s", got, want)
 	}
-	for k, want := range map[string]any{
-		"name": "Acme", "plan": "TEAM_2025", "description": "d", "website_url": nil, "repository": nil,
-		"logo_url": nil, "icon_url": nil, "billing_deployment_restriction": nil,
-		"created_at": "2025-08-14T19:58:00Z", "updated_at": "2025-08-14T19:58:00Z",
-	} {
-		if org[k] != want {
-			t.Errorf("%s = %v, want %v", k, org[k], want)
+	if strings.Contains(a.body, "qov_x") {
+		t.Error("the token is echoed")
+	}
+
+	// Every field given; admin_emails omitted answers [].
+	b := do(t, s, "POST", "/organization", "Token qov_x", `{"name":"full","plan":"FREE","description":"","website_url":"https://a.io","repository":"r","logo_url":"l","icon_url":"i"}`)
+	var full map[string]any
+	_ = json.Unmarshal([]byte(b.body), &full)
+	for k, v := range map[string]any{"description": "", "website_url": "https://a.io", "repository": "r", "logo_url": "l", "icon_url": "i", "owner": org.Owner} {
+		if full[k] != v {
+			t.Errorf("%s = %v, want %v (same token, same owner)", k, full[k], v)
 		}
 	}
-	if id, _ := org["id"].(string); len(id) != 36 || id[14] != '4' {
-		t.Errorf("id %q is not a v4 uuid", id)
+	if !strings.Contains(b.body, `"admin_emails":[]`) {
+		t.Errorf("omitted admin_emails must answer []: %s", b.body)
 	}
-	if plan := org["organization_plan"].(map[string]any); plan["plan"] != "TEAM_2025" || plan["audit_logs_retention_in_days"] != float64(7) {
-		t.Errorf("organization_plan = %v", plan)
+	c := do(t, s, "POST", "/organization", "Bearer a.b.c", `{"name":"other","plan":"FREE"}`)
+	if c.status != 201 || strings.Contains(c.body, org.Owner) {
+		t.Errorf("a JWT must be accepted, and another token owns another id: %d %s", c.status, c.body)
 	}
-	owner := org["owner"].(string)
-	b := do(t, s, "POST", "/organization", "Bearer a.b.c", `{"name":"other","plan":"FREE"}`)
-	var other map[string]any
-	_ = json.Unmarshal([]byte(b.body), &other)
-	if other["owner"] == owner || strings.Contains(a.body, "qov_x") {
-		t.Errorf("owners must differ by token and never echo it: %v vs %v", other["owner"], owner)
-	}
-	if orgs := s.Organizations(); len(orgs) != 2 || orgs[0].Provider != "qovery" || orgs[0].Name != "Acme" || string(orgs[0].Raw) != a.body {
+	if orgs := s.Organizations(); len(orgs) != 3 || orgs[0].Provider != "qovery" || orgs[0].ID != org.ID || orgs[0].Name != "Acme" || string(orgs[0].Raw) != a.body {
 		t.Errorf("organizations = %+v", orgs)
 	}
 }
 
+func TestQoveryPlans(t *testing.T) {
+	// The retention table is the sandbox's own; the plans are the API's.
+	retention := map[string]float64{"FREE": 7, "TEAM": 7, "TEAM_YEARLY": 7, "USER_2025": 7, "TEAM_2025": 7,
+		"PROFESSIONAL": 30, "BUSINESS": 30, "BUSINESS_2025": 30, "ENTERPRISE": 365, "ENTERPRISE_YEARLY": 365, "ENTERPRISE_2025": 365}
+	s := New(Options{BillingRestriction: "NO_CREDIT_CARD"})
+	for plan, days := range retention {
+		a := do(t, s, "POST", "/organization", "Token x", `{"name":"`+plan+`","plan":"`+plan+`"}`)
+		var org struct {
+			Billing *string `json:"billing_deployment_restriction"`
+			Plan    struct {
+				Plan string  `json:"plan"`
+				Days float64 `json:"audit_logs_retention_in_days"`
+			} `json:"organization_plan"`
+		}
+		if err := json.Unmarshal([]byte(a.body), &org); err != nil || a.status != 201 {
+			t.Fatalf("%s: %d %s", plan, a.status, a.body)
+		}
+		if org.Plan.Plan != plan || org.Plan.Days != days || org.Billing == nil || *org.Billing != "NO_CREDIT_CARD" {
+			t.Errorf("%s: %s", plan, a.body)
+		}
+	}
+}
+
 func TestQoveryErrors(t *testing.T) {
+	const authDetail = "missing or invalid credentials: send 'Authorization: Token <api token>' or 'Bearer <jwt>'"
+	plans := "FREE, TEAM, TEAM_YEARLY, ENTERPRISE, ENTERPRISE_YEARLY, PROFESSIONAL, BUSINESS, USER_2025, TEAM_2025, BUSINESS_2025, ENTERPRISE_2025"
 	tests := []struct {
 		name, auth, body string
 		status           int
 		detail           string
 	}{
-		{"no auth", "", `{"name":"a","plan":"TEAM"}`, 401, "missing or invalid credentials"},
-		{"basic auth", "Basic eDp5", `{"name":"a","plan":"TEAM"}`, 401, "missing or invalid credentials"},
-		{"empty token", "Token ", `{"name":"a","plan":"TEAM"}`, 401, "missing or invalid credentials"},
-		{"wrong token", "Token other", `{"name":"a","plan":"TEAM"}`, 401, "missing or invalid credentials"},
-		{"malformed", "Token good", `{"name":`, 400, "invalid request body"},
-		{"wrong type", "Token good", `{"name":7,"plan":"TEAM"}`, 400, "invalid request body"},
+		{"no credentials", "", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"basic scheme", "Basic eDp5", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"lower-case scheme", "token good", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"empty token", "Token ", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"scheme alone", "Bearer", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"not the configured token", "Token other", `{"name":"a","plan":"TEAM"}`, 401, authDetail},
+		{"empty body", "Token good", ``, 400, "the request body is empty: send a JSON object"},
+		{"truncated", "Token good", `{"name":`, 400, "the request body is truncated JSON"},
+		{"not JSON", "Token good", `{name:"a"}`, 400, "the request body is not valid JSON: invalid character 'n' looking for beginning of object key string (byte 2)"},
+		{"not an object", "Token good", `[]`, 400, "the request body must be a JSON object, not an array"},
+		{"trailing data", "Token good", `{"name":"a","plan":"TEAM"} {}`, 400, "the request body has data after the JSON object"},
+		{"name not a string", "Token good", `{"name":7,"plan":"TEAM"}`, 400, "name must be a string (found a number)"},
+		{"admin_emails not an array", "Token good", `{"name":"a","plan":"TEAM","admin_emails":"a@b.io"}`, 400, "admin_emails must be an array of strings (found a string)"},
+		{"admin_emails not strings", "Token good", `{"name":"a","plan":"TEAM","admin_emails":[1]}`, 400, "admin_emails must be an array of strings (found a number)"},
 		{"no name", "Token good", `{"plan":"TEAM"}`, 400, "name is required"},
-		{"blank name", "Token good", `{"name":" ","plan":"TEAM"}`, 400, "name is required"},
+		{"null name", "Token good", `{"name":null,"plan":"TEAM"}`, 400, "name is required"},
+		{"blank name", "Token good", `{"name":" \t","plan":"TEAM"}`, 400, "name is required"},
 		{"no plan", "Token good", `{"name":"a"}`, 400, "plan is required"},
-		{"lower-case plan", "Token good", `{"name":"a","plan":"team"}`, 400, `plan "team" is invalid`},
-		{"taken", "Token good", `{"name":"TAKEN","plan":"TEAM"}`, 409, `an organization named "TAKEN" already exists`},
+		{"lower-case plan", "Token good", `{"name":"a","plan":"team"}`, 400, `plan "team" is invalid: must be one of ` + plans},
+		{"taken", "Token good", `{"name":"taken","plan":"TEAM"}`, 409, `an organization named "taken" already exists`},
+		{"taken, other case", "Bearer good", `{"name":"TAKEN","plan":"FREE"}`, 409, `an organization named "TAKEN" already exists`},
+		{"taken, other case, non-ASCII", "Token good", `{"name":"ÉCOLE","plan":"FREE"}`, 409, `an organization named "ÉCOLE" already exists`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(Options{Token: "good"})
 			do(t, s, "POST", "/organization", "Token good", `{"name":"taken","plan":"TEAM"}`)
+			do(t, s, "POST", "/organization", "Token good", `{"name":"école","plan":"TEAM"}`)
 			a := do(t, s, "POST", "/organization", tt.auth, tt.body)
-			var p map[string]any
-			if err := json.Unmarshal([]byte(a.body), &p); err != nil {
-				t.Fatalf("body %q: %v", a.body, err)
+			if want := problem(tt.status, tt.detail); a.status != tt.status || a.body != want || a.header.Get("Content-Type") != "application/json" {
+				t.Errorf("answer %d %s\nwant   %d %s", a.status, a.body, tt.status, want)
 			}
-			if a.status != tt.status || p["status"] != float64(tt.status) || p["title"] != http.StatusText(tt.status) ||
-				!strings.Contains(p["detail"].(string), tt.detail) || p["message"] != p["detail"] || p["type"] == "" {
-				t.Errorf("answer %d %s", a.status, a.body)
-			}
-			if n := len(s.Organizations()); n != 1 {
-				t.Errorf("%d organizations after a failure, want 1", n)
+			if n := len(s.Organizations()); n != 2 {
+				t.Errorf("%d organizations after a failure, want 2", n)
 			}
 		})
 	}
 }
 
 func TestVertraCreate(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"every field", `{"name":"acme","description":"Acme & co","tags":["ci"],"unknown":true}`,
+			`"name":"acme","description":"Acme & co","tags":["ci"]`},
+		{"documented defaults", `{"name":"defaults"}`,
+			`"name":"defaults","description":"I have a description :)","tags":["discord","programming","software","technology"]`},
+		{"null means default", `{"name":"nulls","description":null,"tags":null}`,
+			`"name":"nulls","description":"I have a description :)","tags":["discord","programming","software","technology"]`},
+		{"explicit empty values stay", `{"name":"empty","description":"","tags":[]}`,
+			`"name":"empty","description":"","tags":[]`},
+	}
 	s := New(Options{Now: fixedNow})
-	a := do(t, s, "POST", "/v1/organizations", "Bearer vtk", `{"name":"acme","description":"Acme","tags":["ci"]}`)
-	var env struct {
-		Status   string
-		Response vertraOrganization
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := do(t, s, "POST", "/v1/organizations", "Bearer vtk", tt.body)
+			var env struct{ Response vertraOrganization }
+			if err := json.Unmarshal([]byte(a.body), &env); err != nil || a.status != 201 || a.header.Get("Content-Type") != "application/json" {
+				t.Fatalf("answer %d %s (%v)", a.status, a.body, err)
+			}
+			want := `{"status":"success","response":{"id":"ID",` + tt.want + `,"owner_id":"OWNER",` +
+				`"members":[{"user_id":"OWNER","role":"owner","joined_at":"2025-08-14T19:58:00Z"}],` +
+				`"created_at":"2025-08-14T19:58:00Z","updated_at":"2025-08-14T19:58:00Z"}}`
+			if got := placeholders(t, a.body, env.Response.ID, env.Response.OwnerID, vertraID, snowflakeID); got != want {
+				t.Errorf("body\n got %s\nwant %s", got, want)
+			}
+		})
 	}
-	if err := json.Unmarshal([]byte(a.body), &env); err != nil || a.status != 200 || env.Status != "success" {
-		t.Fatalf("answer %d %s (%v)", a.status, a.body, err)
+	orgs := s.Organizations()
+	if len(orgs) != len(tests) || orgs[0].Provider != "vertra" || orgs[0].Name != "acme" || orgs[0].Owner != orgs[1].Owner {
+		t.Errorf("organizations = %+v", orgs)
 	}
-	o := env.Response
-	if !strings.HasPrefix(o.ID, "org_") || o.Name != "acme" || o.Description != "Acme" || len(o.Tags) != 1 || o.OwnerID == "" ||
-		len(o.Members) != 1 || o.Members[0].UserID != o.OwnerID || o.Members[0].Role != "owner" || o.CreatedAt != "2025-08-14T19:58:00Z" {
-		t.Errorf("organization = %+v", o)
-	}
+}
 
-	a = do(t, s, "POST", "/v1/organizations", "Bearer vtk", `{"name":"defaults"}`)
-	if !strings.Contains(a.body, `"description":"I have a description :)"`) || !strings.Contains(a.body, `"tags":["discord","programming","software","technology"]`) {
-		t.Errorf("documented defaults missing: %s", a.body)
+func TestVertraNameLength(t *testing.T) {
+	tests := []struct {
+		name, value string
+		status      int
+	}{
+		{"50 two-byte runes", strings.Repeat("é", 50), 201},
+		{"50 four-byte runes", strings.Repeat("😀", 50), 201},
+		{"51 two-byte runes", strings.Repeat("é", 51), 400},
+		{"51 four-byte runes", strings.Repeat("😀", 51), 400},
+		{"51 ASCII", strings.Repeat("a", 51), 400},
 	}
-	a = do(t, s, "POST", "/v1/organizations", "Bearer vtk", `{"name":"no tags","tags":[]}`)
-	if !strings.Contains(a.body, `"tags":[]`) {
-		t.Errorf("explicit empty tags must stay empty: %s", a.body)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := do(t, New(Options{}), "POST", "/v1/organizations", "Bearer x", `{"name":"`+tt.value+`"}`)
+			if a.status != tt.status {
+				t.Errorf("answer %d %s", a.status, a.body)
+			}
+			if want := vertraInvalidBody("name must be at most 50 characters", "name"); tt.status == 400 && a.body != want {
+				t.Errorf("body %s, want %s", a.body, want)
+			}
+		})
 	}
 }
 
 func TestVertraErrors(t *testing.T) {
+	const unauthorized = `{"status":"error","code":"UNAUTHORIZED"}`
+	const taken = `{"status":"error","code":"ORGANIZATION_NAME_ALREADY_EXISTS"}`
 	tests := []struct {
 		name, auth, body string
 		status           int
 		want             string
 	}{
-		{"no auth", "", `{"name":"a"}`, 403, `{"code":"UNAUTHORIZED","status":"error"}`},
-		{"token scheme", "Token vtk", `{"name":"a"}`, 403, `{"code":"UNAUTHORIZED","status":"error"}`},
-		{"taken, other case", "Bearer vtk", `{"name":"ÉCOLE"}`, 400, `{"code":"ORGANIZATION_NAME_ALREADY_EXISTS","status":"error"}`},
-		{"51 runes", "Bearer vtk", `{"name":"` + strings.Repeat("é", 51) + `"}`, 400, `"code":"INVALID_REQUEST_BODY"`},
-		{"no name", "Bearer vtk", `{}`, 400, `{"code":"INVALID_REQUEST_BODY","message":"name is required","status":"error"}`},
-		{"tags not strings", "Bearer vtk", `{"name":"x","tags":[1]}`, 400, `"code":"INVALID_REQUEST_BODY"`},
+		{"no credentials", "", `{"name":"a"}`, 403, unauthorized},
+		{"Token scheme", "Token vtk", `{"name":"a"}`, 403, unauthorized},
+		{"lower-case scheme", "bearer vtk", `{"name":"a"}`, 403, unauthorized},
+		{"empty token", "Bearer ", `{"name":"a"}`, 403, unauthorized},
+		{"not the configured token", "Bearer other", `{"name":"a"}`, 403, unauthorized},
+		{"taken", "Bearer vtk", `{"name":"école"}`, 400, taken},
+		{"taken, other case", "Bearer vtk", `{"name":"ÉCOLE"}`, 400, taken},
+		{"no name", "Bearer vtk", `{}`, 400, vertraInvalidBody("name is required", "name")},
+		{"blank name", "Bearer vtk", `{"name":"  "}`, 400, vertraInvalidBody("name is required", "name")},
+		{"name not a string", "Bearer vtk", `{"name":["a"]}`, 400, vertraInvalidBody("name must be a string (found an array)", "name")},
+		{"description not a string", "Bearer vtk", `{"name":"x","description":5}`, 400, vertraInvalidBody("description must be a string (found a number)", "description")},
+		{"tags not strings", "Bearer vtk", `{"name":"x","tags":[1]}`, 400, vertraInvalidBody("tags must be an array of strings (found a number)", "tags")},
+		{"tags not an array", "Bearer vtk", `{"name":"x","tags":"ci"}`, 400, vertraInvalidBody("tags must be an array of strings (found a string)", "tags")},
+		{"truncated", "Bearer vtk", `{"name":"x"`, 400, vertraInvalidBody("the request body is truncated JSON", "")},
+		{"not an object", "Bearer vtk", `"acme"`, 400, vertraInvalidBody("the request body must be a JSON object, not a string", "")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := New(Options{})
+			s := New(Options{Token: "vtk"})
 			do(t, s, "POST", "/v1/organizations", "Bearer vtk", `{"name":"école"}`)
 			a := do(t, s, "POST", "/v1/organizations", tt.auth, tt.body)
-			if a.status != tt.status || !strings.Contains(a.body, tt.want) {
-				t.Errorf("answer %d %s, want %d %s", a.status, a.body, tt.status, tt.want)
+			if a.status != tt.status || a.body != tt.want || a.header.Get("Content-Type") != "application/json" {
+				t.Errorf("answer %d %s\nwant   %d %s", a.status, a.body, tt.status, tt.want)
 			}
 			if n := len(s.Organizations()); n != 1 {
 				t.Errorf("%d organizations, want 1", n)
 			}
 		})
 	}
-	s := New(Options{})
-	if a := do(t, s, "POST", "/v1/organizations", "Bearer vtk", `{"name":"`+strings.Repeat("é", 50)+`"}`); a.status != 200 {
-		t.Errorf("50 two-byte runes must be accepted: %d %s", a.status, a.body)
-	}
 }
 
 func TestSameNameOnBothProviders(t *testing.T) {
 	s := New(Options{})
-	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"acme"}`); a.status != 200 {
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"acme"}`); a.status != 201 {
 		t.Fatal(a.body)
 	}
 	if a := do(t, s, "POST", "/organization", "Token x", `{"name":"ACME","plan":"TEAM"}`); a.status != 201 {
@@ -176,54 +281,66 @@ func TestSameNameOnBothProviders(t *testing.T) {
 }
 
 func TestRoutingErrors(t *testing.T) {
-	s := New(Options{})
-	if a := do(t, s, "PUT", "/organization", "Token x", ""); a.status != 405 || a.header.Get("Allow") != "GET, POST" || !strings.Contains(a.body, `"status":405`) {
-		t.Errorf("PUT /organization: %d %s", a.status, a.body)
-	}
-	if a := do(t, s, "GET", "/v1/organizations", "Bearer x", ""); a.status != 405 || !strings.Contains(a.body, `"code":"METHOD_NOT_ALLOWED"`) {
-		t.Errorf("GET /v1/organizations: %d %s", a.status, a.body)
-	}
-	if a := do(t, s, "POST", "/v1/nothing", "Bearer x", "{}"); a.status != 404 || !strings.Contains(a.body, `"code":"NOT_FOUND"`) {
-		t.Errorf("vertra 404: %d %s", a.status, a.body)
-	}
-	if a := do(t, s, "POST", "/nothing", "", "{}"); a.status != 404 || !strings.Contains(a.body, `"status":404`) {
-		t.Errorf("qovery 404: %d %s", a.status, a.body)
-	}
 	big := `{"name":"` + strings.Repeat("x", maxBody) + `"}`
-	if a := do(t, s, "POST", "/organization", "Token x", big); a.status != 413 {
-		t.Errorf("oversized body: %d", a.status)
+	tests := []struct {
+		method, path, auth, body string
+		status                   int
+		allow, want              string
+	}{
+		{"PUT", "/organization", "Token x", "", 405, "GET, POST", problem(405, "method PUT not allowed")},
+		{"GET", "/v1/organizations", "Bearer x", "", 405, "POST", `{"status":"error","code":"METHOD_NOT_ALLOWED","message":"method GET not allowed"}`},
+		{"POST", "/v1/nothing", "Bearer x", "{}", 404, "", `{"status":"error","code":"NOT_FOUND","message":"no such endpoint: /v1/nothing"}`},
+		{"POST", "/nothing", "", "{}", 404, "", problem(404, "no such endpoint: /nothing")},
+		{"POST", "/organization", "Token x", big, 413, "", problem(413, "request body larger than 1 MiB")},
+		{"POST", "/v1/organizations", "Bearer x", big, 413, "", `{"status":"error","code":"PAYLOAD_TOO_LARGE","message":"request body larger than 1 MiB"}`},
+	}
+	for _, tt := range tests {
+		s := New(Options{})
+		a := do(t, s, tt.method, tt.path, tt.auth, tt.body)
+		if a.status != tt.status || a.body != tt.want || a.header.Get("Allow") != tt.allow || a.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s: %d %q %s\nwant %d %q %s", tt.method, tt.path, a.status, a.header.Get("Allow"), a.body, tt.status, tt.allow, tt.want)
+		}
+		if len(s.Organizations()) != 0 || len(s.Requests()) != 1 {
+			t.Errorf("%s %s: %d organizations, %d requests", tt.method, tt.path, len(s.Organizations()), len(s.Requests()))
+		}
 	}
 }
 
 func TestFaults(t *testing.T) {
-	html := "<html>down</html>"
+	html, broken := "<html>down</html>", `{"status":"succ`
 	tests := []struct {
 		name        string
 		fault       Fault
 		path, auth  string
 		body        string
 		status      int
-		want        string
+		want        string // exact body; "" when the API answers
 		contentType string
 	}{
-		{"status on qovery", Fault{Status: 503}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 503, `"title":"Service Unavailable"`, "application/json"},
-		{"status on vertra", Fault{Status: 500}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 500, `"code":"INTERNAL_SERVER_ERROR"`, "application/json"},
-		{"code with its documented status", Fault{Code: "PLAN_RESTRICTED_FEATURE"}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 403, `{"code":"PLAN_RESTRICTED_FEATURE","status":"error"}`, "application/json"},
-		{"code with a chosen status", Fault{Code: "RATE_LIMIT_EXCEEDED", Status: 429}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 429, `"code":"RATE_LIMIT_EXCEEDED"`, "application/json"},
-		{"raw body", Fault{Status: 502, Body: &html, ContentType: "text/html"}, "/organization", "", ``, 502, html, "text/html"},
-		{"raw body defaults to 200", Fault{Body: &html}, "/organization", "", ``, 200, html, "application/json"},
-		{"path that does not match", Fault{Status: 503, Path: "/v1/organizations"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 201, `"name":"a"`, "application/json"},
-		{"method that does not match", Fault{Status: 503, Method: "GET"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 201, `"name":"a"`, "application/json"},
+		{"status on qovery", Fault{Status: 503}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 503, problem(503, "Service Unavailable"), "application/json"},
+		{"status on vertra", Fault{Status: 500}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 500, `{"status":"error","code":"INTERNAL_SERVER_ERROR"}`, "application/json"},
+		{"status without a text", Fault{Status: 599}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 599, `{"status":"error","code":"HTTP_599"}`, "application/json"},
+		{"documented code", Fault{Code: "PLAN_RESTRICTED_FEATURE"}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 403, `{"status":"error","code":"PLAN_RESTRICTED_FEATURE"}`, "application/json"},
+		{"documented code, other page", Fault{Code: "RATE_LIMIT_EXCEEDED"}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 429, `{"status":"error","code":"RATE_LIMIT_EXCEEDED"}`, "application/json"},
+		{"undocumented code", Fault{Code: "SOMETHING_NEW"}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 400, `{"status":"error","code":"SOMETHING_NEW"}`, "application/json"},
+		{"code with a chosen status", Fault{Code: "PLAN_RESTRICTED_FEATURE", Status: 402}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 402, `{"status":"error","code":"PLAN_RESTRICTED_FEATURE"}`, "application/json"},
+		{"code on qovery", Fault{Code: "PLAN_RESTRICTED_FEATURE"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 400, problem(400, "PLAN_RESTRICTED_FEATURE: fault injected by the sandbox"), "application/json"},
+		{"code on workspaces", Fault{Code: "PLAN_RESTRICTED_FEATURE"}, "/v1/workspaces", "Bearer x", `{"name":"a"}`, 403, `{"code":"PLAN_RESTRICTED_FEATURE","message":"fault injected by the sandbox"}`, "application/json"},
+		{"HTML body", Fault{Status: 502, Body: &html, ContentType: "text/html"}, "/organization", "", ``, 502, html, "text/html"},
+		{"malformed JSON body, 200 by default", Fault{Body: &broken}, "/v1/organizations", "Bearer x", `{"name":"a"}`, 200, broken, "application/json"},
+		{"other path", Fault{Status: 503, Path: "/v1/organizations"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 201, "", "application/json"},
+		{"other method", Fault{Status: 503, Method: "GET"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 201, "", "application/json"},
+		{"same method, other case", Fault{Status: 503, Method: "post", Path: "/organization"}, "/organization", "Token x", `{"name":"a","plan":"TEAM"}`, 503, problem(503, "Service Unavailable"), "application/json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := New(Options{Faults: []Fault{tt.fault}})
+			s := New(Options{VertraAPI: "both", Faults: []Fault{tt.fault}})
 			a := do(t, s, "POST", tt.path, tt.auth, tt.body)
-			if a.status != tt.status || !strings.Contains(a.body, tt.want) || a.header.Get("Content-Type") != tt.contentType {
-				t.Errorf("answer %d %q %s", a.status, a.header.Get("Content-Type"), a.body)
+			if a.status != tt.status || (tt.want != "" && a.body != tt.want) || a.header.Get("Content-Type") != tt.contentType {
+				t.Errorf("answer %d %q %s\nwant   %d %q %s", a.status, a.header.Get("Content-Type"), a.body, tt.status, tt.contentType, tt.want)
 			}
-			if len(s.Requests()) != 1 {
-				t.Errorf("faulted request not recorded")
+			if reqs := s.Requests(); len(reqs) != 1 || string(reqs[0].Body) != tt.body {
+				t.Errorf("requests = %+v", reqs)
 			}
 			if created := len(s.Organizations()) == 1; created != (tt.status == 201) {
 				t.Errorf("created = %v after status %d", created, tt.status)
@@ -236,26 +353,52 @@ func TestFaultTimesAndOrder(t *testing.T) {
 	s := New(Options{})
 	s.AddFault(Fault{Status: 503, Times: 2})
 	s.AddFault(Fault{Status: 500, Times: 1})
+	s.AddFault(Fault{Status: 502, Path: "/v1/organizations"}) // every one, until cleared
 	var got []int
-	for i := 0; i < 4; i++ {
-		got = append(got, do(t, s, "POST", "/organization", "Token x", `{"name":"n`+string(rune('a'+i))+`","plan":"TEAM"}`).status)
+	for i := range 4 {
+		got = append(got, do(t, s, "POST", "/organization", "Token x", fmt.Sprintf(`{"name":"n%d","plan":"TEAM"}`, i)).status)
 	}
 	if want := []int{503, 503, 500, 201}; !slices.Equal(got, want) {
 		t.Errorf("statuses = %v, want %v", got, want)
 	}
-	s.AddFault(Fault{Status: 503})
+	s.mu.Lock()
+	left := slices.Clone(s.faults)
+	s.mu.Unlock()
+	if len(left) != 1 || left[0].Status != 502 {
+		t.Errorf("faults left = %+v, want only the unlimited one", left)
+	}
+	for range 2 {
+		if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"v"}`); a.status != 502 {
+			t.Errorf("unlimited fault: %d", a.status)
+		}
+	}
 	s.ClearFaults()
-	if a := do(t, s, "POST", "/organization", "Token x", `{"name":"z","plan":"TEAM"}`); a.status != 201 {
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"v"}`); a.status != 201 {
 		t.Errorf("after ClearFaults: %d", a.status)
 	}
 }
 
-func TestDelayAloneLetsTheRequestThrough(t *testing.T) {
-	s := New(Options{Faults: []Fault{{Delay: Duration(30 * time.Millisecond), Times: 1}}})
-	start := time.Now()
-	a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"slow"}`)
-	if a.status != 200 || time.Since(start) < 30*time.Millisecond {
-		t.Errorf("answer %d after %s", a.status, time.Since(start))
+func TestDelayFault(t *testing.T) {
+	const delay = 150 * time.Millisecond
+	s := New(Options{Faults: []Fault{{Delay: Duration(delay), Times: 1}}})
+	timed := func(name string) (int, time.Duration) {
+		start := time.Now()
+		a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"`+name+`"}`)
+		return a.status, time.Since(start)
+	}
+	if status, took := timed("slow"); status != 201 || took < delay {
+		t.Errorf("delayed request: %d after %s", status, took)
+	}
+	if status, took := timed("fast"); status != 201 || took >= delay {
+		t.Errorf("the delay applies once: %d after %s", status, took)
+	}
+	if len(s.Organizations()) != 2 {
+		t.Error("a delay alone must let the request through")
+	}
+
+	s = New(Options{Faults: []Fault{{Delay: Duration(delay), Status: 504}}})
+	if status, took := timed("x"); status != 504 || took < delay {
+		t.Errorf("delay then status: %d after %s", status, took)
 	}
 }
 
@@ -277,127 +420,223 @@ func TestDelayStopsWhenTheClientLeaves(t *testing.T) {
 	}
 }
 
+// The name check and the insert are one step: of many concurrent creations
+// of one name, in any case, exactly one succeeds.
 func TestConcurrentSameNameCreatesOnce(t *testing.T) {
-	s := New(Options{})
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	var wg sync.WaitGroup
-	statuses := make(chan int, 50)
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			name := "Race"
-			if i%2 == 0 {
-				name = "rACE"
-			}
-			req, _ := http.NewRequest("POST", srv.URL+"/v1/organizations", strings.NewReader(`{"name":"`+name+`"}`))
-			req.Header.Set("Authorization", "Bearer x")
-			resp, err := srv.Client().Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			statuses <- resp.StatusCode
-		}(i)
+	tests := []struct {
+		path, auth, body string
+		created, taken   int
+	}{
+		{"/organization", "Token x", `{"name":"%s","plan":"TEAM"}`, 201, 409},
+		{"/v1/organizations", "Bearer x", `{"name":"%s"}`, 201, 400},
 	}
-	wg.Wait()
-	close(statuses)
-	counts := map[int]int{}
-	for st := range statuses {
-		counts[st]++
-	}
-	if counts[200] != 1 || counts[400] != 49 || len(s.Organizations()) != 1 || len(s.Requests()) != 50 {
-		t.Errorf("statuses %v, %d organizations, %d requests", counts, len(s.Organizations()), len(s.Requests()))
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			s := New(Options{})
+			srv := httptest.NewServer(s)
+			defer srv.Close()
+			var wg sync.WaitGroup
+			statuses := make(chan int, 50)
+			for i := range 50 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					name := []string{"Race", "rACE", "race"}[i%3]
+					req, _ := http.NewRequest("POST", srv.URL+tt.path, strings.NewReader(fmt.Sprintf(tt.body, name)))
+					req.Header.Set("Authorization", tt.auth)
+					resp, err := srv.Client().Do(req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					resp.Body.Close()
+					statuses <- resp.StatusCode
+				}()
+			}
+			wg.Wait()
+			close(statuses)
+			counts := map[int]int{}
+			for st := range statuses {
+				counts[st]++
+			}
+			if counts[tt.created] != 1 || counts[tt.taken] != 49 || len(s.Organizations()) != 1 || len(s.Requests()) != 50 {
+				t.Errorf("statuses %v, %d organizations, %d requests", counts, len(s.Organizations()), len(s.Requests()))
+			}
+		})
 	}
 }
 
 func TestAdminEndpoints(t *testing.T) {
 	s := New(Options{})
-	if a := do(t, s, "GET", "/_sandbox/organizations", "", ""); a.status != 200 || strings.TrimSpace(a.body) != "[]" {
-		t.Errorf("empty list: %d %q", a.status, a.body)
+	for _, path := range []string{"/_sandbox/organizations", "/_sandbox/requests"} {
+		if a := do(t, s, "GET", path, "", ""); a.status != 200 || a.body != "[]" || a.header.Get("Content-Type") != "application/json" {
+			t.Errorf("empty %s: %d %q", path, a.status, a.body)
+		}
 	}
 	do(t, s, "POST", "/v1/organizations", "Bearer secret-token", `{"name":"acme"}`)
+	do(t, s, "POST", "/organization", "Token other-secret", `{"name":"acme","plan":"TEAM"}`)
+
 	a := do(t, s, "GET", "/_sandbox/requests", "", "")
-	if a.status != 200 || strings.Contains(a.body, "secret-token") || !strings.Contains(a.body, `"Authorization":["Bearer ***"]`) ||
-		!strings.Contains(a.body, `"body":"{\"name\":\"acme\"}"`) {
+	if a.status != 200 || strings.Contains(a.body, "secret") || !strings.Contains(a.body, `"Authorization":["Bearer ***"]`) ||
+		!strings.Contains(a.body, `"Authorization":["Token ***"]`) || !strings.Contains(a.body, `"body":"{\"name\":\"acme\"}"`) {
 		t.Errorf("requests: %s", a.body)
 	}
-	if a := do(t, s, "GET", "/_sandbox/organizations", "", ""); !strings.Contains(a.body, `"provider":"vertra"`) || !strings.Contains(a.body, `"name":"acme"`) {
-		t.Errorf("organizations: %s", a.body)
+	var reqs []Request // what a Go script reads back
+	if err := json.Unmarshal([]byte(a.body), &reqs); err != nil || len(reqs) != 2 || reqs[0].Method != "POST" ||
+		reqs[0].Path != "/v1/organizations" || string(reqs[0].Body) != `{"name":"acme"}` || reqs[1].Header.Get("Authorization") != "Token ***" {
+		t.Errorf("decoded requests = %+v (%v)", reqs, err)
 	}
-	if a := do(t, s, "POST", "/_sandbox/faults", "", `{"status":503,"times":1}`); a.status != 204 {
-		t.Errorf("add fault: %d %s", a.status, a.body)
+	if s.Requests()[0].Header.Get("Authorization") != "Bearer secret-token" {
+		t.Error("Requests() must keep the real header for in-process tests")
+	}
+
+	a = do(t, s, "GET", "/_sandbox/organizations", "", "")
+	var orgs []Organization
+	if err := json.Unmarshal([]byte(a.body), &orgs); err != nil || len(orgs) != 2 || orgs[0].Provider != "vertra" || orgs[1].Provider != "qovery" ||
+		orgs[0].Name != "acme" || !strings.Contains(string(orgs[0].Raw), `"id":"`+orgs[0].ID+`"`) {
+		t.Errorf("organizations: %s (%v)", a.body, err)
+	}
+
+	for _, f := range []string{`{"status":503,"times":1}`, `status=502,times=1`} {
+		if a := do(t, s, "POST", "/_sandbox/faults", "", f); a.status != 204 || a.body != "" {
+			t.Errorf("add fault %s: %d %s", f, a.status, a.body)
+		}
 	}
 	if a := do(t, s, "POST", "/_sandbox/faults", "", `status=abc`); a.status != 400 || !strings.Contains(a.body, "fault status") {
 		t.Errorf("bad fault: %d %s", a.status, a.body)
 	}
-	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"b"}`); a.status != 503 {
-		t.Errorf("fault from the admin endpoint not applied: %d", a.status)
+	for _, want := range []int{503, 502, 201} {
+		if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"b"}`); a.status != want {
+			t.Errorf("status %d, want %d", a.status, want)
+		}
 	}
+	do(t, s, "POST", "/_sandbox/faults", "", `{"status":503}`)
+	if a := do(t, s, "DELETE", "/_sandbox/faults", "", ""); a.status != 204 {
+		t.Errorf("delete faults: %d", a.status)
+	}
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"c"}`); a.status != 201 {
+		t.Errorf("after DELETE /_sandbox/faults: %d", a.status)
+	}
+
+	do(t, s, "POST", "/_sandbox/faults", "", `{"status":503}`)
 	if a := do(t, s, "POST", "/_sandbox/reset", "", ""); a.status != 204 || len(s.Organizations()) != 0 || len(s.Requests()) != 0 {
 		t.Errorf("reset: %d", a.status)
+	}
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer x", `{"name":"acme"}`); a.status != 201 {
+		t.Errorf("reset must clear faults and free names: %d", a.status)
 	}
 	if a := do(t, s, "GET", "/_sandbox/healthz", "", ""); a.status != 200 || a.body != "ok\n" {
 		t.Errorf("healthz: %d %q", a.status, a.body)
 	}
-	if len(s.Requests()) != 0 {
-		t.Error("admin requests were recorded as API requests")
+	if n := len(s.Requests()); n != 1 {
+		t.Errorf("%d requests recorded since the reset, want 1 (admin requests are not recorded)", n)
 	}
 }
 
 func TestParseFault(t *testing.T) {
-	f, err := ParseFault("status=503, times=2,path=/organization,method=post,delay=150ms,code=X,content_type=text/plain")
-	if err != nil {
-		t.Fatal(err)
+	body := "<html>"
+	valid := []struct {
+		in   string
+		want Fault
+	}{
+		{"status=503, times=2,path=/organization,method=post,delay=150ms,code=X,content_type=text/plain",
+			Fault{Status: 503, Times: 2, Path: "/organization", Method: "POST", Delay: Duration(150 * time.Millisecond), Code: "X", ContentType: "text/plain"}},
+		{"delay=2s", Fault{Delay: Duration(2 * time.Second)}},
+		{"code=PLAN_RESTRICTED_FEATURE,times=1", Fault{Code: "PLAN_RESTRICTED_FEATURE", Times: 1}},
+		{"retry_after=3,status=429,drip=10ms,reset=false", Fault{RetryAfter: 3, Status: 429, Drip: Duration(10 * time.Millisecond)}},
+		{`{"status":502,"body":"<html>","content_type":"text/html","delay":"1s","times":1}`,
+			Fault{Status: 502, Body: &body, ContentType: "text/html", Delay: Duration(time.Second), Times: 1}},
+		{` {"method":"POST","path":"/v1/organizations","code":"X","delay":250000000} `,
+			Fault{Method: "POST", Path: "/v1/organizations", Code: "X", Delay: Duration(250 * time.Millisecond)}},
 	}
-	want := Fault{Status: 503, Times: 2, Path: "/organization", Method: "POST", Delay: Duration(150 * time.Millisecond), Code: "X", ContentType: "text/plain"}
-	if f.Status != want.Status || f.Times != want.Times || f.Path != want.Path || f.Method != want.Method || f.Delay != want.Delay || f.Code != want.Code || f.ContentType != want.ContentType {
-		t.Errorf("compact = %+v", f)
+	for _, tt := range valid {
+		got, err := ParseFault(tt.in)
+		gotBody, wantBody := "", ""
+		if got.Body != nil {
+			gotBody = *got.Body
+		}
+		if tt.want.Body != nil {
+			wantBody = *tt.want.Body
+		}
+		got.Body, tt.want.Body = nil, nil
+		if err != nil || got != tt.want || gotBody != wantBody {
+			t.Errorf("ParseFault(%q) = %+v %q, %v; want %+v %q", tt.in, got, gotBody, err, tt.want, wantBody)
+		}
 	}
-	f, err = ParseFault(`{"status":502,"body":"<html>","delay":"1s","times":1}`)
-	if err != nil || f.Status != 502 || f.Body == nil || *f.Body != "<html>" || f.Delay != Duration(time.Second) || f.Times != 1 {
-		t.Errorf("json = %+v, %v", f, err)
+	invalid := map[string]string{
+		"status=99":                 "not an HTTP status",
+		"status=600":                "not an HTTP status",
+		"times=-1,status=500":       "times must not be negative",
+		"delay=-1s":                 "must not be negative",
+		"bogus=1":                   `unknown fault key "bogus"`,
+		"body=x":                    "body only in JSON form",
+		"status":                    "is not key=value",
+		"status=":                   "is not key=value",
+		"":                          "is not key=value",
+		"status=500,":               "is not key=value",
+		"delay=soon":                "fault delay",
+		"times=many,status=500":     "fault times",
+		"path=/x":                   "needs a status, code, body or delay",
+		`{"stats":500}`:             "invalid fault JSON",
+		`{"status":"500"}`:          "invalid fault JSON",
+		`{"delay":"soon"}`:          "invalid fault JSON",
+		`{"status":500`:             "invalid fault JSON",
+		`{"status":500} {}`:         "data after the object",
+		`{"path":"/organization"}`:  "needs a status, code, body or delay",
+		`{"status":503,"times":-2}`: "times must not be negative",
 	}
-	for in, wantErr := range map[string]string{
-		"status=99":           "not an HTTP status",
-		"times=-1,status=500": "times must not be negative",
-		"bogus=1":             `unknown fault key "bogus"`,
-		"status":              "is not key=value",
-		"delay=soon":          "fault delay",
-		"path=/x":             "needs a status, code, body or delay",
-		`{"stats":500}`:       "invalid fault JSON",
-	} {
+	for in, wantErr := range invalid {
 		if _, err := ParseFault(in); err == nil || !strings.Contains(err.Error(), wantErr) {
-			t.Errorf("ParseFault(%q) = %v, want %q", in, err, wantErr)
+			t.Errorf("ParseFault(%q) = %v, want an error containing %q", in, err, wantErr)
 		}
 	}
 }
 
-func TestStartAndListenAndServe(t *testing.T) {
+func TestDurationJSON(t *testing.T) {
+	b, err := json.Marshal(Fault{Delay: Duration(250 * time.Millisecond), Status: 503})
+	if err != nil || string(b) != `{"status":503,"delay":"250ms"}` {
+		t.Errorf("marshal = %s, %v", b, err)
+	}
+}
+
+func TestStartAndClose(t *testing.T) {
 	r, err := Start(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(r.URL + "/_sandbox/healthz")
+	if !strings.HasPrefix(r.URL, "http://127.0.0.1:") || r.Server == nil {
+		t.Errorf("Running = %+v", r)
+	}
+	req, _ := http.NewRequest("POST", r.URL+"/v1/organizations", strings.NewReader(`{"name":"acme"}`))
+	req.Header.Set("Authorization", "Bearer x")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != 201 || len(r.Server.Organizations()) != 1 {
+		t.Errorf("create through Start: %d", resp.StatusCode)
+	}
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := http.Get(r.URL + "/_sandbox/healthz"); err == nil {
+	if resp, err := http.Get(r.URL + "/_sandbox/healthz"); err == nil {
+		resp.Body.Close()
 		t.Error("still serving after Close")
 	}
+}
+
+func TestListenAndServeStopsWhenTheContextEnds(t *testing.T) {
+	defer func(g time.Duration) { shutdownGrace = g }(shutdownGrace)
+	shutdownGrace = 100 * time.Millisecond
 
 	ctx, cancel := context.WithCancel(context.Background())
 	urls := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- ListenAndServe(ctx, "127.0.0.1:0", Options{}, func(u string) { urls <- u }) }()
+	opts := Options{Faults: []Fault{{Path: "/v1/organizations", Delay: Duration(time.Hour)}}}
+	go func() { done <- ListenAndServe(ctx, "127.0.0.1:0", opts, func(u string) { urls <- u }) }()
 	u := <-urls
-	resp, err = http.Get(u + "/_sandbox/healthz")
+	resp, err := http.Get(u + "/_sandbox/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,6 +644,27 @@ func TestStartAndListenAndServe(t *testing.T) {
 	resp.Body.Close()
 	if string(b) != "ok\n" {
 		t.Errorf("healthz = %q", b)
+	}
+
+	// A request stuck in a delay must not keep the server from stopping.
+	stuck := make(chan error, 1)
+	go func() {
+		resp, err := http.Post(u+"/v1/organizations", "application/json", strings.NewReader(`{"name":"x"}`))
+		if err == nil {
+			resp.Body.Close()
+		}
+		stuck <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		resp, err := http.Get(u + "/_sandbox/requests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "[]" || time.Now().After(deadline) {
+			break
+		}
 	}
 	cancel()
 	select {
@@ -415,14 +675,31 @@ func TestStartAndListenAndServe(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("ListenAndServe did not stop")
 	}
+	if err := <-stuck; err == nil {
+		t.Error("the stuck request got an answer")
+	}
+	if _, err := http.Get(u + "/_sandbox/healthz"); err == nil {
+		t.Error("still serving after the context ended")
+	}
+}
+
+func TestListenAndServeBadAddress(t *testing.T) {
+	called := false
+	if err := ListenAndServe(context.Background(), "127.0.0.1:-1", Options{}, func(string) { called = true }); err == nil || called {
+		t.Errorf("err = %v, ready called = %v", err, called)
+	}
 }
 
 func TestLogNamesRequestsWithoutTokens(t *testing.T) {
 	var log strings.Builder
 	s := New(Options{Log: &log})
 	do(t, s, "POST", "/v1/organizations", "Bearer very-secret", `{"name":"a"}`)
-	if got := log.String(); !strings.HasPrefix(got, "POST /v1/organizations -> 200 (") || strings.Contains(got, "very-secret") {
-		t.Errorf("log = %q", got)
+	do(t, s, "POST", "/organization", "Token very-secret", `{}`)
+	do(t, s, "GET", "/_sandbox/requests", "", "")
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "POST /v1/organizations -> 201 (") ||
+		!strings.HasPrefix(lines[1], "POST /organization -> 400 (") || strings.Contains(log.String(), "very-secret") {
+		t.Errorf("log = %q", log.String())
 	}
 }
 
@@ -476,12 +753,12 @@ func TestReadAndDeleteRespectOwners(t *testing.T) {
 		{"GET", "/organization/" + qid, "Token bob", 403, `"status":403`},
 		{"GET", "/organization/nope", "Token bob", 404, `"status":404`},
 		{"DELETE", "/organization/" + qid, "Token bob", 403, `"status":403`},
-		{"GET", "/v1/users/@me/organizations", "Bearer alice", 200, `{"response":[{"id":"` + vid},
+		{"GET", "/v1/users/@me/organizations", "Bearer alice", 200, `{"status":"success","response":[{"id":"` + vid},
 		{"GET", "/v1/users/12345/organizations", "Bearer alice", 404, `"code":"USER_NOT_FOUND"`},
 		{"GET", "/v1/organizations/" + vid, "Bearer bob", 403, `"code":"NOT_ORGANIZATION_MEMBER"`},
 		{"GET", "/v1/organizations/nope", "Bearer bob", 404, `"code":"ORGANIZATION_NOT_FOUND"`},
 		{"DELETE", "/v1/organizations/" + vid, "Bearer bob", 404, `"code":"ORGANIZATION_NOT_FOUND"`},
-		{"DELETE", "/v1/organizations/" + vid, "Bearer alice", 200, `{"message":"ORGANIZATION_DELETED","status":"success"}`},
+		{"DELETE", "/v1/organizations/" + vid, "Bearer alice", 200, `{"status":"success","message":"ORGANIZATION_DELETED"}`},
 		{"DELETE", "/organization/" + qid, "Token alice", 204, ``},
 		{"GET", "/v1/workspaces", "Bearer alice", 404, `"code":"NOT_FOUND"`}, // not served by default
 	}
@@ -494,7 +771,7 @@ func TestReadAndDeleteRespectOwners(t *testing.T) {
 		t.Errorf("%d organizations left", n)
 	}
 	// A deleted name is free again.
-	if a := do(t, s, "POST", "/v1/organizations", "Bearer bob", `{"name":"A"}`); a.status != 200 {
+	if a := do(t, s, "POST", "/v1/organizations", "Bearer bob", `{"name":"A"}`); a.status != 201 {
 		t.Errorf("re-create after delete: %d %s", a.status, a.body)
 	}
 }
@@ -521,7 +798,8 @@ func TestWorkspaces(t *testing.T) {
 		{"POST", "/v1/workspaces", "", `{"name":"b"}`, 401, `"code":"AUTH_TOKEN_MISSING"`},
 		{"POST", "/v1/workspaces", "Bearer x", `{"name":"ACME"}`, 409, `"code":"WORKSPACE_NAME_ALREADY_EXISTS"`},
 		{"POST", "/v1/workspaces", "Bearer y", `{"name":"ACME"}`, 201, `"name":"ACME"`}, // unique per owner
-		{"POST", "/v1/workspaces", "Bearer x", `{"name":"c","description":"` + strings.Repeat("d", 201) + `"}`, 400, `"code":"VALIDATION_ERROR"`},
+		{"POST", "/v1/workspaces", "Bearer x", `{"name":"c","description":"` + strings.Repeat("d", 201) + `"}`, 400, `{"code":"VALIDATION_ERROR","message":"description must be at most 200 characters","details":{"path":"description"}}`},
+		{"POST", "/v1/workspaces", "Bearer x", `{"name":5}`, 400, `{"code":"VALIDATION_ERROR","message":"name must be a string (found a number)","details":{"path":"name"}}`},
 		{"GET", "/v1/workspaces", "Bearer x", ``, 200, `{"response":[{"id":"` + id},
 		{"GET", "/v1/workspaces/" + id, "Bearer y", ``, 404, `"code":"WORKSPACE_NOT_FOUND"`},
 		{"GET", "/v1/workspaces/" + id, "Bearer x", ``, 200, `"response":{"id":"` + id},
@@ -543,21 +821,21 @@ func TestRateLimit(t *testing.T) {
 		got = append(got, do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"n`+string(rune('a'+i))+`"}`).status)
 	}
 	a := do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"z"}`)
-	if !slices.Equal(got, []int{200, 200, 429}) || a.status != 429 {
+	if !slices.Equal(got, []int{201, 201, 429}) || a.status != 429 {
 		t.Fatalf("statuses %v then %d", got, a.status)
 	}
 	if a.header.Get("Retry-After") != "60" || a.header.Get("x-ratelimit-remaining") != "0" || a.header.Get("x-ratelimit-limit") != "2" ||
 		!strings.Contains(a.body, `"code":"RATE_LIMIT_EXCEEDED"`) || !strings.Contains(a.body, `"retry_after":60`) {
 		t.Errorf("429: %v %s", a.header, a.body)
 	}
-	if b := do(t, s, "POST", "/v1/organizations", "Bearer other", `{"name":"o"}`); b.status != 200 || b.header.Get("x-ratelimit-remaining") != "1" {
+	if b := do(t, s, "POST", "/v1/organizations", "Bearer other", `{"name":"o"}`); b.status != 201 || b.header.Get("x-ratelimit-remaining") != "1" {
 		t.Errorf("another token has its own window: %d %v", b.status, b.header)
 	}
 	if q := do(t, s, "GET", "/organization", "Token a", ``); q.status != 200 {
 		t.Errorf("qovery, other credential: %d", q.status)
 	}
 	now = now.Add(time.Minute) // a new window
-	if c := do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"late"}`); c.status != 200 {
+	if c := do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"late"}`); c.status != 201 {
 		t.Errorf("after the window: %d %s", c.status, c.body)
 	}
 	if n := len(s.Organizations()); n != 4 {

@@ -71,15 +71,15 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	}
 	var req vertraRequest
 	if err := decodeStrict(r, &req); err != nil {
-		vertraError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "invalid request body: "+err.Error())
+		vertraInvalid(w, err)
 		return
 	}
 	switch {
 	case req.Name == nil || strings.TrimSpace(*req.Name) == "":
-		vertraError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "name is required")
+		vertraInvalid(w, &bodyError{Field: "name", Message: "name is required"})
 		return
 	case utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		vertraError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", fmt.Sprintf("name must be at most %d characters", vertraMaxName))
+		vertraInvalid(w, &bodyError{Field: "name", Message: fmt.Sprintf("name must be at most %d characters", vertraMaxName)})
 		return
 	}
 	description, tags := vertraDefaultDescription, vertraDefaultTags
@@ -95,7 +95,7 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		Members:   []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
 		CreatedAt: now, UpdatedAt: now,
 	}
-	raw, _ := json.Marshal(org)
+	raw := marshal(org)
 	s.mu.Lock()
 	ok = s.store.insert(nameKey("vertra", org.Name), Organization{Provider: "vertra", ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
 	s.mu.Unlock()
@@ -103,7 +103,11 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		vertraError(w, http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS", "")
 		return
 	}
-	vertraSuccess(w, http.StatusOK, raw)
+	// api-reference/endpoint/organizations/create.mdx labels its error
+	// examples 403 and 400 but gives no status for the success example; the
+	// sandbox answers 201 Created, as the workspaces generation documents for
+	// the same resource (orgctl accepts any 2xx).
+	vertraSuccess(w, http.StatusCreated, raw)
 }
 
 // listVertra answers GET /v1/users/{id}/organizations for "@me" or the
@@ -120,7 +124,7 @@ func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	orgs := s.store.ownedBy("vertra", owner)
 	s.mu.Unlock()
-	list, _ := json.Marshal(raws(orgs))
+	list := marshal(raws(orgs))
 	vertraSuccess(w, http.StatusOK, list)
 }
 
@@ -159,29 +163,77 @@ func (s *Server) deleteVertra(w http.ResponseWriter, r *http.Request) {
 		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": "ORGANIZATION_DELETED"})
+	writeJSON(w, http.StatusOK, struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+	}{"success", "ORGANIZATION_DELETED"})
 }
 
 // vertraSuccess wraps an API object in the organizations API's envelope.
 func vertraSuccess(w http.ResponseWriter, status int, response json.RawMessage) {
-	writeJSON(w, status, map[string]any{"status": "success", "response": response})
+	writeJSON(w, status, struct {
+		Status   string          `json:"status"`
+		Response json.RawMessage `json:"response"`
+	}{"success", response})
 }
 
-// vertraError writes VertraCloud's error envelope; message is left out when
-// empty, as in the documented examples.
-func vertraError(w http.ResponseWriter, status int, code, message string) {
-	body := map[string]any{"status": "error", "code": code}
-	if message != "" {
-		body["message"] = message
+// vertraErr is VertraCloud's error envelope, its fields in the documented
+// order. The organizations generation sends "status":"error" and the
+// workspaces generation leaves it out; message and details are optional.
+type vertraErr struct {
+	Status  string         `json:"status,omitempty"`
+	Code    string         `json:"code"`
+	Message string         `json:"message,omitempty"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// vertraEnvelope builds the error envelope of the generation serving path.
+func vertraEnvelope(path, code, message string) vertraErr {
+	if isWorkspaces(path) {
+		return vertraErr{Code: code, Message: message}
 	}
-	writeJSON(w, status, body)
+	return vertraErr{Status: "error", Code: code, Message: message}
 }
 
-// vertraCodeStatus is the HTTP status VertraCloud sends with each code.
+func isWorkspaces(path string) bool { return strings.HasPrefix(path, "/v1/workspaces") }
+
+// vertraError writes the organizations generation's error envelope; message
+// is left out when empty, as in the documented examples.
+func vertraError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, vertraErr{Status: "error", Code: code, Message: message})
+}
+
+// vertraInvalid answers an invalid body. The organizations page documents
+// no code for it; api-reference/introduction.mdx documents VALIDATION_ERROR
+// (HTTP 400, details.path naming the field) for the whole API, so the
+// sandbox sends that, in this generation's envelope.
+func vertraInvalid(w http.ResponseWriter, e *bodyError) {
+	writeJSON(w, http.StatusBadRequest, vertraErr{Status: "error", Code: "VALIDATION_ERROR", Message: e.Message, Details: e.details()})
+}
+
+// vertraCodeStatuses are the HTTP statuses VertraCloud documents for its
+// error codes: organizations/create.mdx for the first three, and
+// api-reference/introduction.mdx (the error code and API key tables) for
+// the rest. A code it does not know answers 400.
+var vertraCodeStatuses = map[string]int{
+	"UNAUTHORIZED":                     http.StatusForbidden,
+	"PLAN_RESTRICTED_FEATURE":          http.StatusForbidden,
+	"ORGANIZATION_NAME_ALREADY_EXISTS": http.StatusBadRequest,
+	"AUTH_TOKEN_MISSING":               http.StatusUnauthorized,
+	"API_KEY_INVALID":                  http.StatusUnauthorized,
+	"ACCESS_DENIED":                    http.StatusForbidden,
+	"API_KEY_SCOPE_DENIED":             http.StatusForbidden,
+	"API_KEY_IP_DENIED":                http.StatusForbidden,
+	"VALIDATION_ERROR":                 http.StatusBadRequest,
+	"OPERATION_IN_PROGRESS":            http.StatusConflict,
+	"RATE_LIMIT_EXCEEDED":              http.StatusTooManyRequests,
+	"DAILY_QUOTA_EXCEEDED":             http.StatusTooManyRequests,
+}
+
+// vertraCodeStatus is the HTTP status VertraCloud sends with code.
 func vertraCodeStatus(code string) int {
-	switch code {
-	case "UNAUTHORIZED", "PLAN_RESTRICTED_FEATURE":
-		return http.StatusForbidden
+	if status, ok := vertraCodeStatuses[code]; ok {
+		return status
 	}
 	return http.StatusBadRequest
 }

@@ -37,7 +37,13 @@ func (s *Server) registerVertraWorkspaces() {
 
 // workspaceError writes the workspaces API's error body.
 func workspaceError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, map[string]any{"code": code, "message": message})
+	writeJSON(w, status, vertraErr{Code: code, Message: message})
+}
+
+// workspaceInvalid answers an invalid body with VALIDATION_ERROR, which
+// api-reference/introduction.mdx documents with details.path.
+func workspaceInvalid(w http.ResponseWriter, e *bodyError) {
+	writeJSON(w, http.StatusBadRequest, vertraErr{Code: "VALIDATION_ERROR", Message: e.Message, Details: e.details()})
 }
 
 func (s *Server) workspaceAuth(w http.ResponseWriter, r *http.Request) (owner string, ok bool) {
@@ -61,21 +67,21 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 	}
 	var req vertraRequest
 	if err := decodeStrict(r, &req); err != nil {
-		workspaceError(w, http.StatusBadRequest, "VALIDATION_ERROR", "invalid request body: "+err.Error())
+		workspaceInvalid(w, err)
 		return
 	}
 	switch {
 	case req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		workspaceError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("name must be 1-%d characters", vertraMaxName))
+		workspaceInvalid(w, &bodyError{Field: "name", Message: fmt.Sprintf("name must be 1-%d characters", vertraMaxName)})
 		return
 	case req.Description != nil && utf8.RuneCountInString(*req.Description) > workspaceMaxDescription:
-		workspaceError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("description must be at most %d characters", workspaceMaxDescription))
+		workspaceInvalid(w, &bodyError{Field: "description", Message: fmt.Sprintf("description must be at most %d characters", workspaceMaxDescription)})
 		return
 	}
 	now := s.now()
 	ws := workspace{ID: uuid(), Name: *req.Name, Description: req.Description, OwnerID: owner,
 		Owner: map[string]any{"display_name": "sandbox user " + owner[:6]}, MembersCount: 1, CreatedAt: now, UpdatedAt: now}
-	raw, _ := json.Marshal(ws)
+	raw := marshal(ws)
 	s.mu.Lock()
 	// Unique per owner among active workspaces (docs: workspaces/create).
 	ok = s.store.insert(nameKey("vertra-workspace\x00"+owner, ws.Name), Organization{Provider: "vertra-workspace", ID: ws.ID, Name: ws.Name, Owner: owner, Raw: raw})

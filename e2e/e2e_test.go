@@ -32,6 +32,13 @@ const (
 
 var binary string
 
+// What the test binary is stamped with.
+const (
+	stampVersion = "1.2.3"
+	stampCommit  = "0123456789abcdef0123456789abcdef01234567"
+	stampDate    = "2026-11-25T08:00:00Z"
+)
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "orgctl-e2e")
 	if err != nil {
@@ -39,7 +46,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "orgctl")
-	build := exec.Command("go", "build", "-o", binary, "../cmd/orgctl")
+	// Stamped as GoReleaser stamps a release (.goreleaser.yaml's ldflags).
+	build := exec.Command("go", "build", "-ldflags", "-X github.com/orgctl/orgctl/pkg/build.Version="+stampVersion+
+		" -X github.com/orgctl/orgctl/pkg/build.Commit="+stampCommit+" -X github.com/orgctl/orgctl/pkg/build.Date="+stampDate,
+		"-o", binary, "../cmd/orgctl")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building orgctl:", err)
@@ -131,7 +141,7 @@ func TestQoveryCreate(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	if ua := req.Header.Get("User-Agent"); !strings.HasPrefix(ua, "orgctl/") {
+	if ua := req.Header.Get("User-Agent"); ua != "orgctl/"+stampVersion {
 		t.Errorf("User-Agent = %q", ua)
 	}
 	wantBody := `{"name":"Acme","plan":"TEAM_2025","website_url":"https://acme.io","admin_emails":["ops@acme.io","dev@acme.io"]}`

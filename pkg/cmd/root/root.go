@@ -19,6 +19,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/get"
 	"github.com/orgctl/orgctl/pkg/cmd/list"
 	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
+	"github.com/orgctl/orgctl/pkg/cmd/version"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
@@ -42,7 +43,7 @@ where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
 $ orgctl auth login --provider qovery
 $ orgctl create -f tenants.yaml --skip-existing -o json
 $ orgctl sandbox serve --addr 127.0.0.1:8080`,
-		Version:       build.CurrentVersion(),
+		Version:       build.Current().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -75,6 +76,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		f.FlagKeys[key] = pf.Lookup(flag)
 	}
 
+	cmd.SetVersionTemplate("{{.Version}}\n") // the same line as `orgctl version`
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
@@ -87,6 +89,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(auth.NewCmdAuth(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
+	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	return cmd
 }
 

@@ -169,6 +169,17 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 	return cfg, nil
 }
 
+// Profiles are the names of the config file's profiles, sorted.
+func (c *Config) Profiles() []string {
+	profiles, _ := c.fileValues["profiles"].(map[string]any)
+	names := make([]string, 0, len(profiles))
+	for n := range profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // selectProfile lays the selected profile's keys over the file's top level;
 // a profile that is not there sets ProfileErr.
 func (c *Config) selectProfile() error {
@@ -178,19 +189,14 @@ func (c *Config) selectProfile() error {
 	profiles, _ := c.fileValues["profiles"].(map[string]any)
 	vals, ok := profiles[strings.ToLower(c.Profile)].(map[string]any)
 	if !ok {
-		names := make([]string, 0, len(profiles))
-		for n := range profiles {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		where := "no config file"
-		if c.File != "" {
-			where = c.File
-		}
-		if len(names) == 0 {
-			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has no profiles", c.Profile, where)
-		} else {
-			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has %s", c.Profile, where, strings.Join(names, ", "))
+		names := c.Profiles()
+		switch {
+		case c.File == "":
+			c.ProfileErr = fmt.Errorf("unknown profile %q: there is no config file yet (%s); create the profile with orgctl config set KEY VALUE --profile %s", c.Profile, c.Path, c.Profile)
+		case len(names) == 0:
+			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has no profiles", c.Profile, c.File)
+		default:
+			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has %s", c.Profile, c.File, strings.Join(names, ", "))
 		}
 		return nil
 	}

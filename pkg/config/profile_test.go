@@ -83,6 +83,17 @@ func TestUnknownProfile(t *testing.T) {
 	if cfg.ProfileErr == nil || !strings.Contains(cfg.ProfileErr.Error(), "has no profiles") {
 		t.Errorf("err = %v", cfg.ProfileErr)
 	}
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home) // the default path may be missing
+	missing := filepath.Join(home, "orgctl", "config.yaml")
+	cfg, err = Load(NewViper(), "", "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `unknown profile "prod": there is no config file yet (` + missing + `); create the profile with orgctl config set KEY VALUE --profile prod`
+	if cfg.ProfileErr == nil || cfg.ProfileErr.Error() != want {
+		t.Errorf("err = %v, want %s", cfg.ProfileErr, want)
+	}
 }
 
 func TestSetValueKeepsCommentsAndOrder(t *testing.T) {

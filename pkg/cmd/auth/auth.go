@@ -22,6 +22,8 @@ func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth <command>",
 		Short: "Store, check and remove provider tokens",
+		Example: `$ orgctl auth login --provider qovery
+$ orgctl auth status`,
 		Long: `Store a provider's token in the config file (0600), see where each token
 comes from, and remove it. Environment variables still win over the file.`,
 		Args: cobra.NoArgs,
@@ -48,9 +50,12 @@ visible in the process list and the shell history.
 
 orgctl checks what it can offline: the token's shape, and a Qovery JWT's
 expiry (a warning when it has expired or expires within a day).`,
-		Example: `$ orgctl auth login --provider qovery
+		Example: `# On a terminal: asks for the token without echoing it
+$ orgctl auth login --provider qovery
+
+# In a script: the token on standard input
 $ echo "$VERTRA_TOKEN" | orgctl auth login --provider vertra --with-token
-$ orgctl auth login --provider qovery --profile staging`,
+$ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --profile staging`,
 		Args: cmdutil.ExactArgs(0, "auth login takes no argument: the token is read from the terminal or, with --with-token, standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ios := deps.IO

@@ -24,6 +24,8 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config <command>",
 		Short: "Read and change orgctl's settings",
+		Example: `$ orgctl config set provider qovery
+$ orgctl config list`,
 		Long: `Read and change the settings of the config file. Keys: ` + strings.Join(config.Keys(), ", ") + `.
 
 With --profile NAME (or ORGCTL_PROFILE), get/list show that profile's view and
@@ -56,6 +58,14 @@ func checkKey(key string) error {
 	return nil
 }
 
+// completeKey completes the first argument with the config keys.
+func completeKey(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return config.Keys(), cobra.ShellCompDirectiveNoFileComp
+}
+
 // show masks tokens: no command prints a whole one.
 func show(key, value string) string {
 	if config.IsToken(key) && value != "" {
@@ -66,10 +76,11 @@ func show(key, value string) string {
 
 func newCmdGet(deps cmdutil.Deps) *cobra.Command {
 	return &cobra.Command{
-		Use:     "get KEY",
-		Short:   "Print a setting's resolved value (tokens masked)",
-		Example: `$ orgctl config get provider`,
-		Args:    cmdutil.ExactArgs(1, "config get needs a key"),
+		Use:               "get KEY",
+		Short:             "Print a setting's resolved value (tokens masked)",
+		Example:           `$ orgctl config get provider`,
+		Args:              cmdutil.ExactArgs(1, "config get needs a key"),
+		ValidArgsFunction: completeKey,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkKey(args[0]); err != nil {
 				return err
@@ -92,6 +103,12 @@ func newCmdSet(deps cmdutil.Deps) *cobra.Command {
 $ orgctl config set qovery.plan team_2025
 $ orgctl config set vertra.url https://api.vertracloud.app --profile staging`,
 		Args: cmdutil.ExactArgs(2, "config set needs a key and a value"),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 1 { // the value: those the key takes, if it has a fixed set
+				return cmdutil.ValueCompletions[args[0]], cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeKey(cmd, args, toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key := args[0]
 			if err := checkKey(key); err != nil {
@@ -152,10 +169,11 @@ func normalize(key, value string) (string, string, error) {
 
 func newCmdUnset(deps cmdutil.Deps) *cobra.Command {
 	return &cobra.Command{
-		Use:     "unset KEY",
-		Short:   "Remove a setting from the config file",
-		Example: `$ orgctl config unset qovery.plan`,
-		Args:    cmdutil.ExactArgs(1, "config unset needs a key"),
+		Use:               "unset KEY",
+		Short:             "Remove a setting from the config file",
+		Example:           `$ orgctl config unset qovery.plan`,
+		Args:              cmdutil.ExactArgs(1, "config unset needs a key"),
+		ValidArgsFunction: completeKey,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkKey(args[0]); err != nil {
 				return err
@@ -184,6 +202,9 @@ func newCmdList(deps cmdutil.Deps) *cobra.Command {
 		Use:   "list",
 		Short: "Show every setting, its value (tokens masked) and where it comes from",
 		Example: `$ orgctl config list
+
+# A profile's view, as JSON
+$ orgctl config set provider vertra --profile staging
 $ orgctl config list --profile staging -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -35,8 +35,11 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 On a terminal, orgctl asks you to type the organization's name to confirm.
 When standard input is not a terminal (a script, CI), it refuses (exit 2)
 unless --yes is given: a deletion cannot be undone.`,
-		Example: `$ orgctl delete --provider qovery acme
-$ orgctl delete --provider vertra org_5f1c0a7e9b2d4c61 --yes`,
+		Example: `# On a terminal: asks you to type the name
+$ orgctl delete --provider qovery acme
+
+# In a script
+$ orgctl delete --provider vertra acme --yes`,
 		Args: cmdutil.ExactArgs(1, "delete needs an organization id or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDOrName = args[0]

@@ -28,7 +28,9 @@ func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command 
 (compared case-insensitively, as both APIs do). A missing organization exits
 with code 7.`,
 		Example: `$ orgctl get --provider qovery acme
-$ orgctl get --provider vertra org_5f1c0a7e9b2d4c61 -o yaml`,
+
+# By id, as YAML
+$ orgctl get --provider vertra "$(orgctl list --provider vertra -o json | jq -r '.[0].id')" -o yaml`,
 		Args: cmdutil.ExactArgs(1, "get needs an organization id or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDOrName = args[0]

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/build"
 	"github.com/orgctl/orgctl/pkg/cmd/auth"
+	"github.com/orgctl/orgctl/pkg/cmd/completion"
 	"github.com/orgctl/orgctl/pkg/cmd/configcmd"
 	"github.com/orgctl/orgctl/pkg/cmd/create"
 	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
@@ -60,7 +61,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		},
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&f.Global.ConfigFile, "config", "", "config file (default: "+defaultConfigPath()+"; env ORGCTL_CONFIG)")
+	pf.StringVar(&f.Global.ConfigFile, "config", "", `config file (default: the path "orgctl config path" prints; env ORGCTL_CONFIG)`)
 	pf.StringVar(&f.Global.Profile, "profile", "", "use the keys of this profile of the config file (env ORGCTL_PROFILE)")
 	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
 	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
@@ -90,14 +91,27 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
+	cmd.AddCommand(completion.NewCmdCompletion(f))
+	cmd.CompletionOptions.DisableDefaultCmd = true // ours has install help
+
+	registerCompletions(cmd, f)
+	cmdutil.NoFileCompletion(cmd)
 	return cmd
 }
 
-func defaultConfigPath() string {
-	if p, err := config.DefaultPath(); err == nil {
-		return p
-	}
-	return "$XDG_CONFIG_HOME/orgctl/config.yaml"
+// registerCompletions completes the global flags' values.
+func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
+	cmdutil.MustRegister(cmd, "provider", cmdutil.CompleteSetting(config.KeyProvider))
+	cmdutil.MustRegister(cmd, "output", cmdutil.CompleteSetting(config.KeyOutput))
+	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteSetting(config.KeyVertraAPI))
+	cmdutil.MustRegister(cmd, "config", cmdutil.CompleteFiles("yaml", "yml"))
+	cmdutil.MustRegister(cmd, "profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		// The profiles of the config file the command line names, if any.
+		if cfg, err := f.Config(); err == nil {
+			return cfg.Profiles(), cobra.ShellCompDirectiveNoFileComp
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // Main runs orgctl with the process's arguments and streams and returns the

@@ -17,8 +17,9 @@ import (
 // NewCmdSandbox returns `orgctl sandbox` and its subcommands.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "sandbox <command>",
-		Short: "Run a local emulator of the providers' APIs",
+		Use:     "sandbox <command>",
+		Short:   "Run a local emulator of the providers' APIs",
+		Example: `$ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		Long: `The sandbox emulates the organization endpoints of Qovery (/organization) and
 VertraCloud (/v1/organizations, or /v1/workspaces with --vertra-api): create,
 list, get and delete, with authentication, validation,
@@ -70,6 +71,9 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Vertra, "vertra-api", "organizations", "VertraCloud API generation to serve: organizations, workspaces (organizations paths answer 404) or both")
 	fl.StringVar(&opts.Rate, "rate-limit", "", "answer 429 past N requests per token, as N/s, N/m or N/h (VertraCloud's free tier: 30/m)")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
+	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteValues(sandbox.VertraAPIs()...))
+	cmdutil.MustRegister(cmd, "billing-restriction", cmdutil.CompleteValues(
+		cobra.CompletionWithDesc("NO_CREDIT_CARD", "deployments need a credit card")))
 	return cmd
 }
 

@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgctl/orgctl/pkg/cmd/root"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/sandbox"
+)
+
+// interactive examples need a person at a terminal; auth_test.go and
+// lifecycle_test.go drive those prompts through a pseudo-terminal.
+var interactive = map[string]bool{
+	"orgctl auth login --provider qovery":  true,
+	"orgctl delete --provider qovery acme": true,
+}
+
+// example is one paragraph of a command's Example: the commands a user
+// would paste together.
+type example struct {
+	command string // "orgctl create"
+	lines   []string
+}
+
+func examples(cmd *cobra.Command) []example {
+	var out []example
+	for _, para := range strings.Split(cmd.Example, "\n\n") {
+		ex := example{command: cmd.CommandPath()}
+		for _, l := range strings.Split(para, "\n") {
+			if line, ok := strings.CutPrefix(l, "$ "); ok {
+				ex.lines = append(ex.lines, line)
+			}
+		}
+		out = append(out, ex)
+	}
+	for _, sub := range cmd.Commands() {
+		if sub.IsAvailableCommand() {
+			out = append(out, examples(sub)...)
+		}
+	}
+	return out
+}
+
+// TestExamplesWork pastes every example of every command's help into bash,
+// as a user with a token for each provider would: against a fresh sandbox,
+// in a directory holding the README's tenants.yaml. For get, list and
+// delete an organization named acme exists on both providers first.
+func TestExamplesWork(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil { // the examples pipe JSON into jq
+		if os.Getenv("ORGCTL_TEST_SHELLS") == "require" {
+			t.Fatal("jq is not installed")
+		}
+		t.Skip("jq is not installed")
+	}
+	ios, _, _, _ := iostreams.Test()
+	tree := root.NewCmdRoot(cmdutil.New(ios))
+	runnable := map[string]int{}
+	for _, ex := range examples(tree) {
+		var lines []string
+		for _, l := range ex.lines {
+			if !interactive[l] {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		runnable[ex.command]++
+		t.Run(ex.command, func(t *testing.T) {
+			addr := freeAddr(t)
+			script := "set -eo pipefail\ntrap 'st=$?; kill $(jobs -p) 2>/dev/null || true; wait; exit $st' EXIT\n" + serveInBackground(strings.Join(lines, "\n"), addr)
+			_, environ := startSandbox(t, sandbox.Options{})
+			environ = append(environ, "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"),
+				"VERTRA_TOKEN="+vertraToken, "QOVERY_TOKEN="+qoveryToken)
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "tenants.yaml"), []byte(readmeManifest(t)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if ex.command == "orgctl get" || ex.command == "orgctl list" || ex.command == "orgctl delete" {
+				for _, args := range [][]string{{"--provider", "qovery", "--plan", "TEAM_2025"}, {"--provider", "vertra"}} {
+					if r := orgctl(t, environ, append([]string{"create", "--name", "acme"}, args...)...); r.code != 0 {
+						t.Fatalf("seeding acme: %d %s", r.code, r.errOut)
+					}
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard, not an assertion
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", "--norc", "--noprofile", "-c", script)
+			cmd.Env, cmd.Dir = environ, dir
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Run(); err != nil {
+				t.Errorf("example of %s failed (%v):\n%s\noutput:\n%s", ex.command, err, script, out.String())
+			}
+			assertNoSecret(t, out.String())
+		})
+	}
+	var missing []string
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if runnable[c.CommandPath()] == 0 {
+			missing = append(missing, c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() {
+				walk(sub)
+			}
+		}
+	}
+	walk(tree)
+	if len(missing) > 0 {
+		t.Errorf("commands without an example that runs unattended: %s", strings.Join(missing, ", "))
+	}
+}
+
+// serveInBackground points the examples' sandbox at addr and starts a
+// foreground `orgctl sandbox serve` in the background, so the script goes on.
+func serveInBackground(script, addr string) string {
+	script = strings.ReplaceAll(script, "127.0.0.1:8080", addr)
+	return regexp.MustCompile(`(?m)^orgctl sandbox serve\b.*$`).ReplaceAllStringFunc(script, func(line string) string {
+		if !strings.Contains(line, "--addr") {
+			line = strings.Replace(line, "serve", "serve --addr "+addr, 1)
+		}
+		if !strings.HasSuffix(line, "&") {
+			line += " &"
+		}
+		return line
+	})
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// readmeManifest is the tenants.yaml the README shows.
+func readmeManifest(t *testing.T) string {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```yaml\n(# tenants.yaml.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal(fmt.Errorf("README.md has no tenants.yaml example"))
+	}
+	return string(m[1])
+}

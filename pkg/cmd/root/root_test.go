@@ -1,0 +1,45 @@
+package root
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+)
+
+// TestEveryCommandIsDocumented holds the tree to what the generated
+// reference needs: a one-line description for every command and flag, an
+// example for every command, and a completion for every flag value, so
+// that no shell offers file names where orgctl expects none.
+func TestEveryCommandIsDocumented(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var walk func(*cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		path := cmd.CommandPath()
+		if cmd.Short == "" || strings.Contains(cmd.Short, "\n") || strings.HasSuffix(cmd.Short, ".") {
+			t.Errorf("%s: Short %q must be one line without a final period", path, cmd.Short)
+		}
+		if !strings.Contains(cmd.Example, "$ orgctl ") {
+			t.Errorf("%s has no example", path)
+		}
+		check := func(fl *pflag.Flag) {
+			if fl.Usage == "" || strings.Contains(fl.Usage, "\n") {
+				t.Errorf("%s --%s: usage %q must be one line", path, fl.Name, fl.Usage)
+			}
+			if _, ok := cmd.GetFlagCompletionFunc(fl.Name); !ok && fl.NoOptDefVal == "" && fl.Name != "help" {
+				t.Errorf("%s --%s has no completion", path, fl.Name)
+			}
+		}
+		cmd.LocalFlags().VisitAll(check)
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				walk(sub)
+			}
+		}
+	}
+	walk(NewCmdRoot(cmdutil.New(ios)))
+}

@@ -46,11 +46,6 @@ func examples(cmd *cobra.Command) []example {
 		}
 		out = append(out, ex)
 	}
-	for _, sub := range cmd.Commands() {
-		if sub.IsAvailableCommand() {
-			out = append(out, examples(sub)...)
-		}
-	}
 	return out
 }
 
@@ -67,8 +62,10 @@ func TestExamplesWork(t *testing.T) {
 	}
 	ios, _, _, _ := iostreams.Test()
 	tree := root.NewCmdRoot(cmdutil.New(ios))
+	var all []example
+	cmdutil.VisitCommands(tree, func(c *cobra.Command) { all = append(all, examples(c)...) })
 	runnable := map[string]int{}
-	for _, ex := range examples(tree) {
+	for _, ex := range all {
 		var lines []string
 		for _, l := range ex.lines {
 			if !interactive[l] {
@@ -109,18 +106,11 @@ func TestExamplesWork(t *testing.T) {
 		})
 	}
 	var missing []string
-	var walk func(*cobra.Command)
-	walk = func(c *cobra.Command) {
+	cmdutil.VisitCommands(tree, func(c *cobra.Command) {
 		if runnable[c.CommandPath()] == 0 {
 			missing = append(missing, c.CommandPath())
 		}
-		for _, sub := range c.Commands() {
-			if sub.IsAvailableCommand() {
-				walk(sub)
-			}
-		}
-	}
-	walk(tree)
+	})
 	if len(missing) > 0 {
 		t.Errorf("commands without an example that runs unattended: %s", strings.Join(missing, ", "))
 	}

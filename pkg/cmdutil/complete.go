@@ -70,12 +70,22 @@ func MustRegister(cmd *cobra.Command, flag string, f cobra.CompletionFunc) {
 	}
 }
 
+// VisitCommands calls fn for cmd and every command below it that a user can
+// run or see in help (not `help` itself, not hidden ones), parents first.
+func VisitCommands(cmd *cobra.Command, fn func(*cobra.Command)) {
+	fn(cmd)
+	for _, sub := range cmd.Commands() {
+		if sub.IsAvailableCommand() {
+			VisitCommands(sub, fn)
+		}
+	}
+}
+
 // NoFileCompletion stops the shells from offering file names where orgctl
 // expects none: for every argument-taking command and value flag of the tree
 // that has no completion of its own. (Cobra's default is to complete files.)
 func NoFileCompletion(root *cobra.Command) {
-	var walk func(*cobra.Command)
-	walk = func(cmd *cobra.Command) {
+	VisitCommands(root, func(cmd *cobra.Command) {
 		if !cmd.HasSubCommands() && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
 			cmd.ValidArgsFunction = cobra.NoFileCompletions
 		}
@@ -91,9 +101,5 @@ func NoFileCompletion(root *cobra.Command) {
 		if cmd == root {
 			cmd.PersistentFlags().VisitAll(register)
 		}
-		for _, sub := range cmd.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/orgctl/orgctl/pkg/cmd/completion"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
 )
 
 // Where the generated files go, relative to the repository root.
@@ -57,19 +58,17 @@ func Generate(cmd *cobra.Command, root string) error {
 		func(name string) string { return name }); err != nil {
 		return fmt.Errorf("markdown: %w", err)
 	}
-	return genMan(cmd, filepath.Join(root, ManDir))
+	var err error
+	cmdutil.VisitCommands(cmd, func(c *cobra.Command) {
+		if err == nil {
+			err = genMan(c, filepath.Join(root, ManDir))
+		}
+	})
+	return err
 }
 
-// genMan writes one man page per command, orgctl.1, orgctl-create.1, ...
+// genMan writes cmd's man page: orgctl.1, orgctl-create.1, ...
 func genMan(cmd *cobra.Command, dir string) error {
-	for _, sub := range cmd.Commands() {
-		if !sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
-			continue
-		}
-		if err := genMan(sub, dir); err != nil {
-			return err
-		}
-	}
 	header := &doc.GenManHeader{Title: strings.ToUpper(strings.ReplaceAll(cmd.CommandPath(), " ", "-")),
 		Section: "1", Source: "orgctl", Manual: "orgctl manual"}
 	var buf bytes.Buffer

@@ -43,8 +43,7 @@ func read(t *testing.T, path string) string {
 // command, named as the man and markdown links expect, and the scripts.
 func TestEveryCommandHasItsPages(t *testing.T) {
 	dir := generate(t)
-	var walk func(*cobra.Command)
-	walk = func(cmd *cobra.Command) {
+	cmdutil.VisitCommands(tree(), func(cmd *cobra.Command) {
 		md := read(t, filepath.Join(dir, MarkdownDir, strings.ReplaceAll(cmd.CommandPath(), " ", "_")+".md"))
 		if !strings.HasPrefix(md, "## "+cmd.CommandPath()+"\n") || !strings.Contains(md, cmd.Short) {
 			t.Errorf("markdown page of %s: %.80q", cmd.CommandPath(), md)
@@ -53,13 +52,7 @@ func TestEveryCommandHasItsPages(t *testing.T) {
 		if !strings.Contains(man, `.TH "`+strings.ToUpper(strings.ReplaceAll(cmd.CommandPath(), " ", "-"))+`" "1" "" "orgctl" "orgctl manual"`) {
 			t.Errorf("man page of %s has header %.120q", cmd.CommandPath(), man)
 		}
-		for _, sub := range cmd.Commands() {
-			if sub.IsAvailableCommand() {
-				walk(sub)
-			}
-		}
-	}
-	walk(tree())
+	})
 	for shell, file := range CompletionFiles {
 		if s := read(t, filepath.Join(dir, CompletionsDir, file)); !strings.Contains(s, "__complete") {
 			t.Errorf("%s script %s does not call orgctl __complete", shell, file)

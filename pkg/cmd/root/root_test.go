@@ -17,8 +17,7 @@ import (
 // that no shell offers file names where orgctl expects none.
 func TestEveryCommandIsDocumented(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	var walk func(*cobra.Command)
-	walk = func(cmd *cobra.Command) {
+	cmdutil.VisitCommands(NewCmdRoot(cmdutil.New(ios)), func(cmd *cobra.Command) {
 		path := cmd.CommandPath()
 		if cmd.Short == "" || strings.Contains(cmd.Short, "\n") || strings.HasSuffix(cmd.Short, ".") {
 			t.Errorf("%s: Short %q must be one line without a final period", path, cmd.Short)
@@ -35,11 +34,5 @@ func TestEveryCommandIsDocumented(t *testing.T) {
 			}
 		}
 		cmd.LocalFlags().VisitAll(check)
-		for _, sub := range cmd.Commands() {
-			if sub.IsAvailableCommand() {
-				walk(sub)
-			}
-		}
-	}
-	walk(NewCmdRoot(cmdutil.New(ios)))
+	})
 }

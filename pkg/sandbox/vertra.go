@@ -71,15 +71,15 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	}
 	var req vertraRequest
 	if err := decodeStrict(r, &req); err != nil {
-		vertraInvalid(w, err)
+		vertraInvalid(w, r, err)
 		return
 	}
 	switch {
 	case req.Name == nil || strings.TrimSpace(*req.Name) == "":
-		vertraInvalid(w, &bodyError{Field: "name", Message: "name is required"})
+		vertraInvalid(w, r, &bodyError{Field: "name", Message: "name is required"})
 		return
 	case utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		vertraInvalid(w, &bodyError{Field: "name", Message: fmt.Sprintf("name must be at most %d characters", vertraMaxName)})
+		vertraInvalid(w, r, &bodyError{Field: "name", Message: fmt.Sprintf("name must be at most %d characters", vertraMaxName)})
 		return
 	}
 	description, tags := vertraDefaultDescription, vertraDefaultTags
@@ -203,12 +203,14 @@ func vertraError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, vertraErr{Status: "error", Code: code, Message: message})
 }
 
-// vertraInvalid answers an invalid body. The organizations page documents
-// no code for it; api-reference/introduction.mdx documents VALIDATION_ERROR
-// (HTTP 400, details.path naming the field) for the whole API, so the
-// sandbox sends that, in this generation's envelope.
-func vertraInvalid(w http.ResponseWriter, e *bodyError) {
-	writeJSON(w, http.StatusBadRequest, vertraErr{Status: "error", Code: "VALIDATION_ERROR", Message: e.Message, Details: e.details()})
+// vertraInvalid answers an invalid body, in the envelope of the generation
+// serving r. The endpoint pages document no code for it;
+// api-reference/introduction.mdx documents VALIDATION_ERROR (HTTP 400,
+// details.path naming the field) for the whole API, so the sandbox sends that.
+func vertraInvalid(w http.ResponseWriter, r *http.Request, e *bodyError) {
+	body := vertraEnvelope(r.URL.Path, "VALIDATION_ERROR", e.Message)
+	body.Details = e.details()
+	writeJSON(w, http.StatusBadRequest, body)
 }
 
 // vertraCodeStatuses are the HTTP statuses VertraCloud documents for its

@@ -40,12 +40,6 @@ func workspaceError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, vertraErr{Code: code, Message: message})
 }
 
-// workspaceInvalid answers an invalid body with VALIDATION_ERROR, which
-// api-reference/introduction.mdx documents with details.path.
-func workspaceInvalid(w http.ResponseWriter, e *bodyError) {
-	writeJSON(w, http.StatusBadRequest, vertraErr{Code: "VALIDATION_ERROR", Message: e.Message, Details: e.details()})
-}
-
 func (s *Server) workspaceAuth(w http.ResponseWriter, r *http.Request) (owner string, ok bool) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
@@ -67,15 +61,15 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 	}
 	var req vertraRequest
 	if err := decodeStrict(r, &req); err != nil {
-		workspaceInvalid(w, err)
+		vertraInvalid(w, r, err)
 		return
 	}
 	switch {
 	case req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		workspaceInvalid(w, &bodyError{Field: "name", Message: fmt.Sprintf("name must be 1-%d characters", vertraMaxName)})
+		vertraInvalid(w, r, &bodyError{Field: "name", Message: fmt.Sprintf("name must be 1-%d characters", vertraMaxName)})
 		return
 	case req.Description != nil && utf8.RuneCountInString(*req.Description) > workspaceMaxDescription:
-		workspaceInvalid(w, &bodyError{Field: "description", Message: fmt.Sprintf("description must be at most %d characters", workspaceMaxDescription)})
+		vertraInvalid(w, r, &bodyError{Field: "description", Message: fmt.Sprintf("description must be at most %d characters", workspaceMaxDescription)})
 		return
 	}
 	now := s.now()

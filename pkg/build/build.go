@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // Version, Commit and Date are set with -ldflags -X at release time, e.g.
@@ -31,10 +32,12 @@ type Info struct {
 // Current is the stamped information, completed from the build information
 // the Go toolchain embeds: the module version for `go install pkg@v1.2.0`,
 // the VCS revision and commit time for a `go build` in a git checkout.
-func Current() Info {
+// It is worked out once: the root command, `version` and every API
+// client's User-Agent ask for it, and it cannot change while orgctl runs.
+var Current = sync.OnceValue(func() Info {
 	bi, _ := debug.ReadBuildInfo()
 	return current(Version, Commit, Date, bi)
-}
+})
 
 func current(version, commit, date string, bi *debug.BuildInfo) Info {
 	info := Info{Version: version, Commit: commit, Date: date,

@@ -61,9 +61,9 @@ func completionCases(t *testing.T) []completionCase {
 	}
 }
 
-// needShell skips when the shell is missing, unless ORGCTL_TEST_SHELLS=require
-// (.ci/run sets it after installing them).
-func needShell(t *testing.T, paths ...string) {
+// needTool skips when a program or file is missing, unless
+// ORGCTL_TEST_SHELLS=require (.ci/run sets it after installing them).
+func needTool(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, p := range paths {
 		if _, err := exec.LookPath(p); err != nil {
@@ -78,9 +78,14 @@ func needShell(t *testing.T, paths ...string) {
 	}
 }
 
-// shellEnv puts the built binary on PATH as "orgctl", as an install does.
+// binaryOnPath puts the built binary on PATH as "orgctl", as an install
+// does (the last PATH of an environment wins).
+func binaryOnPath() string {
+	return "PATH=" + filepath.Dir(binary) + string(os.PathListSeparator) + os.Getenv("PATH")
+}
+
 func shellEnv(t *testing.T) []string {
-	return append(env(t), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"), "TERM=dumb")
+	return append(env(t), binaryOnPath(), "TERM=dumb")
 }
 
 func runShell(t *testing.T, environ []string, name string, args ...string) string {
@@ -111,7 +116,7 @@ func assertCandidates(t *testing.T, shell, line string, got []string, want []str
 // bash runs on TAB with the COMP_* variables bash would set.
 func TestBashCompletion(t *testing.T) {
 	const bashCompletion = "/usr/share/bash-completion/bash_completion"
-	needShell(t, "bash", bashCompletion)
+	needTool(t, "bash", bashCompletion)
 	script, _ := filepath.Abs("../completions/orgctl.bash")
 	environ := shellEnv(t)
 	reg := runShell(t, environ, "bash", "--norc", "--noprofile", "-c", "source "+bashCompletion+"; source "+script+"; complete -p orgctl")
@@ -138,7 +143,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 // pseudo-terminal, with completions/ on $fpath and compinit loaded, and
 // presses TAB (testdata/capture.zsh).
 func TestZshCompletion(t *testing.T) {
-	needShell(t, "zsh")
+	needTool(t, "zsh")
 	dir, _ := filepath.Abs("../completions")
 	environ := shellEnv(t)
 	for _, c := range completionCases(t) {
@@ -150,7 +155,7 @@ func TestZshCompletion(t *testing.T) {
 // TestFishCompletion sources completions/orgctl.fish and asks fish's own
 // completion engine (complete -C) what a TAB offers.
 func TestFishCompletion(t *testing.T) {
-	needShell(t, "fish")
+	needTool(t, "fish")
 	script, _ := filepath.Abs("../completions/orgctl.fish")
 	environ := shellEnv(t)
 	for _, c := range completionCases(t) {

@@ -54,12 +54,7 @@ func examples(cmd *cobra.Command) []example {
 // in a directory holding the README's tenants.yaml. For get, list and
 // delete an organization named acme exists on both providers first.
 func TestExamplesWork(t *testing.T) {
-	if _, err := exec.LookPath("jq"); err != nil { // the examples pipe JSON into jq
-		if os.Getenv("ORGCTL_TEST_SHELLS") == "require" {
-			t.Fatal("jq is not installed")
-		}
-		t.Skip("jq is not installed")
-	}
+	needTool(t, "jq") // the examples pipe JSON into jq
 	ios, _, _, _ := iostreams.Test()
 	tree := root.NewCmdRoot(cmdutil.New(ios))
 	var all []example
@@ -80,8 +75,7 @@ func TestExamplesWork(t *testing.T) {
 			addr := freeAddr(t)
 			script := "set -eo pipefail\ntrap 'st=$?; kill $(jobs -p) 2>/dev/null || true; wait; exit $st' EXIT\n" + serveInBackground(strings.Join(lines, "\n"), addr)
 			_, environ := startSandbox(t, sandbox.Options{})
-			environ = append(environ, "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"),
-				"VERTRA_TOKEN="+vertraToken, "QOVERY_TOKEN="+qoveryToken)
+			environ = append(environ, binaryOnPath(), "VERTRA_TOKEN="+vertraToken, "QOVERY_TOKEN="+qoveryToken)
 			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, "tenants.yaml"), []byte(readmeManifest(t)), 0o644); err != nil {
 				t.Fatal(err)

@@ -146,14 +146,15 @@ func TestBulkFormatsAgreeAndStdinWorks(t *testing.T) {
 
 func TestBulkInvalidManifestSendsNothing(t *testing.T) {
 	sb, environ := startSandbox(t, sandbox.Options{})
-	bad := "- {name: ok, provider: vertra}\n- {name: '', provider: vertra}\n- {name: x, provider: qovery, plan: GOLD}\n- {name: OK, provider: vertracloud}\n- {name: y, provider: vertra, plan: TEAM}\n"
+	bad := "- {name: ok, provider: vertra}\n- {name: '', provider: vertra}\n- {name: x, provider: qovery, plan: GOLD}\n- {name: OK, provider: vertracloud}\n- {name: y, provider: vertra, plan: TEAM}\n- {name: z, provider: vertra, id: org-1}\n"
 	r := orgctl(t, environ, "create", "-f", writeManifest(t, "bad.yaml", bad))
 	want := []string{
 		"error: entry 2 (line 2): name is required and must not be blank",
 		`error: entry 3 (line 3): plan "GOLD" is not a Qovery plan`,
 		`error: entry 4 (line 4): name "OK" repeats entry 1 (vertra compares names case-insensitively)`,
 		"error: entry 5 (line 5): plan is not supported by provider vertra",
-		"error: 4 of 5 entries are invalid: nothing was sent",
+		"error: entry 6 (line 6): id: create makes new organizations; pinning an id is for orgctl apply",
+		"error: 5 of 6 entries are invalid: nothing was sent",
 	}
 	if r.code != 2 || r.out != "" {
 		t.Errorf("exit %d stdout %q", r.code, r.out)

@@ -36,6 +36,9 @@ func parseCSV(data []byte) ([]Entry, error) {
 		line, _ := r.FieldPos(0)
 		e := Entry{Index: len(entries) + 1, Line: line}
 		for i, cell := range row {
+			if cell == "" {
+				continue // every row has every column: an empty cell is left out
+			}
 			if err := e.set(header[i], []string{cell}); err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Where(), err)
 			}

@@ -10,24 +10,24 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
-// Entry is one organization to create. Its fields are the flags of
-// `orgctl create`, by their snake_case names.
+// Entry is one organization of a manifest. Its fields are the flags of
+// `orgctl create`, by their snake_case names, plus the id `apply` may pin.
 type Entry struct {
 	Index int // 1-based position in the manifest
 	Line  int // line of the file where the entry starts
 
-	Provider    string
-	Name        string
-	Plan        string
-	Description string
-	WebsiteURL  string
-	Repository  string
-	LogoURL     string
-	IconURL     string
-	AdminEmails []string
-	Tags        []string
+	Provider string
+	// ID pins an existing organization for `apply`: with a different name,
+	// the organization is renamed rather than replaced.
+	ID string
+	provider.CreateSpec
+	// Set records which fields the entry names, so `apply` can tell a field
+	// left out (left alone) from one set empty (cleared).
+	Set Field
 }
 
 // Where names the entry for error messages: "entry 3 (line 12)".
@@ -40,7 +40,7 @@ func (e Entry) Where() string {
 
 // Fields lists the keys an entry may have.
 func Fields() []string {
-	return []string{"name", "provider", "plan", "description", "website_url", "repository", "logo_url", "icon_url", "admin_emails", "tags"}
+	return []string{"name", "provider", "id", "plan", "description", "website_url", "repository", "logo_url", "icon_url", "admin_emails", "tags"}
 }
 
 // set assigns one field; lists accept a comma-separated string, as the
@@ -53,7 +53,10 @@ func (e *Entry) set(key string, values []string) error {
 		return values[0], nil
 	}
 	var err error
+	e.Set |= fieldBits[key]
 	switch key {
+	case "id":
+		e.ID, err = one()
 	case "name":
 		e.Name, err = one()
 	case "provider":

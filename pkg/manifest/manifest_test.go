@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 const yamlManifest = `# tenants
@@ -30,8 +32,10 @@ globex,vertra,,,"ci,prod","Globex: the tenant"
 
 func TestFormatsAgree(t *testing.T) {
 	want := []Entry{
-		{Index: 1, Name: "acme", Provider: "qovery", Plan: "TEAM_2025", AdminEmails: []string{"ops@acme.io", "dev@acme.io"}},
-		{Index: 2, Name: "globex", Provider: "vertra", Tags: []string{"ci", "prod"}, Description: "Globex: the tenant"},
+		{Index: 1, Provider: "qovery", CreateSpec: provider.CreateSpec{Name: "acme", Plan: "TEAM_2025", AdminEmails: []string{"ops@acme.io", "dev@acme.io"}},
+			Set: FieldName | FieldProvider | FieldPlan | FieldAdminEmails},
+		{Index: 2, Provider: "vertra", CreateSpec: provider.CreateSpec{Name: "globex", Tags: []string{"ci", "prod"}, Description: "Globex: the tenant"},
+			Set: FieldName | FieldProvider | FieldTags | FieldDescription},
 	}
 	for _, tt := range []struct {
 		format, data string
@@ -85,6 +89,32 @@ func TestFormatOf(t *testing.T) {
 	for path, want := range map[string]string{"a.yaml": YAML, "b.YML": YAML, "c.json": JSON, "d.csv": CSV, "-": "", "e.txt": ""} {
 		if got := FormatOf(path); got != want {
 			t.Errorf("FormatOf(%q) = %q", path, got)
+		}
+	}
+}
+
+// TestPresence: apply leaves a field out of the plan when the entry leaves
+// it out, and clears it when the entry sets it empty; null and an empty CSV
+// cell count as left out.
+func TestPresence(t *testing.T) {
+	for _, tt := range []struct {
+		format, data string
+		set          Field
+		tags         []string
+	}{
+		{YAML, "- name: a\n  description: \"\"\n  tags: []\n", FieldName | FieldDescription | FieldTags, nil},
+		{YAML, "- name: a\n  description: ~\n  tags: null\n", FieldName, nil},
+		{YAML, "- name: a\n  id: org-1\n  tags: [x]\n", FieldName | FieldID | FieldTags, []string{"x"}},
+		{JSON, `[{"name": "a", "description": "", "tags": []}]`, FieldName | FieldDescription | FieldTags, nil},
+		{JSON, `[{"name": "a", "description": null}]`, FieldName, nil},
+		{CSV, "name,description,tags\na,,\n", FieldName, nil},
+	} {
+		got, err := Parse(strings.NewReader(tt.data), tt.format)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tt.format, tt.data, err)
+		}
+		if got[0].Set != tt.set || !reflect.DeepEqual(got[0].Tags, tt.tags) {
+			t.Errorf("%s %q: set %b tags %q, want %b %q", tt.format, tt.data, got[0].Set, got[0].Tags, tt.set, tt.tags)
 		}
 	}
 }

@@ -29,6 +29,9 @@ func parseYAML(data []byte) ([]Entry, error) {
 		}
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			key, value := item.Content[j], item.Content[j+1]
+			if value.Tag == "!!null" {
+				continue // `description: ~` is left out, as if absent; "" clears
+			}
 			values, err := scalars(value)
 			if err == nil {
 				err = e.set(key.Value, values)

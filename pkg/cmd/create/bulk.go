@@ -177,11 +177,8 @@ func validateEntries(entries []manifest.Entry, defaults provider.CreateSpec, cfg
 		if err != nil && e.Provider == "" {
 			err = fmt.Errorf("no provider: set provider in the entry, or --provider")
 		}
-		spec := provider.CreateSpec{
-			Name: e.Name, Plan: e.Plan, Description: or(e.Description, defaults.Description),
-			WebsiteURL: e.WebsiteURL, Repository: e.Repository, LogoURL: e.LogoURL, IconURL: e.IconURL,
-			AdminEmails: e.AdminEmails, Tags: e.Tags,
-		}
+		spec := e.CreateSpec
+		spec.Description = or(spec.Description, defaults.Description)
 		switch name {
 		case provider.Qovery:
 			spec.Plan = or(spec.Plan, or(defaults.Plan, cfg.Get(config.KeyQoveryPlan)))
@@ -190,6 +187,9 @@ func validateEntries(entries []manifest.Entry, defaults provider.CreateSpec, cfg
 			spec.AdminEmails = orList(spec.AdminEmails, defaults.AdminEmails)
 		case provider.Vertra:
 			spec.Tags = orList(spec.Tags, defaults.Tags)
+		}
+		if err == nil && e.ID != "" {
+			err = fmt.Errorf("id: create makes new organizations; pinning an id is for orgctl apply")
 		}
 		if err == nil {
 			_, err = providers.Validate(name, &spec)

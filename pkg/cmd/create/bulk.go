@@ -106,7 +106,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	for i, spec := range specs {
 		p, lim := provs[names[i]], limiters[names[i]]
 		jobs[i] = bulk.Job{Index: entries[i].Index, Name: spec.Name, Provider: names[i],
-			Create: func(ctx context.Context) (*provider.Organization, error) {
+			Do: func(ctx context.Context) (*provider.Organization, error) {
 				return createOrFind(ctx, p, spec, opts.IfNotExists)
 			}}
 		if lim != nil {
@@ -120,10 +120,14 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		bar = progressbar.NewOptions(len(jobs), progressbar.OptionSetWriter(opts.IO.ErrOut),
 			progressbar.OptionSetDescription("creating"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
-	sum := bulk.Run(ctx, jobs, bulk.Options{Concurrency: b.Concurrency, FailFast: b.FailFast, SkipExisting: b.SkipExisting},
+	worst := cmdutil.ExitOK // the most severe failure's exit code
+	sum := bulk.Run(ctx, slices.Values(jobs), bulk.Options{Concurrency: b.Concurrency, FailFast: b.FailFast, SkipExisting: b.SkipExisting},
 		func(r bulk.Result) {
 			if bar != nil {
 				bar.Clear()
+			}
+			if r.Status == bulk.Failed {
+				worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
 			}
 			printer.print(r)
 			if bar != nil {
@@ -143,11 +147,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		return fmt.Errorf("interrupted: %d organizations not started: %w", sum.NotStarted, context.Canceled)
 	}
 	if sum.Failed > 0 {
-		codes := make([]int, 0, len(sum.Failures))
-		for _, err := range sum.Failures {
-			codes = append(codes, cmdutil.ExitCode(err))
-		}
-		return &cmdutil.CodeError{Code: cmdutil.MostSevere(codes...),
+		return &cmdutil.CodeError{Code: worst,
 			Err: fmt.Errorf("%d of %d organizations failed", sum.Failed, len(jobs))}
 	}
 	return nil

@@ -52,7 +52,7 @@ func examples(cmd *cobra.Command) []example {
 // TestExamplesWork pastes every example of every command's help into bash,
 // as a user with a token for each provider would: against a fresh sandbox,
 // in a directory holding the README's tenants.yaml. For get, list and
-// delete an organization named acme exists on both providers first.
+// delete organizations named acme and globex exist on both providers first.
 func TestExamplesWork(t *testing.T) {
 	needTool(t, "jq") // the examples pipe JSON into jq
 	ios, _, _, _ := iostreams.Test()
@@ -82,8 +82,10 @@ func TestExamplesWork(t *testing.T) {
 			}
 			if ex.command == "orgctl get" || ex.command == "orgctl list" || ex.command == "orgctl delete" {
 				for _, args := range [][]string{{"--provider", "qovery", "--plan", "TEAM_2025"}, {"--provider", "vertra"}} {
-					if r := orgctl(t, environ, append([]string{"create", "--name", "acme"}, args...)...); r.code != 0 {
-						t.Fatalf("seeding acme: %d %s", r.code, r.errOut)
+					for _, name := range []string{"acme", "globex"} {
+						if r := orgctl(t, environ, append([]string{"create", "--name", name}, args...)...); r.code != 0 {
+							t.Fatalf("seeding %s: %d %s", name, r.code, r.errOut)
+						}
 					}
 				}
 			}

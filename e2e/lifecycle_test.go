@@ -199,23 +199,29 @@ func TestDeleteConfirmsOnATerminal(t *testing.T) {
 		t.Skip("script(1) is not installed")
 	}
 	sb, environ := startSandbox(t, sandbox.Options{})
-	if r := orgctl(t, environ, "create", "--provider", "vertra", "--name", "acme"); r.code != 0 {
-		t.Fatal(r.errOut)
+	for _, name := range []string{"acme", "globex", "initech"} {
+		if r := orgctl(t, environ, "create", "--provider", "vertra", "--name", name); r.code != 0 {
+			t.Fatal(r.errOut)
+		}
 	}
 	for _, tt := range []struct {
-		typed string
-		left  int
-		says  string
+		args, typed string
+		left        int
+		prompt      string
+		says        string
 	}{
-		{"wrong", 1, "does not match the organization's name: nothing was deleted"},
-		{"acme", 0, "Deleted organization acme"},
+		{"acme", "wrong", 3, "Type its name to confirm:", "does not match the organization's name: nothing was deleted"},
+		{"acme", "acme", 2, "Type its name to confirm:", "Deleted organization acme"},
+		// Several: the person types how many.
+		{"globex initech", "globex", 2, "  initech (id ", `"globex" is not 2: nothing was deleted`},
+		{"globex initech", "2", 0, "Type 2 to confirm:", "Deleted organization initech"},
 	} {
-		cmd := exec.Command("script", "-qec", binary+" delete --provider vertra acme", "/dev/null")
+		cmd := exec.Command("script", "-qec", binary+" delete --provider vertra "+tt.args, "/dev/null")
 		cmd.Env = environ
 		cmd.Stdin = strings.NewReader(tt.typed + "\n")
 		out, _ := cmd.CombinedOutput()
 		assertNoSecret(t, string(out))
-		if !strings.Contains(string(out), "Type its name to confirm:") || !strings.Contains(string(out), tt.says) {
+		if !strings.Contains(string(out), tt.prompt) || !strings.Contains(string(out), tt.says) {
 			t.Errorf("typed %q:\n%s", tt.typed, out)
 		}
 		if n := len(sb.Server.Organizations()); n != tt.left {

@@ -50,6 +50,26 @@ type CodeError struct {
 func (e *CodeError) Error() string { return e.Err.Error() }
 func (e *CodeError) Unwrap() error { return e.Err }
 
+// ExitCodes documents every exit code, for `orgctl help exit-codes`; a
+// test checks it names each constant above.
+var ExitCodes = []struct {
+	Code    int
+	Meaning string
+}{
+	{ExitOK, "success (also a --dry-run)"},
+	{ExitError, "unexpected error, none of the classes below"},
+	{ExitUsage, "usage, validation or configuration error: nothing was sent (or the\nprovider rejected the request body: nothing was created)"},
+	{ExitAuth, "authentication: no token, or the provider rejected it (401, 403,\nUNAUTHORIZED)"},
+	{ExitExists, "the organization already exists (409, ORGANIZATION_NAME_ALREADY_EXISTS)"},
+	{ExitPlan, "the account's plan does not allow it (402, PLAN_RESTRICTED_FEATURE)"},
+	{ExitUnavailable, "network, timeout or provider-side failure (5xx, 429, a redirect,\nan unreadable answer); a create may have happened: the error says so"},
+	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
+	{ExitInterrupted, "interrupted (Ctrl-C)"},
+}
+
+// Severity returns the order in which a bulk run picks its exit code.
+func Severity() []int { return slices.Clone(severity) }
+
 // severity orders exit codes for a run with several failures: an
 // interruption first, then what blocks every later request (auth, an
 // unavailable API), then the plan, then per-organization outcomes.
@@ -126,6 +146,16 @@ func ExactArgs(n int, what string) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
 			return Usage(fmt.Errorf("%s (got %d arguments)", what, len(args)))
+		}
+		return nil
+	}
+}
+
+// MinimumArgs is cobra.MinimumNArgs as a usage error (exit 2) in our words.
+func MinimumArgs(n int, what string) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return Usage(errors.New(what))
 		}
 		return nil
 	}

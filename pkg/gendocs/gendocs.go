@@ -61,23 +61,49 @@ func Generate(cmd *cobra.Command, root string) error {
 	var err error
 	cmdutil.VisitCommands(cmd, func(c *cobra.Command) {
 		if err == nil {
-			err = genMan(c, filepath.Join(root, ManDir))
+			err = genMan(c, "1", filepath.Join(root, ManDir))
 		}
 	})
+	// Help topics (orgctl help environment) are section 7 pages, as git's
+	// gitcredentials(7) are, and markdown pages beside the commands'.
+	for _, c := range cmd.Commands() {
+		if err != nil || !c.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		if err = genMan(c, "7", filepath.Join(root, ManDir)); err != nil {
+			break
+		}
+		var buf bytes.Buffer
+		if err = doc.GenMarkdownCustom(c, &buf, func(name string) string { return name }); err == nil {
+			err = os.WriteFile(filepath.Join(root, MarkdownDir, strings.ReplaceAll(c.CommandPath(), " ", "_")+".md"), buf.Bytes(), 0o644)
+		}
+	}
 	return err
 }
 
-// genMan writes cmd's man page: orgctl.1, orgctl-create.1, ...
-func genMan(cmd *cobra.Command, dir string) error {
+// genMan writes cmd's man page in a section: orgctl.1, orgctl-create.1, ...
+func genMan(cmd *cobra.Command, section, dir string) error {
 	header := &doc.GenManHeader{Title: strings.ToUpper(strings.ReplaceAll(cmd.CommandPath(), " ", "-")),
-		Section: "1", Source: "orgctl", Manual: "orgctl manual"}
+		Section: section, Source: "orgctl", Manual: "orgctl manual"}
 	var buf bytes.Buffer
 	if err := doc.GenMan(cmd, header, &buf); err != nil {
 		return fmt.Errorf("man page of %s: %w", cmd.CommandPath(), err)
 	}
-	name := strings.ReplaceAll(cmd.CommandPath(), " ", "-") + ".1"
-	return os.WriteFile(filepath.Join(dir, name), undate(buf.Bytes()), 0o644)
+	page := undate(buf.Bytes())
+	if section == "7" { // a topic is read, not run: no synopsis, no options
+		page = synopsis.ReplaceAll(page, []byte("$1"))
+		page = options.ReplaceAll(page, []byte("$1"))
+		page = bytes.ReplaceAll(page, []byte("(7)"), []byte("(1)")) // SEE ALSO: the commands
+	}
+	name := strings.ReplaceAll(cmd.CommandPath(), " ", "-") + "." + section
+	return os.WriteFile(filepath.Join(dir, name), page, 0o644)
 }
+
+// synopsis is a man page's SYNOPSIS section, up to the next section.
+var synopsis = regexp.MustCompile(`(?s)\.SH SYNOPSIS\n.*?(\.SH )`)
+
+// options are a man page's OPTIONS sections, up to SEE ALSO.
+var options = regexp.MustCompile(`(?s)\.SH OPTIONS\n.*?(\.SH SEE ALSO)`)
 
 // thDate is the date field of a man page's .TH line, which cobra always
 // fills with the current month.

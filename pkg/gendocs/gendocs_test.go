@@ -60,6 +60,23 @@ func TestEveryCommandHasItsPages(t *testing.T) {
 	}
 }
 
+// TestHelpTopicsHavePages: `orgctl help environment` is also a section 7
+// man page (orgctl-environment(7)) and a markdown page, with no synopsis or
+// options: a topic is read, not run.
+func TestHelpTopicsHavePages(t *testing.T) {
+	dir := generate(t)
+	for _, topic := range []string{"environment", "exit-codes"} {
+		man := read(t, filepath.Join(dir, ManDir, "orgctl-"+topic+".7"))
+		if !strings.Contains(man, `.TH "ORGCTL-`+strings.ToUpper(topic)+`" "7" "" "orgctl" "orgctl manual"`) ||
+			strings.Contains(man, ".SH SYNOPSIS") || strings.Contains(man, ".SH OPTIONS") || !strings.Contains(man, `\fBorgctl(1)\fP`) {
+			t.Errorf("man page of topic %s:\n%s", topic, man)
+		}
+		if md := read(t, filepath.Join(dir, MarkdownDir, "orgctl_"+topic+".md")); !strings.HasPrefix(md, "## orgctl "+topic+"\n") {
+			t.Errorf("markdown page of topic %s: %.80q", topic, md)
+		}
+	}
+}
+
 // TestGenerateIsReproducible: CI compares a fresh run with the committed
 // files, which only works if two runs agree.
 func TestGenerateIsReproducible(t *testing.T) {
@@ -102,7 +119,7 @@ func TestManPagesRender(t *testing.T) {
 		t.Skip("man is not installed")
 	}
 	dir := generate(t)
-	pages, _ := filepath.Glob(filepath.Join(dir, ManDir, "*.1"))
+	pages, _ := filepath.Glob(filepath.Join(dir, ManDir, "*.[17]"))
 	for _, page := range pages {
 		cmd := exec.Command("man", "--warnings", "-l", page)
 		cmd.Env = append(os.Environ(), "MANWIDTH=80", "MANPAGER=cat", "PAGER=cat")
@@ -111,7 +128,7 @@ func TestManPagesRender(t *testing.T) {
 		if err := cmd.Run(); err != nil || errOut.Len() > 0 {
 			t.Errorf("man -l %s: %v %s", filepath.Base(page), err, errOut.String())
 		}
-		name := strings.TrimSuffix(filepath.Base(page), ".1")
+		name := strings.TrimSuffix(filepath.Base(page), filepath.Ext(page))
 		if !regexp.MustCompile(`NAME\n\s+` + regexp.QuoteMeta(name) + `\s+- `).MatchString(out.String()) {
 			t.Errorf("man -l %s renders no NAME section:\n%.300s", filepath.Base(page), out.String())
 		}

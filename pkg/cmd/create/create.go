@@ -54,7 +54,7 @@ VERTRA_API_KEY), else the config file. With --sandbox, orgctl starts its
 embedded emulator of both APIs and needs no token and no network.
 
 Everything is checked before a request is sent: a bad flag exits with
-code 2 and nothing is created. See docs/exit-codes.md for every code.`,
+code 2 and nothing is created. See "orgctl help exit-codes" for every code.`,
 		Example: `# Try it with no account: the embedded sandbox
 $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 

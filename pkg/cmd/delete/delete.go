@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,33 +17,42 @@ import (
 	"github.com/orgctl/orgctl/pkg/providers"
 )
 
-// DeleteOptions are the dependencies, argument and flags of one `delete` run.
+// DeleteOptions are the dependencies, arguments and flags of one `delete` run.
 type DeleteOptions struct {
 	cmdutil.Deps
 
-	IDOrName string
-	Yes      bool
+	IDsOrNames []string
+	Yes        bool
+	DryRun     bool
 }
 
 // NewCmdDelete builds the command; tests pass runF to capture the options.
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{Deps: f.Deps()}
 	cmd := &cobra.Command{
-		Use:   "delete ID|NAME [--yes]",
-		Short: "Delete an organization, by id or by name",
-		Long: `Delete an organization. The argument is tried as an id first, then as a name.
+		Use:     "delete ID|NAME... [--yes] [--dry-run]",
+		Aliases: []string{"rm"},
+		Short:   "Delete organizations, by id or by name",
+		Long: `Delete one or more organizations. Each argument is an id or a name (names
+are compared case-insensitively, as both providers do).
 
-On a terminal, orgctl asks you to type the organization's name to confirm.
-When standard input is not a terminal (a script, CI), it refuses (exit 2)
-unless --yes is given: a deletion cannot be undone.`,
+Every argument is looked up first: if one is not found, nothing is deleted
+(exit 7). On a terminal, orgctl then asks you to type the organization's name
+(or, for several, how many) to confirm. When standard input is not a terminal
+(a script, CI), it refuses (exit 2) unless --yes is given: a deletion cannot
+be undone. --dry-run looks the organizations up and says what would be
+deleted, without deleting anything.`,
 		Example: `# On a terminal: asks you to type the name
 $ orgctl delete --provider qovery acme
 
-# In a script
-$ orgctl delete --provider vertra acme --yes`,
-		Args: cmdutil.ExactArgs(1, "delete needs an organization id or name"),
+# What would be deleted (reads only)
+$ orgctl delete --provider vertra acme globex --dry-run
+
+# In a script, several at once
+$ orgctl rm --provider vertra acme globex --yes`,
+		Args: cmdutil.MinimumArgs(1, "delete needs at least one organization id or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.IDOrName = args[0]
+			opts.IDsOrNames = args
 			if runF != nil {
 				return runF(opts)
 			}
@@ -50,49 +60,110 @@ $ orgctl delete --provider vertra acme --yes`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "look the organizations up and say what would be deleted; delete nothing")
 	return cmd
+}
+
+// deletion is what `delete -o json|yaml` prints for each organization, in
+// the documented key order.
+type deletion struct {
+	Provider string `json:"provider"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Deleted  bool   `json:"deleted"`
 }
 
 func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	// Refuse before sending anything: a script must say --yes explicitly.
-	if !opts.Yes && !opts.IO.IsStdinTTY() {
+	if !opts.Yes && !opts.DryRun && !opts.IO.IsStdinTTY() {
 		return cmdutil.Usage(fmt.Errorf("refusing to delete without confirmation: standard input is not a terminal; pass --yes"))
 	}
 	run, p, err := opts.Connect()
 	if err != nil {
 		return err
 	}
-	org, err := provider.Resolve(ctx, p, opts.IDOrName)
-	if err != nil {
-		return err
+	where := providers.DisplayName(run.Name)
+	// Resolve every argument before deleting any, so a typo deletes nothing.
+	var orgs []*provider.Organization
+	seen := map[string]bool{}
+	for _, arg := range opts.IDsOrNames {
+		org, err := provider.Resolve(ctx, p, arg)
+		if err != nil {
+			return err
+		}
+		if !seen[org.ID] {
+			seen[org.ID] = true
+			orgs = append(orgs, org)
+		}
+	}
+	if opts.DryRun {
+		for _, org := range orgs {
+			fmt.Fprintf(opts.IO.ErrOut, "Would delete organization %s (id %s) on %s.\n", org.Name, org.ID, where)
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was deleted.")
+		return printDeletions(opts, run.Format, orgs, false)
 	}
 	if !opts.Yes {
-		if err := confirm(opts.IO, org, providers.DisplayName(run.Name)); err != nil {
+		if err := confirm(opts.IO, orgs, where); err != nil {
 			return err
 		}
 	}
-	if err := p.Delete(ctx, org.ID); err != nil {
-		return err
+	var deleted []*provider.Organization
+	for _, org := range orgs {
+		if err := p.Delete(ctx, org.ID); err != nil {
+			// What was deleted before the failure is still reported.
+			_ = printDeletions(opts, run.Format, deleted, true)
+			if len(deleted) > 0 {
+				return fmt.Errorf("deleted %d of %d, then %s: %w", len(deleted), len(orgs), org.Name, err)
+			}
+			return err
+		}
+		deleted = append(deleted, org)
+		fmt.Fprintf(opts.IO.ErrOut, "%s Deleted organization %s (id %s) on %s.\n",
+			opts.IO.ErrColors().Green("✓"), org.Name, org.ID, where)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s Deleted organization %s (id %s) on %s.\n",
-		opts.IO.ErrColors().Green("✓"), org.Name, org.ID, providers.DisplayName(run.Name))
-	if run.Format != output.Table {
-		return output.Write(opts.IO.Out, run.Format, map[string]any{
-			"provider": org.Provider, "id": org.ID, "name": org.Name, "deleted": true,
-		})
+	return printDeletions(opts, run.Format, deleted, true)
+}
+
+// printDeletions writes one document per organization in a machine format
+// (a JSON stream when there are several); nothing as a table, where the
+// stderr lines say it all.
+func printDeletions(opts *DeleteOptions, format output.Format, orgs []*provider.Organization, deleted bool) error {
+	if format == output.Table {
+		return nil
+	}
+	for _, org := range orgs {
+		d := deletion{Provider: org.Provider, ID: org.ID, Name: org.Name, Deleted: deleted}
+		if err := output.Write(opts.IO.Out, format, d); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// confirm asks the person at the terminal to type the organization's name.
-func confirm(ios *iostreams.IOStreams, org *provider.Organization, where string) error {
-	fmt.Fprintf(ios.ErrOut, "This deletes organization %s (id %s) on %s and cannot be undone.\nType its name to confirm: ", org.Name, org.ID, where)
+// confirm asks the person at the terminal to type the organization's name,
+// or the number of organizations when there are several.
+func confirm(ios *iostreams.IOStreams, orgs []*provider.Organization, where string) error {
+	want := orgs[0].Name
+	if len(orgs) == 1 {
+		fmt.Fprintf(ios.ErrOut, "This deletes organization %s (id %s) on %s and cannot be undone.\nType its name to confirm: ", orgs[0].Name, orgs[0].ID, where)
+	} else {
+		want = strconv.Itoa(len(orgs))
+		fmt.Fprintf(ios.ErrOut, "This deletes %d organizations on %s and cannot be undone:\n", len(orgs), where)
+		for _, org := range orgs {
+			fmt.Fprintf(ios.ErrOut, "  %s (id %s)\n", org.Name, org.ID)
+		}
+		fmt.Fprintf(ios.ErrOut, "Type %s to confirm: ", want)
+	}
 	line, err := bufio.NewReader(ios.In).ReadString('\n')
 	if err != nil && line == "" {
 		return cmdutil.Usage(fmt.Errorf("no confirmation typed: nothing was deleted"))
 	}
-	if strings.TrimSpace(line) != org.Name {
-		return cmdutil.Usage(fmt.Errorf("%q does not match the organization's name: nothing was deleted", strings.TrimSpace(line)))
+	if got := strings.TrimSpace(line); got != want {
+		if len(orgs) == 1 {
+			return cmdutil.Usage(fmt.Errorf("%q does not match the organization's name: nothing was deleted", got))
+		}
+		return cmdutil.Usage(fmt.Errorf("%q is not %s: nothing was deleted", got, want))
 	}
 	return nil
 }

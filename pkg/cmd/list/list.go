@@ -19,8 +19,9 @@ type ListOptions struct {
 func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
 	opts := &ListOptions{Deps: f.Deps()}
 	return &cobra.Command{
-		Use:   "list [--provider qovery|vertra]",
-		Short: "List the organizations your token can see",
+		Use:     "list [--provider qovery|vertra]",
+		Aliases: []string{"ls"},
+		Short:   "List the organizations your token can see",
 		Long: `List the organizations of the provider that your token can see: Qovery's
 GET /organization, VertraCloud's GET /v1/users/@me/organizations (or
 GET /v1/workspaces on its newer API).`,

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/orgctl/orgctl/pkg/build"
 	"github.com/orgctl/orgctl/pkg/cmd/auth"
@@ -18,6 +20,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/create"
 	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
 	"github.com/orgctl/orgctl/pkg/cmd/get"
+	"github.com/orgctl/orgctl/pkg/cmd/help"
 	"github.com/orgctl/orgctl/pkg/cmd/list"
 	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
 	"github.com/orgctl/orgctl/pkg/cmd/version"
@@ -39,7 +42,7 @@ manifest, and ships a sandbox that emulates both APIs.
 Settings come from flags, then ORGCTL_* environment variables, then the config
 file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
 where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
-6 unavailable, 7 not found, 130 interrupted.`,
+6 unavailable, 7 not found, 130 interrupted: see "orgctl help exit-codes".`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
 $ orgctl auth login --provider qovery
 $ orgctl create -f tenants.yaml --skip-existing -o json
@@ -48,6 +51,9 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if debugEnv(os.Getenv("ORGCTL_DEBUG")) {
+				f.Global.Verbose = true
+			}
 			if f.Global.NoColor {
 				f.IOStreams.DisableColor()
 			}
@@ -67,7 +73,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
 	pf.String("vertra-api", "", "VertraCloud API: auto (organizations, else workspaces), organizations or workspaces (env ORGCTL_VERTRA_API)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
-	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted")
+	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted (also --debug, ORGCTL_DEBUG=1)")
 	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for each request to the provider's API")
 	pf.IntVar(&f.Global.Retries, "retries", f.Global.Retries, "retries of a request the API provably did not act on (refused connection, HTTP 429/503)")
 	// Only the root binds these, once, so viper's last-binding-wins
@@ -77,6 +83,13 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		f.FlagKeys[key] = pf.Lookup(flag)
 	}
 
+	// --debug is what gh and others call the trace: accept it as --verbose.
+	cmd.SetGlobalNormalizationFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "debug" {
+			name = "verbose"
+		}
+		return pflag.NormalizedName(name)
+	})
 	cmd.SetVersionTemplate("{{.Version}}\n") // the same line as `orgctl version`
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
 	cmd.SetOut(f.IOStreams.Out)
@@ -93,6 +106,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(version.NewCmdVersion(f, nil))
 	cmd.AddCommand(completion.NewCmdCompletion(f))
 	cmd.CompletionOptions.DisableDefaultCmd = true // ours has install help
+	cmd.AddCommand(help.Topics()...)
 
 	registerCompletions(cmd, f)
 	cmdutil.NoFileCompletion(cmd)
@@ -112,6 +126,16 @@ func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+// debugEnv reports whether ORGCTL_DEBUG asks for the HTTP trace, as
+// GH_DEBUG does for gh: 1, true or api.
+func debugEnv(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "api", "yes", "on":
+		return true
+	}
+	return false
 }
 
 // Main runs orgctl with the process's arguments and streams and returns the

@@ -51,7 +51,7 @@ func (e *CodeError) Error() string { return e.Err.Error() }
 func (e *CodeError) Unwrap() error { return e.Err }
 
 // ExitCodes documents every exit code, for `orgctl help exit-codes`; a
-// test checks it names each constant above.
+// test checks it has every code of the severity order.
 var ExitCodes = []struct {
 	Code    int
 	Meaning string

@@ -71,3 +71,17 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryExitCodeIsDocumented: `orgctl help exit-codes` is built from
+// ExitCodes, so a code missing there is missing from the help and man page.
+func TestEveryExitCodeIsDocumented(t *testing.T) {
+	documented := map[int]bool{}
+	for _, c := range ExitCodes {
+		documented[c.Code] = true
+	}
+	for _, code := range append([]int{ExitOK}, severity...) {
+		if !documented[code] {
+			t.Errorf("exit code %d is not in ExitCodes", code)
+		}
+	}
+}

@@ -21,6 +21,11 @@ func parseYAML(data []byte) ([]Entry, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("line %d: the manifest must be a list of organizations", list.Line)
 	}
+	return entriesOf(list)
+}
+
+// entriesOf reads a sequence node of entries.
+func entriesOf(list *yaml.Node) ([]Entry, error) {
 	entries := make([]Entry, 0, len(list.Content))
 	for i, item := range list.Content {
 		e := Entry{Index: i + 1, Line: item.Line}

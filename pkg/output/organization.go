@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Organization prints one organization in format f.
@@ -68,16 +68,9 @@ func deref(s *string) string {
 	return *s
 }
 
-// printable replaces control characters that a hostile API could use to
-// drive the user's terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
+// printable escapes what a hostile API could use to drive or deceive the
+// user's terminal (controls, bidi overrides, zero-width characters).
+func printable(s string) string { return text.Safe(s) }
 
 // Organizations prints a list: an array for scripts ([] when empty), a
 // table with a header row for people.
@@ -92,7 +85,7 @@ func Organizations(w io.Writer, f Format, colors *iostreams.Colors, orgs []provi
 	// Headers are bold as a whole row so every cell carries the same escapes.
 	fmt.Fprintln(tw, colors.Bold("ID")+"\t"+colors.Bold("NAME")+"\t"+colors.Bold("PROVIDER")+"\t"+colors.Bold("PLAN")+"\t"+colors.Bold("CREATED"))
 	for _, o := range orgs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.ID), printable(o.Name), o.Provider, printable(deref(o.Plan)), printable(o.CreatedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.ID), printable(o.Name), printable(o.Provider), printable(deref(o.Plan)), printable(o.CreatedAt))
 	}
 	return tw.Flush()
 }

@@ -6,12 +6,23 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
+// unsafeRune names the first character of s that text.Safe would escape
+// (a control, a bidi or zero-width character, an invalid byte), or "".
+func unsafeRune(s string) string {
+	if r, bad := text.FirstUnsafe(s); bad {
+		return text.Describe(r)
+	}
+	return ""
+}
+
 // ValidateName checks what every provider requires of a name: not blank, no
-// control characters, no surrounding spaces (both APIs compare names
+// control or invisible characters (ESC, bidi overrides such as U+202E,
+// zero-width spaces: a name must look like what it is), no surrounding spaces (both APIs compare names
 // case-insensitively, and a stray space would make a near-duplicate), and at
 // most max characters when max > 0.
 func ValidateName(name string, max int) error {
@@ -20,8 +31,8 @@ func ValidateName(name string, max int) error {
 		return fmt.Errorf("--name is required and must not be blank")
 	case !utf8.ValidString(name):
 		return fmt.Errorf("--name is not valid UTF-8")
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return fmt.Errorf("--name %q contains a control character", name)
+	case unsafeRune(name) != "":
+		return fmt.Errorf("--name %q contains a control character or invisible formatting (%s)", name, unsafeRune(name))
 	case strings.TrimSpace(name) != name:
 		return fmt.Errorf("--name %q has leading or trailing spaces", name)
 	case max > 0 && utf8.RuneCountInString(name) > max:
@@ -66,7 +77,7 @@ func ValidateTags(flag string, tags []string) ([]string, error) {
 	seen := make(map[string]bool, len(tags))
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		if strings.TrimSpace(t) == "" || strings.IndexFunc(t, unicode.IsControl) >= 0 || !utf8.ValidString(t) {
+		if strings.TrimSpace(t) == "" || unsafeRune(t) != "" {
 			return nil, fmt.Errorf("%s %q is not a valid tag: it must be non-blank text", flag, t)
 		}
 		if !seen[t] {

@@ -21,6 +21,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // BulkOptions are the flags that only `create -f` takes.
@@ -281,10 +282,10 @@ func (p *resultPrinter) print(r bulk.Result) {
 		detail := ""
 		switch {
 		case line.Organization != nil:
-			detail = line.Organization.ID
+			detail = text.Safe(line.Organization.ID)
 		case line.Error != nil:
-			detail = api.Excerpt([]byte(line.Error.Message), 200)
+			detail = text.Safe(api.Excerpt([]byte(line.Error.Message), 200))
 		}
-		fmt.Fprintf(p.w, "%-6d %-30s %-8s %-8s %s\n", line.Index, api.Excerpt([]byte(line.Name), 30), line.Provider, line.Status, detail)
+		fmt.Fprintf(p.w, "%-6d %-30s %-8s %-8s %s\n", line.Index, text.Safe(api.Excerpt([]byte(line.Name), 30)), line.Provider, line.Status, detail)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
 	"github.com/orgctl/orgctl/pkg/sandbox"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // sandboxToken is what --sandbox sends: never the user's real token.
@@ -176,7 +177,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	if !*org.Created {
-		fmt.Fprintf(opts.IO.ErrOut, "Organization %q already exists on %s (id %s): nothing was created.\n", org.Name, providers.DisplayName(run.Name), org.ID)
+		fmt.Fprintf(opts.IO.ErrOut, "Organization \"%s\" already exists on %s (id %s): nothing was created.\n", text.Safe(org.Name), providers.DisplayName(run.Name), text.Safe(org.ID))
 	}
 	if err := output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), org); err != nil {
 		return err

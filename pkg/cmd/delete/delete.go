@@ -15,6 +15,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // DeleteOptions are the dependencies, arguments and flags of one `delete` run.
@@ -98,7 +99,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	}
 	if opts.DryRun {
 		for _, org := range orgs {
-			fmt.Fprintf(opts.IO.ErrOut, "Would delete organization %s (id %s) on %s.\n", org.Name, org.ID, where)
+			fmt.Fprintf(opts.IO.ErrOut, "Would delete organization %s (id %s) on %s.\n", text.Safe(org.Name), text.Safe(org.ID), where)
 		}
 		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was deleted.")
 		return printDeletions(opts, run.Format, orgs, false)
@@ -120,7 +121,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		}
 		deleted = append(deleted, org)
 		fmt.Fprintf(opts.IO.ErrOut, "%s Deleted organization %s (id %s) on %s.\n",
-			opts.IO.ErrColors().Green("✓"), org.Name, org.ID, where)
+			opts.IO.ErrColors().Green("✓"), text.Safe(org.Name), text.Safe(org.ID), where)
 	}
 	return printDeletions(opts, run.Format, deleted, true)
 }
@@ -146,12 +147,12 @@ func printDeletions(opts *DeleteOptions, format output.Format, orgs []*provider.
 func confirm(ios *iostreams.IOStreams, orgs []*provider.Organization, where string) error {
 	want := orgs[0].Name
 	if len(orgs) == 1 {
-		fmt.Fprintf(ios.ErrOut, "This deletes organization %s (id %s) on %s and cannot be undone.\nType its name to confirm: ", orgs[0].Name, orgs[0].ID, where)
+		fmt.Fprintf(ios.ErrOut, "This deletes organization %s (id %s) on %s and cannot be undone.\nType its name to confirm: ", text.Safe(orgs[0].Name), text.Safe(orgs[0].ID), where)
 	} else {
 		want = strconv.Itoa(len(orgs))
 		fmt.Fprintf(ios.ErrOut, "This deletes %d organizations on %s and cannot be undone:\n", len(orgs), where)
 		for _, org := range orgs {
-			fmt.Fprintf(ios.ErrOut, "  %s (id %s)\n", org.Name, org.ID)
+			fmt.Fprintf(ios.ErrOut, "  %s (id %s)\n", text.Safe(org.Name), text.Safe(org.ID))
 		}
 		fmt.Fprintf(ios.ErrOut, "Type %s to confirm: ", want)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // NewCmdRoot returns the `orgctl` command with every subcommand.
@@ -165,6 +166,7 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 			err = errors.New("interrupted")
 		}
 	}
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), err)
+	// The message may quote the server: one inert line, whatever it sent.
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), text.Safe(err.Error()))
 	return code
 }

@@ -1,0 +1,79 @@
+// Package text makes strings that come from outside orgctl (a server's
+// names, ids and messages, a manifest's fields) safe to show on a terminal.
+package text
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Safe returns s with everything that could drive or deceive a terminal
+// escaped, Go-style and visibly: C0 and C1 controls (ESC, CR, LF, BEL…),
+// DEL, Unicode format characters (bidi overrides and isolates U+202A–U+202E
+// and U+2066–U+2069, zero-width U+200B–U+200F, U+FEFF, soft hyphen…), line
+// and paragraph separators, and invalid UTF-8 bytes. Every other character,
+// accents and emoji included, is kept. The result is one line: apply Safe to
+// each server string before it goes into a human-facing line.
+func Safe(s string) string {
+	if _, bad := FirstUnsafe(s); !bad {
+		return s // the common case costs one scan and no allocation
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unsafeRune(r):
+			b.WriteString(s[i : i+size])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// FirstUnsafe returns the first rune Safe would escape (utf8.RuneError for an
+// invalid byte), and whether there is one. Validation uses it to reject a
+// name before anything is sent.
+func FirstUnsafe(s string) (rune, bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size <= 1) || unsafeRune(r) {
+			return r, true
+		}
+		i += size
+	}
+	return 0, false
+}
+
+// Describe names a rune for an error message: U+202E, or \x1b for ASCII.
+func Describe(r rune) string {
+	if r < 0x80 {
+		return fmt.Sprintf(`\x%02x`, r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// unsafeRune: controls (Cc: C0, DEL, C1), format characters (Cf: bidi
+// controls, zero-width characters, BOM…), line and paragraph separators
+// (Zl, Zp), and the Hangul fillers some terminals draw as nothing.
+func unsafeRune(r rune) bool {
+	if r < 0x80 {
+		return r < 0x20 || r == 0x7f
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) ||
+		r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
+}

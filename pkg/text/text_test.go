@@ -1,0 +1,65 @@
+package text
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSafe(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"acme", "acme"},
+		{"Café ☕ 東京", "Café ☕ 東京"},
+		{"a\x1b[31mred", `a\x1b[31mred`},
+		{"a\x1b]0;title\x07b", `a\x1b]0;title\x07b`},
+		{"line\nfake: ok\r", `line\nfake: ok\r`},
+		{"tab\there", `tab\there`},
+		{"nul\x00del\x7f", `nul\x00del\x7f`},
+		{"c1\u009b31m", `c1\u009b31m`},
+		{"gpj.\u202eexe", `gpj.\u202eexe`},
+		{"\u2066iso\u2069", `\u2066iso\u2069`},
+		{"zero\u200bwidth\u200d\u200e\u200f", `zero\u200bwidth\u200d\u200e\u200f`},
+		{"\ufeffbom", `\ufeffbom`},
+		{"sep\u2028\u2029", `sep\u2028\u2029`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"filler\u3164", `filler\u3164`},
+	} {
+		if got := Safe(tt.in); got != tt.want {
+			t.Errorf("Safe(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFirstUnsafe(t *testing.T) {
+	if r, bad := FirstUnsafe("ok name-1"); bad {
+		t.Fatalf("FirstUnsafe(ok) = %U, true", r)
+	}
+	for in, want := range map[string]rune{"a\u202eb": 0x202e, "x\x1by": 0x1b, "\xff": utf8.RuneError, "a\u200bb": 0x200b, "é\u2067": 0x2067} {
+		if r, bad := FirstUnsafe(in); !bad || r != want {
+			t.Errorf("FirstUnsafe(%q) = %U, %v; want %U", in, r, bad, want)
+		}
+	}
+	if Describe(0x1b) != `\x1b` || Describe(0x202e) != "U+202E" {
+		t.Errorf("Describe: %s %s", Describe(0x1b), Describe(0x202e))
+	}
+}
+
+// FuzzSafe: whatever comes in, nothing Safe returns can drive a terminal,
+// and safe text is left alone.
+func FuzzSafe(f *testing.F) {
+	for _, s := range []string{"acme", "a\x1b[2Jb", "\u202e", "\xff\xfe", "Café"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Safe(s)
+		if r, bad := FirstUnsafe(out); bad {
+			t.Fatalf("Safe(%q) = %q still holds %U", s, out, r)
+		}
+		if _, bad := FirstUnsafe(s); !bad && out != s {
+			t.Fatalf("Safe changed safe text %q to %q", s, out)
+		}
+		if strings.ContainsAny(out, "\n\r\x1b") {
+			t.Fatalf("Safe(%q) = %q is not one inert line", s, out)
+		}
+	})
+}

@@ -121,6 +121,8 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 	fl.BoolVar(&opts.Bulk.FailFast, "fail-fast", false, "with -f: start no new entry after the first failure")
 	fl.StringVar(&opts.Bulk.Rate, "rate", "", "with -f: at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
+	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
+	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd

@@ -60,6 +60,7 @@ $ orgctl rm --provider vertra acme globex --yes`,
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
+	cmd.ValidArgsFunction = f.CompleteOrgNames()
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "look the organizations up and say what would be deleted; delete nothing")
 	return cmd

@@ -55,6 +55,13 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 			if debugEnv(os.Getenv("ORGCTL_DEBUG")) {
 				f.Global.Verbose = true
 			}
+			if cmd.Name() == cobra.ShellCompRequestCmd {
+				provider := ""
+				if cfg, err := f.Config(); err == nil {
+					provider = cfg.Get(config.KeyProvider)
+				}
+				cmdutil.HideOtherProvidersFlags(cmd.Root(), args, provider)
+			}
 			if f.Global.NoColor {
 				f.IOStreams.DisableColor()
 			}

@@ -1,0 +1,187 @@
+package cmdutil
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// Completing organization names asks the provider, so it is bounded: one
+// list call of at most NameCompletionTimeout, and a cache of the names for
+// NameCacheTTL so that pressing TAB again does not ask again.
+const (
+	NameCompletionTimeout = 2 * time.Second
+	NameCacheTTL          = 60 * time.Second
+)
+
+// CompleteOrgNames completes organization names (the id as description)
+// from the provider's list. It completes nothing, quietly, when there is no
+// token, the network fails or the provider is slow: a shell must never
+// hang or print errors on TAB.
+func (f *Factory) CompleteOrgNames() cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, org := range f.orgNames(cmd.Context()) {
+			if !slices.ContainsFunc(args, func(a string) bool { return strings.EqualFold(a, org.Name) }) {
+				out = append(out, cobra.CompletionWithDesc(org.Name, org.ID))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// cachedNames is the cache file's content.
+type cachedNames struct {
+	FetchedAt time.Time      `json:"fetched_at"`
+	Orgs      []cachedOrgRef `json:"organizations"`
+}
+
+type cachedOrgRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (f *Factory) orgNames(ctx context.Context) []cachedOrgRef {
+	cfg, err := f.Config()
+	if err != nil || cfg.ProfileErr != nil {
+		return nil
+	}
+	g := *f.Global
+	g.Verbose, g.Retries, g.Timeout = false, 0, NameCompletionTimeout
+	run, err := ResolveRun(cfg, "", f.IOStreams, &g, f.HTTPClient())
+	if err != nil || run.Settings.Token == "" {
+		return nil
+	}
+	run.Settings.Notice = nil // nothing on the terminal while the user types
+	path := nameCachePath(run.Name, run.Settings.Token+"\x00"+run.Settings.BaseURL+"\x00"+run.Settings.VertraAPI)
+	if c, ok := readNameCache(path); ok {
+		return c.Orgs
+	}
+	p, err := run.Provider()
+	if err != nil {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, NameCompletionTimeout)
+	defer cancel()
+	orgs, err := p.List(ctx)
+	if err != nil {
+		return nil
+	}
+	c := cachedNames{FetchedAt: time.Now(), Orgs: make([]cachedOrgRef, 0, len(orgs))}
+	for _, o := range orgs {
+		c.Orgs = append(c.Orgs, cachedOrgRef{ID: o.ID, Name: o.Name})
+	}
+	writeNameCache(path, c)
+	return c.Orgs
+}
+
+// nameCachePath names the cache of one provider and credential: the file
+// name carries a fingerprint of the token and URL, never the token itself.
+// "" when there is no cache directory.
+func nameCachePath(providerName, credential string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(credential))
+	return filepath.Join(dir, "orgctl", "names-"+providerName+"-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+func readNameCache(path string) (cachedNames, bool) {
+	var c cachedNames
+	if path == "" {
+		return c, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || json.Unmarshal(data, &c) != nil {
+		return c, false
+	}
+	age := time.Since(c.FetchedAt)
+	return c, age >= 0 && age < NameCacheTTL
+}
+
+// writeNameCache writes the cache atomically, readable by the user alone;
+// a failure only costs the next TAB a list call.
+func writeNameCache(path string, c cachedNames) {
+	if path == "" {
+		return
+	}
+	data, err := json.Marshal(c)
+	if err != nil || os.MkdirAll(filepath.Dir(path), 0o700) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".names-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
+		_ = os.Remove(tmp.Name())
+	}
+}
+
+// ProviderAnnotation marks a flag that only some providers take, so that
+// completion offers it only when one of them is selected.
+const ProviderAnnotation = "orgctl_providers"
+
+// ForProvider marks flags of fs as taken by one provider only.
+func ForProvider(fs *pflag.FlagSet, providerName string, flags ...string) {
+	for _, name := range flags {
+		if err := fs.SetAnnotation(name, ProviderAnnotation, []string{providerName}); err != nil {
+			panic(err) // a misspelt flag name: the command tree tests catch it
+		}
+	}
+}
+
+// HideOtherProvidersFlags is called when the shell asks for completions
+// (args are the words typed after `orgctl`): it hides the flags of the
+// command being completed that the selected provider does not take, so
+// `--provider vertra --<TAB>` offers no Qovery flag. configured is the
+// provider of the environment or config file, used when no --provider is
+// typed; with none, every flag stays.
+func HideOtherProvidersFlags(root *cobra.Command, args []string, configured string) {
+	target, _, err := root.Find(args)
+	if err != nil {
+		return
+	}
+	name, err := provider.Canonical(typedProvider(args, configured))
+	if err != nil {
+		return
+	}
+	target.Flags().VisitAll(func(fl *pflag.Flag) {
+		if only, ok := fl.Annotations[ProviderAnnotation]; ok && !slices.Contains(only, name) {
+			fl.Hidden = true
+		}
+	})
+}
+
+// typedProvider finds --provider's value among completed words (the last
+// word is still being typed).
+func typedProvider(args []string, fallback string) string {
+	if len(args) > 0 {
+		args = args[:len(args)-1]
+	}
+	for i := len(args) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(args[i], "--provider="); ok {
+			return v
+		}
+		if args[i] == "--provider" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return fallback
+}

@@ -85,6 +85,13 @@ func (r *Request) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// The values of Organization.Provider.
+const (
+	providerQovery    = "qovery"
+	providerVertra    = "vertra"
+	providerWorkspace = "vertra-workspace"
+)
+
 // Organization is an organization (or VertraCloud workspace) the sandbox
 // holds.
 type Organization struct {

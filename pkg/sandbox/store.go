@@ -5,18 +5,25 @@ import "strings"
 // store holds the organizations; the Server's mutex guards it.
 type store struct {
 	orgs  []Organization
-	names map[string]bool // scope + "\x00" + lower-cased name
+	names map[string]bool // nameKey of every organization
 }
 
 // nameKey scopes a name: per provider, and for workspaces per owner, as the
 // APIs compare names (case-insensitively).
-func nameKey(scope, name string) string { return scope + "\x00" + strings.ToLower(name) }
+func nameKey(org Organization) string {
+	scope := org.Provider
+	if org.Provider == providerWorkspace {
+		scope += "\x00" + org.Owner // unique per owner (workspaces/create.mdx)
+	}
+	return scope + "\x00" + strings.ToLower(org.Name)
+}
 
-// insert adds org unless its name key is taken.
-func (st *store) insert(key string, org Organization) bool {
+// insert adds org unless its name is taken.
+func (st *store) insert(org Organization) bool {
 	if st.names == nil {
 		st.names = map[string]bool{}
 	}
+	key := nameKey(org)
 	if st.names[key] {
 		return false
 	}
@@ -35,12 +42,32 @@ func (st *store) find(provider, id string) (Organization, bool) {
 	return Organization{}, false
 }
 
-// remove deletes an organization and frees its name key.
-func (st *store) remove(provider, id, key string) {
+// replace puts org in the place of the organization with its provider and
+// id, moving its name key; false when another organization has the new
+// name (compared case-insensitively) or org is gone.
+func (st *store) replace(org Organization) bool {
+	for i, o := range st.orgs {
+		if o.Provider != org.Provider || o.ID != org.ID {
+			continue
+		}
+		oldKey, newKey := nameKey(o), nameKey(org)
+		if newKey != oldKey && st.names[newKey] {
+			return false
+		}
+		delete(st.names, oldKey)
+		st.names[newKey] = true
+		st.orgs[i] = org
+		return true
+	}
+	return false
+}
+
+// remove deletes an organization and frees its name.
+func (st *store) remove(provider, id string) {
 	for i, o := range st.orgs {
 		if o.Provider == provider && o.ID == id {
 			st.orgs = append(st.orgs[:i:i], st.orgs[i+1:]...)
-			delete(st.names, key)
+			delete(st.names, nameKey(o))
 			return
 		}
 	}

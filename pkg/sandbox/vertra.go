@@ -13,13 +13,24 @@ import (
 	"unicode/utf8"
 )
 
-// VertraCloud's documented defaults for omitted fields.
+// VertraCloud's documented defaults for omitted fields
+// (organizations/create.mdx).
 var (
 	vertraDefaultDescription = "I have a description :)"
 	vertraDefaultTags        = []string{"discord", "programming", "software", "technology"}
 )
 
-const vertraMaxName = 50
+// The limits organizations/update.mdx documents (name also in create.mdx);
+// the workspaces generation documents the same name and description limits.
+const (
+	vertraMaxName        = 50
+	vertraMaxDescription = 200
+	vertraMaxTag         = 20
+)
+
+// vertraPlanID is the plan_id (the owner's plan) the sandbox answers: 1,
+// the Free plan (UserPlan in api-types common/v1.ts), as in get.mdx's example.
+const vertraPlanID = 1
 
 type vertraRequest struct {
 	Name        *string   `json:"name"`
@@ -27,15 +38,21 @@ type vertraRequest struct {
 	Tags        *[]string `json:"tags"`
 }
 
+// vertraOrganization is the organization as get.mdx and getall.mdx show it;
+// create.mdx and update.mdx show it without plan_id, applications and
+// databases (see brief).
 type vertraOrganization struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Description string         `json:"description"`
-	Tags        []string       `json:"tags"`
-	OwnerID     string         `json:"owner_id"`
-	Members     []vertraMember `json:"members"`
-	CreatedAt   string         `json:"created_at"`
-	UpdatedAt   string         `json:"updated_at"`
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	Description  string             `json:"description"`
+	Tags         []string           `json:"tags"`
+	OwnerID      string             `json:"owner_id"`
+	PlanID       *int               `json:"plan_id,omitempty"`
+	Members      []vertraMember     `json:"members"`
+	Applications *[]json.RawMessage `json:"applications,omitempty"`
+	Databases    *[]json.RawMessage `json:"databases,omitempty"`
+	CreatedAt    string             `json:"created_at"`
+	UpdatedAt    string             `json:"updated_at"`
 }
 
 type vertraMember struct {
@@ -44,12 +61,23 @@ type vertraMember struct {
 	JoinedAt string `json:"joined_at"`
 }
 
+// brief is the organization as create and update answer it.
+func (o vertraOrganization) brief() vertraOrganization {
+	o.PlanID, o.Applications, o.Databases = nil, nil, nil
+	return o
+}
+
 func (s *Server) registerVertraOrganizations() {
 	s.mux.HandleFunc("POST /v1/organizations", s.createVertra)
 	s.mux.HandleFunc("/v1/organizations", methodNotAllowed("POST"))
 	s.mux.HandleFunc("GET /v1/organizations/{id}", s.getVertra)
+	// update.mdx said PATCH when the page was written (57957c2) and PUT
+	// since f991f03: both are served, alike.
+	s.mux.HandleFunc("PATCH /v1/organizations/{id}", s.updateVertra)
+	s.mux.HandleFunc("PUT /v1/organizations/{id}", s.updateVertra)
 	s.mux.HandleFunc("DELETE /v1/organizations/{id}", s.deleteVertra)
-	s.mux.HandleFunc("/v1/organizations/{id}", methodNotAllowed("GET, DELETE"))
+	s.mux.HandleFunc("/v1/organizations/{id}", methodNotAllowed("GET, PATCH, PUT, DELETE"))
+	s.mux.HandleFunc("GET /v1/organizations/all/{user}", s.listVertra)
 	s.mux.HandleFunc("GET /v1/users/{user}/organizations", s.listVertra)
 }
 
@@ -64,22 +92,84 @@ func (s *Server) vertraAuth(w http.ResponseWriter, r *http.Request) (owner strin
 	return snowflake(token), true
 }
 
+// vertraBodyError is a body the organizations generation refuses: a code
+// and, for the envelope's details.path, the field at fault.
+type vertraBodyError struct {
+	code, field, message string
+}
+
+// decodeVertra reads a create or update body. A field of the wrong type
+// answers the code update.mdx names for it (NAME_MUST_BE_A_STRING, …);
+// anything else that is not a JSON object answers VALIDATION_ERROR.
+func decodeVertra(r *http.Request) (vertraRequest, *vertraBodyError) {
+	var req vertraRequest
+	if err := decodeStrict(r, &req); err != nil {
+		code := "VALIDATION_ERROR"
+		switch f, _, _ := strings.Cut(err.Field, "."); f {
+		case "name":
+			code = "NAME_MUST_BE_A_STRING"
+		case "description":
+			code = "DESCRIPTION_MUST_BE_A_STRING"
+		case "tags":
+			code = "TAGS_MUST_BE_AN_ARRAY"
+		}
+		return req, &vertraBodyError{code, err.Field, err.Message}
+	}
+	return req, nil
+}
+
+// vertraLimits checks the documented limits of the fields given: name 1-50
+// characters, description at most 200, each tag at most 20
+// (organizations/update.mdx, applied on create as well). Characters are
+// Unicode code points.
+func vertraLimits(req vertraRequest) *vertraBodyError {
+	if req.Name != nil {
+		if strings.TrimSpace(*req.Name) == "" {
+			return &vertraBodyError{"VALIDATION_ERROR", "name", "name must not be blank"}
+		}
+		if n := utf8.RuneCountInString(*req.Name); n > vertraMaxName {
+			return &vertraBodyError{"NAME_TOO_LONG", "name", fmt.Sprintf("name is %d characters long: at most %d", n, vertraMaxName)}
+		}
+	}
+	if req.Description != nil {
+		if n := utf8.RuneCountInString(*req.Description); n > vertraMaxDescription {
+			return &vertraBodyError{"DESCRIPTION_TOO_LONG", "description", fmt.Sprintf("description is %d characters long: at most %d", n, vertraMaxDescription)}
+		}
+	}
+	if req.Tags != nil {
+		for i, tag := range *req.Tags {
+			if n := utf8.RuneCountInString(tag); n > vertraMaxTag {
+				return &vertraBodyError{"TAG_TOO_LONG", fmt.Sprintf("tags.%d", i), fmt.Sprintf("tag %q is %d characters long: at most %d", tag, n, vertraMaxTag)}
+			}
+		}
+	}
+	return nil
+}
+
+// vertraRefuse answers a refused body in the envelope of the generation
+// serving r.
+func vertraRefuse(w http.ResponseWriter, r *http.Request, e *vertraBodyError) {
+	body := vertraEnvelope(r.URL.Path, e.code, e.message)
+	if e.field != "" {
+		body.Details = map[string]any{"path": e.field}
+	}
+	writeJSON(w, http.StatusBadRequest, body)
+}
+
 func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.vertraAuth(w, r)
 	if !ok {
 		return
 	}
-	var req vertraRequest
-	if err := decodeStrict(r, &req); err != nil {
-		vertraInvalid(w, r, err)
-		return
+	req, berr := decodeVertra(r)
+	if berr == nil && req.Name == nil {
+		berr = &vertraBodyError{"VALIDATION_ERROR", "name", "name is required"}
 	}
-	switch {
-	case req.Name == nil || strings.TrimSpace(*req.Name) == "":
-		vertraInvalid(w, r, &bodyError{Field: "name", Message: "name is required"})
-		return
-	case utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		vertraInvalid(w, r, &bodyError{Field: "name", Message: fmt.Sprintf("name must be at most %d characters", vertraMaxName)})
+	if berr == nil {
+		berr = vertraLimits(req)
+	}
+	if berr != nil {
+		vertraRefuse(w, r, berr)
 		return
 	}
 	description, tags := vertraDefaultDescription, vertraDefaultTags
@@ -90,14 +180,14 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		tags = *req.Tags
 	}
 	now := s.now()
+	planID, none := vertraPlanID, []json.RawMessage{}
 	org := vertraOrganization{
-		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner,
-		Members:   []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
-		CreatedAt: now, UpdatedAt: now,
+		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner, PlanID: &planID,
+		Members:      []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
+		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
 	}
-	raw := marshal(org)
 	s.mu.Lock()
-	ok = s.store.insert(nameKey("vertra", org.Name), Organization{Provider: "vertra", ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
+	ok = s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
 	s.mu.Unlock()
 	if !ok {
 		vertraError(w, http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS", "")
@@ -107,11 +197,68 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	// examples 403 and 400 but gives no status for the success example; the
 	// sandbox answers 201 Created, as the workspaces generation documents for
 	// the same resource (orgctl accepts any 2xx).
-	vertraSuccess(w, http.StatusCreated, raw)
+	vertraSuccess(w, http.StatusCreated, marshal(org.brief()))
 }
 
-// listVertra answers GET /v1/users/{id}/organizations for "@me" or the
-// caller's own id.
+// updateVertra answers PATCH and PUT /v1/organizations/{id}
+// (organizations/update.mdx): the fields given change, the others stay.
+// A body with none of name, description and tags is a VALIDATION_ERROR, as
+// the workspaces generation documents for its update (the organizations
+// page says nothing). Only the owner may update: another user gets 403
+// NOT_ORGANIZATION_MEMBER, as on get.
+func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.vertraAuth(w, r)
+	if !ok {
+		return
+	}
+	req, berr := decodeVertra(r)
+	if berr == nil && req.Name == nil && req.Description == nil && req.Tags == nil {
+		berr = &vertraBodyError{"VALIDATION_ERROR", "", "give at least one of name, description and tags"}
+	}
+	if berr == nil {
+		berr = vertraLimits(req)
+	}
+	if berr != nil {
+		vertraRefuse(w, r, berr)
+		return
+	}
+	var org vertraOrganization
+	status, code := 0, ""
+	s.mu.Lock()
+	stored, found := s.store.find(providerVertra, r.PathValue("id"))
+	switch {
+	case !found:
+		status, code = http.StatusNotFound, "ORGANIZATION_NOT_FOUND"
+	case stored.Owner != owner:
+		status, code = http.StatusForbidden, "NOT_ORGANIZATION_MEMBER"
+	default:
+		_ = json.Unmarshal(stored.Raw, &org) // the sandbox wrote it
+		if req.Name != nil {
+			org.Name = *req.Name
+		}
+		if req.Description != nil {
+			org.Description = *req.Description
+		}
+		if req.Tags != nil {
+			org.Tags = *req.Tags
+		}
+		org.UpdatedAt = s.now()
+		stored.Name, stored.Raw = org.Name, marshal(org)
+		if !s.store.replace(stored) {
+			status, code = http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS"
+		}
+	}
+	s.mu.Unlock()
+	if status != 0 {
+		vertraError(w, status, code, "")
+		return
+	}
+	vertraSuccess(w, http.StatusOK, marshal(org.brief()))
+}
+
+// listVertra answers GET /v1/organizations/all/{id} (getall.mdx since
+// 9b9caf7) and the path it replaced, GET /v1/users/{id}/organizations
+// (57957c2), for "@me" or the caller's own id.
 func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.vertraAuth(w, r)
 	if !ok {
@@ -122,10 +269,9 @@ func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	orgs := s.store.ownedBy("vertra", owner)
+	orgs := s.store.ownedBy(providerVertra, owner)
 	s.mu.Unlock()
-	list := marshal(raws(orgs))
-	vertraSuccess(w, http.StatusOK, list)
+	vertraSuccess(w, http.StatusOK, marshal(raws(orgs)))
 }
 
 func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +280,7 @@ func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find("vertra", r.PathValue("id"))
+	org, found := s.store.find(providerVertra, r.PathValue("id"))
 	s.mu.Unlock()
 	switch {
 	case !found:
@@ -154,9 +300,9 @@ func (s *Server) deleteVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find("vertra", r.PathValue("id"))
+	org, found := s.store.find(providerVertra, r.PathValue("id"))
 	if found && org.Owner == owner {
-		s.store.remove("vertra", org.ID, nameKey("vertra", org.Name))
+		s.store.remove(providerVertra, org.ID)
 	}
 	s.mu.Unlock()
 	if !found || org.Owner != owner {

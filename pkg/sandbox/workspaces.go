@@ -9,21 +9,112 @@ import (
 )
 
 // The workspaces generation of VertraCloud's API (vertracloud/docs
-// api-reference/endpoint/workspaces/): envelopes without "status", errors as
-// {"code","message","details"}.
+// api-reference/endpoint/workspaces/, vertracloud/api-types
+// payloads/v1/workspace.ts and rest/v1/workspace.ts at 1e0867d):
+// envelopes without "status", errors as {"code","message","details"}.
 
-const workspaceMaxDescription = 200
-
+// workspace is APIWorkspace: what the list answers for each workspace.
 type workspace struct {
 	ID           string         `json:"id"`
 	Name         string         `json:"name"`
 	Description  *string        `json:"description"`
 	OwnerID      string         `json:"owner_id"`
-	Owner        map[string]any `json:"owner"`
+	Owner        workspaceOwner `json:"owner"`
 	MembersCount int            `json:"members_count"`
 	DeletedAt    *string        `json:"deleted_at"`
+	Frozen       bool           `json:"frozen"`
 	CreatedAt    string         `json:"created_at"`
 	UpdatedAt    string         `json:"updated_at"`
+}
+
+type workspaceOwner struct {
+	DisplayName string `json:"display_name"`
+}
+
+// workspaceInfo is APIWorkspaceInfoResponse: what create, get and update
+// answer, and what the sandbox stores. The caller-dependent fields
+// (permissions, is_owner, resource_organization) are the owner's: in the
+// sandbox the owner is the only member.
+type workspaceInfo struct {
+	workspace
+	Members              []workspaceMember    `json:"members"`
+	Roles                []workspaceRole      `json:"roles"`
+	Applications         []json.RawMessage    `json:"applications"`
+	Databases            []json.RawMessage    `json:"databases"`
+	Permissions          []string             `json:"permissions"`
+	IsOwner              bool                 `json:"is_owner"`
+	OwnerPlanID          int                  `json:"owner_plan_id"`
+	ResourceOrganization resourceOrganization `json:"resource_organization"`
+}
+
+type workspaceMember struct {
+	UserID    string              `json:"user_id"`
+	RoleID    string              `json:"role_id"`
+	RoleName  string              `json:"role_name"`
+	JoinedAt  string              `json:"joined_at"`
+	ExpiresAt *string             `json:"expires_at"`
+	User      workspaceMemberUser `json:"user"`
+}
+
+type workspaceMemberUser struct {
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+}
+
+type workspaceRole struct {
+	ID           string   `json:"id"`
+	WorkspaceID  string   `json:"workspace_id"`
+	Name         string   `json:"name"`
+	Permissions  []string `json:"permissions"`
+	Preset       *string  `json:"preset"`
+	Position     int      `json:"position"`
+	MembersCount int      `json:"members_count"`
+	CreatedAt    string   `json:"created_at"`
+	UpdatedAt    string   `json:"updated_at"`
+}
+
+type resourceOrganization struct {
+	Scope       string            `json:"scope"`
+	UserID      string            `json:"user_id"`
+	WorkspaceID *string           `json:"workspace_id"`
+	Folders     []json.RawMessage `json:"folders"`
+	Favorites   []json.RawMessage `json:"favorites"`
+}
+
+// workspacePermissions is the WorkspacePermission catalog of api-types
+// (18 entries; the docs' pages say 19 or 21, see docs/sandbox.md). The owner
+// gets all of them.
+var workspacePermissions = []string{
+	"apps:read", "apps:manage", "apps:lifecycle", "apps:envs", "apps:files", "apps:delete",
+	"databases:read", "databases:manage", "databases:lifecycle", "databases:credentials", "databases:data", "databases:delete",
+	"snapshots:read", "snapshots:manage", "members:read", "members:manage", "roles:manage", "activities:read",
+}
+
+// workspaceSeedRoles are the four roles a new workspace gets
+// (workspaces/create.mdx), with workspacePresetPermissions of api-types.
+var workspaceSeedRoles = []struct {
+	name, preset string
+	permissions  []string
+}{
+	{"Admin", "admin", without(workspacePermissions, "snapshots:manage")},
+	{"Developer", "developer", []string{"apps:read", "apps:manage", "apps:lifecycle", "apps:envs", "apps:files", "databases:read", "databases:manage", "databases:lifecycle", "databases:credentials", "databases:data", "snapshots:read", "members:read", "activities:read"}},
+	{"Operator", "operator", []string{"apps:read", "apps:lifecycle", "databases:read", "databases:lifecycle", "snapshots:read", "members:read", "activities:read"}},
+	{"Viewer", "viewer", []string{"apps:read", "databases:read", "snapshots:read", "members:read", "activities:read"}},
+}
+
+// workspaceOwnerPlanID is the owner_plan_id the sandbox answers: 5,
+// Enterprise-4 (UserPlan in api-types common/v1.ts), the first plan that
+// includes workspaces (workspaces/create.mdx: "Requires the Enterprise plan").
+const workspaceOwnerPlanID = 5
+
+func without(list []string, drop string) []string {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if v != drop {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (s *Server) registerVertraWorkspaces() {
@@ -31,13 +122,21 @@ func (s *Server) registerVertraWorkspaces() {
 	s.mux.HandleFunc("GET /v1/workspaces", s.listWorkspaces)
 	s.mux.HandleFunc("/v1/workspaces", methodNotAllowed("GET, POST"))
 	s.mux.HandleFunc("GET /v1/workspaces/{id}", s.getWorkspace)
+	s.mux.HandleFunc("PUT /v1/workspaces/{id}", s.updateWorkspace)
 	s.mux.HandleFunc("DELETE /v1/workspaces/{id}", s.deleteWorkspace)
-	s.mux.HandleFunc("/v1/workspaces/{id}", methodNotAllowed("GET, DELETE"))
+	s.mux.HandleFunc("/v1/workspaces/{id}", methodNotAllowed("GET, PUT, DELETE"))
 }
 
 // workspaceError writes the workspaces API's error body.
 func workspaceError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, vertraErr{Code: code, Message: message})
+}
+
+// workspaceSuccess writes the workspaces API's envelope.
+func workspaceSuccess(w http.ResponseWriter, status int, response json.RawMessage) {
+	writeJSON(w, status, struct {
+		Response json.RawMessage `json:"response"`
+	}{response})
 }
 
 func (s *Server) workspaceAuth(w http.ResponseWriter, r *http.Request) (owner string, ok bool) {
@@ -54,6 +153,49 @@ func (s *Server) workspaceAuth(w http.ResponseWriter, r *http.Request) (owner st
 	return snowflake(token), true
 }
 
+// workspaceLimits checks a create or update body: name 1-50 characters,
+// description at most 200 (workspaces/create.mdx, update.mdx).
+func workspaceLimits(w http.ResponseWriter, r *http.Request, req vertraRequest) bool {
+	switch {
+	case req.Name != nil && (strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > vertraMaxName):
+		vertraInvalid(w, r, &bodyError{Field: "name", Message: fmt.Sprintf("name must be 1-%d characters", vertraMaxName)})
+		return false
+	case req.Description != nil && utf8.RuneCountInString(*req.Description) > vertraMaxDescription:
+		vertraInvalid(w, r, &bodyError{Field: "description", Message: fmt.Sprintf("description must be at most %d characters", vertraMaxDescription)})
+		return false
+	}
+	return true
+}
+
+// newWorkspace builds a workspace as its owner sees it: the owner is its
+// one member, holding the Admin seed role (the references give the owner no
+// role of its own; APIWorkspaceMember needs one).
+func newWorkspace(id, name string, description *string, owner, now string) workspaceInfo {
+	ws := workspaceInfo{
+		workspace: workspace{ID: id, Name: name, Description: description, OwnerID: owner,
+			Owner: workspaceOwner{DisplayName: displayName(owner)}, MembersCount: 1, CreatedAt: now, UpdatedAt: now},
+		Applications: []json.RawMessage{}, Databases: []json.RawMessage{},
+		Permissions: workspacePermissions, IsOwner: true, OwnerPlanID: workspaceOwnerPlanID,
+		ResourceOrganization: resourceOrganization{Scope: "workspace", UserID: owner, WorkspaceID: &id,
+			Folders: []json.RawMessage{}, Favorites: []json.RawMessage{}},
+	}
+	for i, seed := range workspaceSeedRoles {
+		preset := seed.preset
+		role := workspaceRole{ID: uuid(), WorkspaceID: id, Name: seed.name, Permissions: seed.permissions,
+			Preset: &preset, Position: i, CreatedAt: now, UpdatedAt: now}
+		if i == 0 {
+			role.MembersCount = 1
+			ws.Members = []workspaceMember{{UserID: owner, RoleID: role.ID, RoleName: role.Name, JoinedAt: now,
+				User: workspaceMemberUser{DisplayName: displayName(owner), Email: "user-" + owner + "@sandbox.invalid"}}}
+		}
+		ws.Roles = append(ws.Roles, role)
+	}
+	return ws
+}
+
+// displayName is the sandbox user's name, derived from their id.
+func displayName(owner string) string { return "sandbox user " + owner[:min(6, len(owner))] }
+
 func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.workspaceAuth(w, r)
 	if !ok {
@@ -64,70 +206,139 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 		vertraInvalid(w, r, err)
 		return
 	}
-	switch {
-	case req.Name == nil || strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > vertraMaxName:
-		vertraInvalid(w, r, &bodyError{Field: "name", Message: fmt.Sprintf("name must be 1-%d characters", vertraMaxName)})
-		return
-	case req.Description != nil && utf8.RuneCountInString(*req.Description) > workspaceMaxDescription:
-		vertraInvalid(w, r, &bodyError{Field: "description", Message: fmt.Sprintf("description must be at most %d characters", workspaceMaxDescription)})
+	if req.Name == nil {
+		vertraInvalid(w, r, &bodyError{Field: "name", Message: "name is required"})
 		return
 	}
-	now := s.now()
-	ws := workspace{ID: uuid(), Name: *req.Name, Description: req.Description, OwnerID: owner,
-		Owner: map[string]any{"display_name": "sandbox user " + owner[:6]}, MembersCount: 1, CreatedAt: now, UpdatedAt: now}
+	if !workspaceLimits(w, r, req) {
+		return
+	}
+	ws := newWorkspace(uuid(), *req.Name, req.Description, owner, s.now())
 	raw := marshal(ws)
 	s.mu.Lock()
-	// Unique per owner among active workspaces (docs: workspaces/create).
-	ok = s.store.insert(nameKey("vertra-workspace\x00"+owner, ws.Name), Organization{Provider: "vertra-workspace", ID: ws.ID, Name: ws.Name, Owner: owner, Raw: raw})
+	ok = s.store.insert(Organization{Provider: providerWorkspace, ID: ws.ID, Name: ws.Name, Owner: owner, Raw: raw})
 	s.mu.Unlock()
 	if !ok {
 		workspaceError(w, http.StatusConflict, "WORKSPACE_NAME_ALREADY_EXISTS", "you already own an active workspace with this name")
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"response": json.RawMessage(raw)})
+	// RESTPostAPIWorkspaceCreateResponse is the full view (api-types
+	// 1e0867d); create.mdx still says "minus members/roles/…": the newer
+	// types are followed.
+	workspaceSuccess(w, http.StatusCreated, raw)
 }
 
+// listWorkspaces answers APIWorkspace items: the stored view without what
+// only get adds.
 func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.workspaceAuth(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
-	list := s.store.ownedBy("vertra-workspace", owner)
+	list := s.store.ownedBy(providerWorkspace, owner)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"response": raws(list)})
+	items := make([]workspace, 0, len(list))
+	for _, o := range list {
+		var ws workspaceInfo
+		_ = json.Unmarshal(o.Raw, &ws) // the sandbox wrote it
+		items = append(items, ws.workspace)
+	}
+	workspaceSuccess(w, http.StatusOK, marshal(items))
 }
 
 func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
-	if ws, ok := s.ownWorkspace(w, r); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"response": ws.Raw})
-	}
-}
-
-func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
-	ws, ok := s.ownWorkspace(w, r)
+	owner, ok := s.workspaceAuth(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
-	s.store.remove("vertra-workspace", ws.ID, nameKey("vertra-workspace\x00"+ws.Owner, ws.Name))
+	ws, found := s.ownWorkspace(r, owner)
 	s.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent) // "Empty response on success."
+	if !found {
+		workspaceNotFound(w)
+		return
+	}
+	workspaceSuccess(w, http.StatusOK, ws.Raw)
 }
 
-// ownWorkspace finds the caller's workspace in the path; another owner's
-// answers 404 too, as it is not listed to them.
-func (s *Server) ownWorkspace(w http.ResponseWriter, r *http.Request) (Organization, bool) {
+// updateWorkspace answers PUT /v1/workspaces/{id} (workspaces/update.mdx):
+// name and description are optional, at least one is required; the answer
+// is the full view ("Same shape as Get Workspace"; api-types types it
+// APIWorkspace, of which it is a superset).
+func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.workspaceAuth(w, r)
 	if !ok {
-		return Organization{}, false
+		return
+	}
+	var req vertraRequest
+	if err := decodeStrict(r, &req); err != nil {
+		vertraInvalid(w, r, err)
+		return
+	}
+	if req.Name == nil && req.Description == nil {
+		vertraInvalid(w, r, &bodyError{Message: "give at least one of name and description"})
+		return
+	}
+	if !workspaceLimits(w, r, req) {
+		return
 	}
 	s.mu.Lock()
-	ws, found := s.store.find("vertra-workspace", r.PathValue("id"))
-	s.mu.Unlock()
-	if !found || ws.Owner != owner {
-		workspaceError(w, http.StatusNotFound, "WORKSPACE_NOT_FOUND", "workspace doesn't exist or is already deleted")
-		return Organization{}, false
+	stored, found := s.ownWorkspace(r, owner)
+	conflict := false
+	if found {
+		var ws workspaceInfo
+		_ = json.Unmarshal(stored.Raw, &ws) // the sandbox wrote it
+		if req.Name != nil {
+			ws.Name = *req.Name
+		}
+		if req.Description != nil {
+			ws.Description = req.Description
+		}
+		ws.UpdatedAt = s.now()
+		stored.Name, stored.Raw = ws.Name, marshal(ws)
+		conflict = !s.store.replace(stored)
 	}
-	return ws, true
+	s.mu.Unlock()
+	switch {
+	case !found:
+		workspaceNotFound(w)
+	case conflict:
+		workspaceError(w, http.StatusConflict, "WORKSPACE_NAME_ALREADY_EXISTS", "another active workspace of yours already has this name")
+	default:
+		workspaceSuccess(w, http.StatusOK, stored.Raw)
+	}
+}
+
+// deleteWorkspace answers {"response":null}: RESTDeleteAPIWorkspaceResponse
+// is APIPayload<null> (api-types) and introduction.mdx says a delete
+// answers that; delete.mdx's "Empty response on success" reads the same.
+func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.workspaceAuth(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	ws, found := s.ownWorkspace(r, owner)
+	if found {
+		s.store.remove(providerWorkspace, ws.ID)
+	}
+	s.mu.Unlock()
+	if !found {
+		workspaceNotFound(w)
+		return
+	}
+	workspaceSuccess(w, http.StatusOK, json.RawMessage("null"))
+}
+
+// ownWorkspace finds the caller's workspace in the path, with s.mu held;
+// another owner's is not found either, as it is not listed to them
+// (get.mdx: "you either belong to it or you get 404").
+func (s *Server) ownWorkspace(r *http.Request, owner string) (Organization, bool) {
+	ws, found := s.store.find(providerWorkspace, r.PathValue("id"))
+	return ws, found && ws.Owner == owner
+}
+
+func workspaceNotFound(w http.ResponseWriter) {
+	workspaceError(w, http.StatusNotFound, "WORKSPACE_NOT_FOUND", "workspace doesn't exist or is already deleted")
 }

@@ -22,7 +22,7 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 		Example: `$ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		Long: `The sandbox emulates the organization endpoints of Qovery (/organization) and
 VertraCloud (/v1/organizations, or /v1/workspaces with --vertra-api): create,
-list, get and delete, with authentication, validation,
+list, get, update and delete, with authentication, validation,
 case-insensitive name conflicts, the real status codes and error bodies, and
 fault injection. Organizations live in memory until it stops.
 

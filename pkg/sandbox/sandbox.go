@@ -40,8 +40,15 @@ type Options struct {
 	// (the default, /v1/organizations), "workspaces" (/v1/workspaces, the
 	// organizations paths answer 404) or "both".
 	VertraAPI string
-	// RateLimit, when set, answers 429 past N requests per token per window.
+	// RateLimit is the per-account request limit: on VertraCloud routes
+	// DefaultRateLimit when nil; on Qovery routes none when nil.
 	RateLimit *RateLimit
+	// Quota is VertraCloud's daily request quota per account; 0 means
+	// DefaultQuota.
+	Quota int
+	// RequestLog is how many API requests GET /_sandbox/requests keeps (the
+	// most recent); 0 means DefaultRequestLog.
+	RequestLog int
 }
 
 // VertraAPIs lists the values of Options.VertraAPI.
@@ -111,9 +118,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	store    store
-	requests []Request
+	requests requestRing
 	faults   []Fault
-	windows  map[string]*window // rate-limit windows per credential
+	limits   limits
 }
 
 // New returns a sandbox with no organizations.
@@ -162,7 +169,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return // the client went away
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+	s.requests.add(Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}, s.opts.RequestLog)
 	fault, faulted := s.takeFault(r.Method, r.URL.Path)
 	s.mu.Unlock()
 
@@ -182,18 +189,45 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Requests returns every API request received so far, in order (admin
-// requests are not recorded). Headers are copies; bodies are shared and
-// must not be modified.
+// Requests returns the API requests received so far, oldest first: the
+// last Options.RequestLog of them (admin requests are not recorded).
+// Headers are copies; bodies are shared and must not be modified.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		out[i] = r
+	out := s.requests.list()
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
 	}
 	return out
+}
+
+// DefaultRequestLog is how many requests the sandbox remembers by default.
+const DefaultRequestLog = 10_000
+
+// requestRing keeps the most recent requests in a fixed amount of memory,
+// so that a long `sandbox serve` or a benchmark stays flat.
+type requestRing struct {
+	buf  []Request
+	next int // where the next request goes once buf is full
+}
+
+// add records req, forgetting the oldest past size (0: DefaultRequestLog).
+func (q *requestRing) add(req Request, size int) {
+	if size <= 0 {
+		size = DefaultRequestLog
+	}
+	if len(q.buf) < size {
+		q.buf = append(q.buf, req)
+		return
+	}
+	q.buf[q.next] = req
+	q.next = (q.next + 1) % len(q.buf)
+}
+
+// list copies the requests, oldest first.
+func (q *requestRing) list() []Request {
+	return append(append(make([]Request, 0, len(q.buf)), q.buf[q.next:]...), q.buf[:q.next]...)
 }
 
 // Organizations returns every organization of both providers, in creation
@@ -208,7 +242,7 @@ func (s *Server) Organizations() []Organization {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store, s.requests, s.faults, s.windows = store{}, nil, nil, nil
+	s.store, s.requests, s.faults, s.limits = store{}, requestRing{}, nil, limits{}
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }

@@ -327,10 +327,10 @@ func vertraSuccess(w http.ResponseWriter, status int, response json.RawMessage) 
 // order. The organizations generation sends "status":"error" and the
 // workspaces generation leaves it out; message and details are optional.
 type vertraErr struct {
-	Status  string         `json:"status,omitempty"`
-	Code    string         `json:"code"`
-	Message string         `json:"message,omitempty"`
-	Details map[string]any `json:"details,omitempty"`
+	Status  string `json:"status,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+	Details any    `json:"details,omitempty"`
 }
 
 // vertraEnvelope builds the error envelope of the generation serving path.
@@ -355,7 +355,9 @@ func vertraError(w http.ResponseWriter, status int, code, message string) {
 // details.path naming the field) for the whole API, so the sandbox sends that.
 func vertraInvalid(w http.ResponseWriter, r *http.Request, e *bodyError) {
 	body := vertraEnvelope(r.URL.Path, "VALIDATION_ERROR", e.Message)
-	body.Details = e.details()
+	if d := e.details(); d != nil {
+		body.Details = d
+	}
 	writeJSON(w, http.StatusBadRequest, body)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +43,9 @@ type ServeOptions struct {
 	Faults  []string
 	Vertra  string
 	Rate    string
+	Tier    string
+	Quota   int
+	Log     int
 }
 
 func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
@@ -53,6 +57,9 @@ func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 $ orgctl sandbox serve --addr 127.0.0.1:8080 &
 $ export ORGCTL_QOVERY_URL=http://127.0.0.1:8080 ORGCTL_QOVERY_TOKEN=any
 $ orgctl create --provider qovery --name acme --plan TEAM_2025
+
+# VertraCloud's free tier exactly: 30 requests/min and 1,000/day per key
+$ orgctl sandbox serve --tier free
 
 # Every Qovery create answers 503 once, then works
 $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
@@ -69,19 +76,47 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Token, "token", "", "accept only this token (default: any non-empty token)")
 	fl.StringVar(&opts.Billing, "billing-restriction", "", "billing_deployment_restriction of new Qovery organizations, e.g. NO_CREDIT_CARD")
 	fl.StringVar(&opts.Vertra, "vertra-api", "organizations", "VertraCloud API generation to serve: organizations, workspaces (organizations paths answer 404) or both")
-	fl.StringVar(&opts.Rate, "rate-limit", "", "answer 429 past N requests per token, as N/s, N/m or N/h (VertraCloud's free tier: 30/m)")
+	fl.StringVar(&opts.Rate, "rate-limit", "", "answer 429 past N requests per account, as N/s, N/m or N/h (default on VertraCloud routes: 1000000/m; none on Qovery's)")
+	fl.StringVar(&opts.Tier, "tier", "", "emulate a VertraCloud plan's API-key limits exactly, e.g. free (30/m and 1,000/day)")
+	fl.IntVar(&opts.Quota, "quota", 0, "VertraCloud daily request quota per account (default 100000000)")
+	fl.IntVar(&opts.Log, "request-log", sandbox.DefaultRequestLog, "how many recent API requests GET /_sandbox/requests keeps")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
 	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteValues(sandbox.VertraAPIs()...))
+	cmdutil.MustRegister(cmd, "tier", cmdutil.CompleteValues(tierNames()...))
 	cmdutil.MustRegister(cmd, "billing-restriction", cmdutil.CompleteValues(
 		cobra.CompletionWithDesc("NO_CREDIT_CARD", "deployments need a credit card")))
 	return cmd
+}
+
+func tierNames() []string {
+	var names []string
+	for _, t := range sandbox.Tiers() {
+		names = append(names, t.Name)
+	}
+	return names
 }
 
 func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 	if !slices.Contains(sandbox.VertraAPIs(), opts.Vertra) {
 		return cmdutil.Usage(fmt.Errorf("--vertra-api %q: use one of %s", opts.Vertra, strings.Join(sandbox.VertraAPIs(), ", ")))
 	}
-	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra}
+	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra, RequestLog: opts.Log}
+	if opts.Log <= 0 {
+		return cmdutil.Usage(fmt.Errorf("--request-log must be positive, got %d", opts.Log))
+	}
+	if opts.Quota < 0 {
+		return cmdutil.Usage(fmt.Errorf("--quota must not be negative, got %d", opts.Quota))
+	}
+	if opts.Tier != "" {
+		tier, err := sandbox.TierNamed(opts.Tier)
+		if err != nil {
+			return cmdutil.Usage(fmt.Errorf("--tier: %w", err))
+		}
+		sbOpts.RateLimit, sbOpts.Quota = &sandbox.RateLimit{N: tier.PerMinute, Per: time.Minute}, tier.PerDay
+	}
+	if opts.Quota > 0 {
+		sbOpts.Quota = opts.Quota
+	}
 	if opts.Rate != "" {
 		n, per, err := cmdutil.ParseRate(opts.Rate)
 		if err != nil {

@@ -33,7 +33,9 @@ type Client struct {
 	Authorization string       // the full Authorization header value; never printed
 	UserAgent     string
 	Trace         io.Writer // --verbose: an HTTP trace with the token redacted
-	DryRun        bool      // build and return the request as a *DryRun error, send nothing
+	// DryRun makes a write (any method but GET) return as a *DryRun error,
+	// unsent; reads are sent, so an update can show the body it would send.
+	DryRun bool
 
 	Timeout time.Duration // per attempt; DefaultTimeout when zero
 	Retries int           // retries of a request that provably was not acted on
@@ -83,7 +85,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 		}
 	}
 	target := strings.TrimRight(c.BaseURL, "/") + path
-	if c.DryRun {
+	if c.DryRun && method != http.MethodGet {
 		req, err := c.newRequest(ctx, method, target, payload)
 		if err != nil {
 			return nil, err

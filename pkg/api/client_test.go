@@ -62,6 +62,18 @@ func TestDryRunSendsNothing(t *testing.T) {
 	}
 }
 
+func TestDryRunSendsReads(t *testing.T) {
+	srv := testhttp.New(t, 200, `{}`)
+	c := &Client{Provider: "p", HTTP: srv.Client(), BaseURL: srv.URL, UserAgent: "orgctl/test", DryRun: true}
+	resp, err := c.Do(context.Background(), "GET", "/organization", nil)
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("GET in a dry run: %v %v", resp, err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("dry run sent %d reads, want 1", n)
+	}
+}
+
 func TestBodyIsBounded(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(200)

@@ -54,6 +54,17 @@ type Provider interface {
 	Get(ctx context.Context, id string) (*Organization, error)
 	// Delete deletes one organization by id.
 	Delete(ctx context.Context, id string) error
+	// Update changes the fields spec sets on the organization with this id
+	// and returns it as the provider answers afterwards.
+	Update(ctx context.Context, id string, spec UpdateSpec) (*Organization, error)
+}
+
+// IDShaper is implemented by providers whose ids have a documented shape
+// (Qovery's are uuids): Resolve then sends only id-shaped arguments to Get
+// and looks anything else up by name, without a request a real server may
+// refuse (400) for a malformed id.
+type IDShaper interface {
+	IsID(s string) bool
 }
 
 // FindByName looks an organization up by name, case-insensitively as both
@@ -71,9 +82,13 @@ func FindByName(ctx context.Context, p Provider, name string) (*Organization, er
 	return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
 }
 
-// Resolve finds an organization by id, or else by name: what `get` and
-// `delete` accept.
+// Resolve finds an organization by id, or else by name: what `get`,
+// `update` and `delete` accept. An argument that cannot be an id of this
+// provider goes straight to the list.
 func Resolve(ctx context.Context, p Provider, idOrName string) (*Organization, error) {
+	if s, ok := p.(IDShaper); ok && !s.IsID(idOrName) {
+		return FindByName(ctx, p, idOrName)
+	}
 	org, err := p.Get(ctx, idOrName)
 	var perr *Error
 	if err == nil || !errors.As(err, &perr) || perr.Kind != KindNotFound {
@@ -94,6 +109,27 @@ type CreateSpec struct {
 	IconURL     string
 	AdminEmails []string
 	Tags        []string
+}
+
+// UpdateSpec is a change to an organization: a nil field is left as it is;
+// a field set to its empty value ("" or an empty list) is cleared. NewName
+// renames.
+type UpdateSpec struct {
+	NewName     *string
+	Description *string
+	Plan        *string
+	WebsiteURL  *string
+	Repository  *string
+	LogoURL     *string
+	IconURL     *string
+	AdminEmails *[]string
+	Tags        *[]string
+}
+
+// IsEmpty reports whether the spec changes nothing.
+func (u *UpdateSpec) IsEmpty() bool {
+	return u.NewName == nil && u.Description == nil && u.Plan == nil && u.WebsiteURL == nil && u.Repository == nil &&
+		u.LogoURL == nil && u.IconURL == nil && u.AdminEmails == nil && u.Tags == nil
 }
 
 // Organization is the normalized result printed for both providers. Every

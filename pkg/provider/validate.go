@@ -25,18 +25,31 @@ func unsafeRune(s string) string {
 // zero-width spaces: a name must look like what it is), no surrounding spaces (both APIs compare names
 // case-insensitively, and a stray space would make a near-duplicate), and at
 // most max characters when max > 0.
-func ValidateName(name string, max int) error {
+func ValidateName(name string, max int) error { return ValidateNameFlag("--name", name, max) }
+
+// ValidateNameFlag is ValidateName for a name given by another flag
+// (--new-name).
+func ValidateNameFlag(flag, name string, max int) error {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return fmt.Errorf("--name is required and must not be blank")
+		return fmt.Errorf("%s is required and must not be blank", flag)
 	case !utf8.ValidString(name):
-		return fmt.Errorf("--name is not valid UTF-8")
+		return fmt.Errorf("%s is not valid UTF-8", flag)
 	case unsafeRune(name) != "":
-		return fmt.Errorf("--name %q contains a control character or invisible formatting (%s)", name, unsafeRune(name))
+		return fmt.Errorf("%s %q contains a control character or invisible formatting (%s)", flag, name, unsafeRune(name))
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("--name %q has leading or trailing spaces", name)
+		return fmt.Errorf("%s %q has leading or trailing spaces", flag, name)
 	case max > 0 && utf8.RuneCountInString(name) > max:
-		return fmt.Errorf("--name is %d characters long; the maximum is %d", utf8.RuneCountInString(name), max)
+		return fmt.Errorf("%s is %d characters long; the maximum is %d", flag, utf8.RuneCountInString(name), max)
+	}
+	return nil
+}
+
+// ValidateMaxLength checks a provider's documented length limit, in
+// characters (the APIs count characters, not bytes).
+func ValidateMaxLength(flag, value string, max int) error {
+	if n := utf8.RuneCountInString(value); n > max {
+		return fmt.Errorf("%s is %d characters long; the maximum is %d", flag, n, max)
 	}
 	return nil
 }
@@ -71,14 +84,17 @@ func ValidateURL(flag, value string) error {
 	return nil
 }
 
-// ValidateTags rejects blank or control-character tags and drops repeats,
-// keeping order.
-func ValidateTags(flag string, tags []string) ([]string, error) {
+// ValidateTags rejects blank or control-character tags, and tags longer
+// than max characters when max > 0, and drops repeats, keeping order.
+func ValidateTags(flag string, tags []string, max int) ([]string, error) {
 	seen := make(map[string]bool, len(tags))
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
 		if strings.TrimSpace(t) == "" || unsafeRune(t) != "" {
 			return nil, fmt.Errorf("%s %q is not a valid tag: it must be non-blank text", flag, t)
+		}
+		if n := utf8.RuneCountInString(t); max > 0 && n > max {
+			return nil, fmt.Errorf("%s %q is %d characters long; the maximum is %d", flag, t, n, max)
 		}
 		if !seen[t] {
 			seen[t] = true
@@ -92,10 +108,7 @@ func ValidateTags(flag string, tags []string) ([]string, error) {
 // the spec sets that this provider does not take, by its flag name, so
 // nothing the user asked for is silently dropped.
 func RejectUnsupported(providerName string, spec *CreateSpec, supported ...string) error {
-	set := []struct {
-		flag string
-		used bool
-	}{
+	return rejectFlags(providerName, []flagUse{
 		{"--plan", spec.Plan != ""},
 		{"--website-url", spec.WebsiteURL != ""},
 		{"--repository", spec.Repository != ""},
@@ -103,7 +116,29 @@ func RejectUnsupported(providerName string, spec *CreateSpec, supported ...strin
 		{"--icon-url", spec.IconURL != ""},
 		{"--admin-email", len(spec.AdminEmails) > 0},
 		{"--tag", len(spec.Tags) > 0},
-	}
+	}, supported)
+}
+
+// RejectUnsupportedUpdate is RejectUnsupported for an update: a field is
+// used when it is set at all, even to its empty value (a clear).
+func RejectUnsupportedUpdate(providerName string, spec *UpdateSpec, supported ...string) error {
+	return rejectFlags(providerName, []flagUse{
+		{"--plan", spec.Plan != nil},
+		{"--website-url", spec.WebsiteURL != nil},
+		{"--repository", spec.Repository != nil},
+		{"--logo-url", spec.LogoURL != nil},
+		{"--icon-url", spec.IconURL != nil},
+		{"--admin-email", spec.AdminEmails != nil},
+		{"--tag", spec.Tags != nil},
+	}, supported)
+}
+
+type flagUse struct {
+	flag string
+	used bool
+}
+
+func rejectFlags(providerName string, set []flagUse, supported []string) error {
 	for _, f := range set {
 		if f.used && !slices.Contains(supported, f.flag) {
 			return fmt.Errorf("%s is not supported by provider %s", f.flag, providerName)

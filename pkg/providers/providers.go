@@ -67,6 +67,15 @@ func Validate(name string, spec *provider.CreateSpec) (warnings []string, err er
 	return vertra.Validate(spec)
 }
 
+// ValidateUpdate checks an update for the named provider; see
+// qovery.ValidateUpdate and vertra.ValidateUpdate.
+func ValidateUpdate(name string, spec *provider.UpdateSpec) (warnings []string, err error) {
+	if name == provider.Qovery {
+		return qovery.ValidateUpdate(spec)
+	}
+	return vertra.ValidateUpdate(spec)
+}
+
 // New returns the provider named in s.
 func New(s Settings) (provider.Provider, error) {
 	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun,

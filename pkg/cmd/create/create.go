@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +14,6 @@ import (
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
@@ -173,7 +171,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
 		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was sent.")
-		return printRequest(opts.IO, run.Format, dry.Request)
+		return cmdutil.PrintRequest(opts.IO, run.Format, dry.Request)
 	}
 	if err != nil {
 		return err
@@ -231,20 +229,6 @@ func billingWarning(org *provider.Organization) string {
 	return fmt.Sprintf("billing restriction %s: all deployments are blocked for this organization until billing is fixed", *r)
 }
 
-// printRequest shows a dry run's request: as HTTP-like text for people, as
-// an object for scripts.
-func printRequest(ios *iostreams.IOStreams, format output.Format, req api.Prepared) error {
-	if format != output.Table {
-		return output.Write(ios.Out, format, req)
-	}
-	fmt.Fprintf(ios.Out, "%s %s\n", req.Method, req.URL)
-	for _, k := range sortedKeys(req.Headers) {
-		fmt.Fprintf(ios.Out, "%s: %s\n", k, req.Headers[k])
-	}
-	fmt.Fprintln(ios.Out)
-	return output.WriteJSON(ios.Out, req.Body)
-}
-
 func qoveryPlans() []string {
 	plans := make([]string, 0, len(qovery.Plans))
 	for _, p := range qovery.Plans {
@@ -254,15 +238,6 @@ func qoveryPlans() []string {
 		plans = append(plans, p)
 	}
 	return plans
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // readToken reads a token piped on standard input: one line, surrounding

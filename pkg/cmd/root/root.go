@@ -23,6 +23,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/help"
 	"github.com/orgctl/orgctl/pkg/cmd/list"
 	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
+	"github.com/orgctl/orgctl/pkg/cmd/update"
 	"github.com/orgctl/orgctl/pkg/cmd/version"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
@@ -108,6 +109,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(list.NewCmdList(f, nil))
 	cmd.AddCommand(get.NewCmdGet(f, nil))
 	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
+	cmd.AddCommand(update.NewCmdUpdate(f, nil))
 	cmd.AddCommand(auth.NewCmdAuth(f))
 	cmd.AddCommand(configcmd.NewCmdConfig(f))
 	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))

@@ -3,11 +3,16 @@ package providertest
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/orgctl/orgctl/pkg/internal/testhttp"
 	"github.com/orgctl/orgctl/pkg/provider"
 )
 
@@ -32,4 +37,56 @@ func CheckDecoded(t *testing.T, providerName string, org *provider.Organization,
 		t.Fatalf("message is not one bounded printable line: %q", msg)
 	}
 	return perr
+}
+
+// Script is a loopback server that answers each "METHOD /path" with its
+// canned Answer (404 for any other) and records every request.
+type Script struct {
+	*httptest.Server
+
+	mu       sync.Mutex
+	answers  map[string]Answer
+	requests []testhttp.Request
+}
+
+// Answer is one canned response.
+type Answer struct {
+	Status int
+	Body   string
+}
+
+// NewScript starts a Script that stops with the test.
+func NewScript(t testing.TB, answers map[string]Answer) *Script {
+	s := &Script{answers: answers}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.requests = append(s.requests, testhttp.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: string(b)})
+		a, ok := s.answers[r.Method+" "+r.URL.Path]
+		s.mu.Unlock()
+		if !ok {
+			a = Answer{Status: http.StatusNotFound}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.Status)
+		_, _ = io.WriteString(w, a.Body)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Requests returns what the server has received so far.
+func (s *Script) Requests() []testhttp.Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]testhttp.Request(nil), s.requests...)
+}
+
+// Sent lists the requests received as "METHOD /path" lines, for comparing.
+func (s *Script) Sent() string {
+	var lines []string
+	for _, r := range s.Requests() {
+		lines = append(lines, r.Method+" "+r.Path)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -98,6 +98,75 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 	return warnings, nil
 }
 
+// ValidateUpdate checks an update against what Qovery accepts, like
+// Validate: an empty URL clears the field, an empty --admin-email list
+// clears the admins.
+func ValidateUpdate(spec *provider.UpdateSpec) (warnings []string, err error) {
+	if err := provider.RejectUnsupportedUpdate(provider.Qovery, spec,
+		"--plan", "--website-url", "--repository", "--logo-url", "--icon-url", "--admin-email"); err != nil {
+		return nil, err
+	}
+	if spec.NewName != nil {
+		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, 0); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Plan != nil {
+		plan := strings.ToUpper(strings.TrimSpace(*spec.Plan))
+		if !slices.Contains(Plans, plan) {
+			return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", *spec.Plan, strings.Join(Plans, ", "))
+		}
+		spec.Plan = &plan
+		if slices.Contains(Deprecated, plan) {
+			warnings = append(warnings, fmt.Sprintf("plan %s is deprecated by Qovery; the 2025 plans (USER_2025, TEAM_2025, BUSINESS_2025, ENTERPRISE_2025) replace it", plan))
+		}
+	}
+	for _, u := range []struct {
+		flag  string
+		value *string
+	}{{"--website-url", spec.WebsiteURL}, {"--repository", spec.Repository}, {"--logo-url", spec.LogoURL}, {"--icon-url", spec.IconURL}} {
+		if u.value != nil {
+			if err := provider.ValidateURL(u.flag, *u.value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if spec.AdminEmails != nil {
+		emails, err := provider.ValidateEmails("--admin-email", *spec.AdminEmails)
+		if err != nil {
+			return nil, err
+		}
+		spec.AdminEmails = &emails
+	}
+	return warnings, nil
+}
+
+// IsID implements provider.IDShaper: the spec declares organizationId as
+// `format: uuid` (Qovery/qovery-openapi-spec openapi.yaml at 651aed5,
+// components.parameters.organizationId), so anything else is a name.
+func (p *Provider) IsID(s string) bool { return IsUUID(s) }
+
+// IsUUID reports whether s has the 8-4-4-4-12 hexadecimal shape of a uuid.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // createRequest is the body of POST /organization (OrganizationRequest).
 type createRequest struct {
 	Name        string   `json:"name"`
@@ -108,6 +177,61 @@ type createRequest struct {
 	LogoURL     string   `json:"logo_url,omitempty"`
 	IconURL     string   `json:"icon_url,omitempty"`
 	AdminEmails []string `json:"admin_emails,omitempty"`
+}
+
+// editRequest is the body of PUT /organization/{organizationId}
+// (OrganizationEditRequest, Qovery/qovery-openapi-spec openapi.yaml at
+// 651aed5). A PUT replaces the organization: name and plan are required,
+// and a field left out would be cleared, so every field is sent, carrying
+// the current value when the user did not change it. The URLs and
+// admin_emails are nullable: null clears them. description is not
+// nullable: it is left out while unset, and "" clears it.
+type editRequest struct {
+	Name        string   `json:"name"`
+	Plan        string   `json:"plan"`
+	Description *string  `json:"description,omitempty"`
+	WebsiteURL  *string  `json:"website_url"`
+	Repository  *string  `json:"repository"`
+	LogoURL     *string  `json:"logo_url"`
+	IconURL     *string  `json:"icon_url"`
+	AdminEmails []string `json:"admin_emails"`
+}
+
+// edit merges an update into the organization as it is now.
+func edit(cur *provider.Organization, spec provider.UpdateSpec) editRequest {
+	r := editRequest{
+		Name: cur.Name, Description: cur.Description, WebsiteURL: cur.WebsiteURL, Repository: cur.Repository,
+		LogoURL: cur.LogoURL, IconURL: cur.IconURL, AdminEmails: cur.AdminEmails,
+	}
+	if cur.Plan != nil {
+		r.Plan = *cur.Plan
+	}
+	if spec.NewName != nil {
+		r.Name = *spec.NewName
+	}
+	if spec.Plan != nil {
+		r.Plan = *spec.Plan
+	}
+	if spec.Description != nil {
+		r.Description = spec.Description
+	}
+	for _, f := range []struct{ to, from **string }{
+		{&r.WebsiteURL, &spec.WebsiteURL}, {&r.Repository, &spec.Repository}, {&r.LogoURL, &spec.LogoURL}, {&r.IconURL, &spec.IconURL},
+	} {
+		if *f.from != nil {
+			*f.to = *f.from
+			if **f.from == "" {
+				*f.to = nil // clear
+			}
+		}
+	}
+	if spec.AdminEmails != nil {
+		r.AdminEmails = *spec.AdminEmails
+	}
+	if r.AdminEmails == nil {
+		r.AdminEmails = []string{}
+	}
+	return r
 }
 
 // organization is the API's Organization response.
@@ -195,6 +319,21 @@ func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, 
 		return nil, err
 	}
 	return decodeOne(resp, "")
+}
+
+// Update implements provider.Provider: it reads the organization, then
+// sends PUT /organization/{id} (editOrganization) with the merged fields.
+func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSpec) (*provider.Organization, error) {
+	cur, err := p.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	body := edit(cur, spec)
+	resp, err := p.client.Do(ctx, http.MethodPut, "/organization/"+url.PathEscape(cur.ID), body)
+	if err != nil {
+		return nil, err
+	}
+	return decodeOne(resp, body.Name)
 }
 
 // Delete implements provider.Provider: DELETE /organization/{id} answers 204.

@@ -46,8 +46,16 @@ var codes = map[string]struct {
 	"WORKSPACE_NAME_ALREADY_EXISTS":    {provider.KindConflict, "a workspace named %q already exists"},
 	"ORGANIZATION_NOT_FOUND":           {provider.KindNotFound, "no such organization"},
 	"WORKSPACE_NOT_FOUND":              {provider.KindNotFound, "no such workspace"},
-	"RATE_LIMIT_EXCEEDED":              {provider.KindServer, "rate limited by VertraCloud"},
-	"DAILY_QUOTA_EXCEEDED":             {provider.KindServer, "the API key's daily quota is used up"},
+	// organizations/update.mdx (vertracloud/docs at f991f03): orgctl checks
+	// these limits before sending, so meeting one means the API changed.
+	"NAME_TOO_LONG":                {provider.KindInvalid, "the name is longer than VertraCloud allows (50 characters)"},
+	"DESCRIPTION_TOO_LONG":         {provider.KindInvalid, "the description is longer than VertraCloud allows (200 characters)"},
+	"TAG_TOO_LONG":                 {provider.KindInvalid, "a tag is longer than VertraCloud allows (20 characters)"},
+	"NAME_MUST_BE_A_STRING":        {provider.KindInvalid, "VertraCloud refused the name"},
+	"DESCRIPTION_MUST_BE_A_STRING": {provider.KindInvalid, "VertraCloud refused the description"},
+	"TAGS_MUST_BE_AN_ARRAY":        {provider.KindInvalid, "VertraCloud refused the tags"},
+	"RATE_LIMIT_EXCEEDED":          {provider.KindServer, "rate limited by VertraCloud"},
+	"DAILY_QUOTA_EXCEEDED":         {provider.KindServer, "the API key's daily quota is used up"},
 }
 
 // Codes VertraCloud documents by name elsewhere in this package.

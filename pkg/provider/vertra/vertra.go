@@ -16,8 +16,14 @@ import (
 // DefaultURL is VertraCloud's public API.
 const DefaultURL = "https://api.vertracloud.app"
 
-// MaxNameLength is the API's limit on organization names, in characters.
-const MaxNameLength = 50
+// The API's limits, in characters: organizations/update.mdx and
+// create.mdx (vertracloud/docs at f991f03) and workspaces/update.mdx (at
+// 83178b2) give the same for both generations.
+const (
+	MaxNameLength        = 50
+	MaxDescriptionLength = 200
+	MaxTagLength         = 20
+)
 
 // API generations, the values of vertra.api.
 const (
@@ -61,11 +67,39 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 	if err := provider.ValidateName(spec.Name, MaxNameLength); err != nil {
 		return nil, err
 	}
-	tags, err := provider.ValidateTags("--tag", spec.Tags)
+	if err := provider.ValidateMaxLength("--description", spec.Description, MaxDescriptionLength); err != nil {
+		return nil, err
+	}
+	tags, err := provider.ValidateTags("--tag", spec.Tags, MaxTagLength)
 	if err != nil {
 		return nil, err
 	}
 	spec.Tags = tags
+	return nil, nil
+}
+
+// ValidateUpdate checks an update against the same limits as Validate.
+func ValidateUpdate(spec *provider.UpdateSpec) (warnings []string, err error) {
+	if err := provider.RejectUnsupportedUpdate(provider.Vertra, spec, "--tag"); err != nil {
+		return nil, err
+	}
+	if spec.NewName != nil {
+		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, MaxNameLength); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Description != nil {
+		if err := provider.ValidateMaxLength("--description", *spec.Description, MaxDescriptionLength); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Tags != nil {
+		tags, err := provider.ValidateTags("--tag", *spec.Tags, MaxTagLength)
+		if err != nil {
+			return nil, err
+		}
+		spec.Tags = &tags
+	}
 	return nil, nil
 }
 
@@ -75,6 +109,17 @@ type createRequest struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
+}
+
+// updateRequest is the body of an update: only the fields that change.
+// PUT /v1/organizations/{id} takes name, description and tags
+// (organizations/update.mdx at f991f03), PUT /v1/workspaces/{id} name and
+// description (workspaces/update.mdx at 83178b2; RESTPutAPIWorkspaceUpdateBody
+// in vertracloud/api-types rest/v1/workspace.ts at 1e0867d).
+type updateRequest struct {
+	Name        *string   `json:"name,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	Tags        *[]string `json:"tags,omitempty"`
 }
 
 // route is one operation in both API generations.
@@ -128,6 +173,41 @@ func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, 
 	}
 	return decodeOne(resp, gen, "")
 }
+
+// Update implements provider.Provider. The organizations docs first gave
+// PATCH /v1/organizations/{id} (update.mdx at 57957c2), then PUT
+// (9b9caf7, "change organization routes", kept at f991f03): orgctl sends
+// PUT, and PATCH once if the API answers 405, which means nothing was done.
+func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSpec) (*provider.Organization, error) {
+	body := updateRequest{Name: spec.NewName, Description: spec.Description, Tags: spec.Tags}
+	if p.generation() == APIWorkspaces && spec.Tags != nil {
+		return nil, errNoTagsUpdate
+	}
+	esc := url.PathEscape(id)
+	resp, gen, err := p.send(ctx, route{http.MethodPut, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, body,
+		func() error {
+			if spec.Tags != nil {
+				return errNoTagsUpdate
+			}
+			return nil
+		})
+	if err == nil && gen == APIOrganizations && resp.Status == http.StatusMethodNotAllowed {
+		p.client.Tracef("* PUT /v1/organizations/%s answered 405: trying PATCH, which the first organizations docs gave", esc)
+		resp, err = p.client.Do(ctx, http.MethodPatch, "/v1/organizations/"+esc, body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if spec.NewName != nil {
+		name = *spec.NewName
+	}
+	return decodeOne(resp, gen, name)
+}
+
+// errNoTagsUpdate stops an update that would silently lose its tags.
+var errNoTagsUpdate = &provider.Error{Provider: provider.Vertra, Kind: provider.KindInvalid,
+	Message: "this VertraCloud API serves workspaces, which have no tags: drop --tag (nothing was changed)"}
 
 // Delete implements provider.Provider.
 func (p *Provider) Delete(ctx context.Context, id string) error {

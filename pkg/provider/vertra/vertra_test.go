@@ -31,6 +31,10 @@ func TestValidate(t *testing.T) {
 		{name: "admin email unsupported", spec: provider.CreateSpec{Name: "acme", AdminEmails: []string{"a@b.io"}}, wantErr: "--admin-email is not supported by provider vertra"},
 		{name: "website unsupported", spec: provider.CreateSpec{Name: "acme", WebsiteURL: "https://a.io"}, wantErr: "--website-url is not supported by provider vertra"},
 		{name: "blank tag", spec: provider.CreateSpec{Name: "acme", Tags: []string{"ci", " "}}, wantErr: `--tag " " is not a valid tag`},
+		{name: "200-character description", spec: provider.CreateSpec{Name: "acme", Description: strings.Repeat("é", 200)}},
+		{name: "300-character description", spec: provider.CreateSpec{Name: "acme", Description: strings.Repeat("d", 300)}, wantErr: "--description is 300 characters long; the maximum is 200"},
+		{name: "20-character tag", spec: provider.CreateSpec{Name: "acme", Tags: []string{strings.Repeat("t", 20)}}},
+		{name: "21-character tag", spec: provider.CreateSpec{Name: "acme", Tags: []string{strings.Repeat("t", 21)}}, wantErr: "is 21 characters long; the maximum is 20"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

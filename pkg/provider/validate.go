@@ -54,6 +54,17 @@ func ValidateMaxLength(flag, value string, max int) error {
 	return nil
 }
 
+// ValidateEachMaxLength is ValidateMaxLength for each value of a list
+// (tags), naming the value at fault.
+func ValidateEachMaxLength(flag string, values []string, max int) error {
+	for _, v := range values {
+		if n := utf8.RuneCountInString(v); n > max {
+			return fmt.Errorf("%s %q is %d characters long; the maximum is %d", flag, v, n, max)
+		}
+	}
+	return nil
+}
+
 // ValidateEmails checks that each value is a bare e-mail address
 // (ops@acme.io, not "Ops <ops@acme.io>") and drops repeats, keeping order.
 func ValidateEmails(flag string, emails []string) ([]string, error) {
@@ -84,17 +95,14 @@ func ValidateURL(flag, value string) error {
 	return nil
 }
 
-// ValidateTags rejects blank or control-character tags, and tags longer
-// than max characters when max > 0, and drops repeats, keeping order.
-func ValidateTags(flag string, tags []string, max int) ([]string, error) {
+// ValidateTags rejects blank or control-character tags and drops repeats,
+// keeping order.
+func ValidateTags(flag string, tags []string) ([]string, error) {
 	seen := make(map[string]bool, len(tags))
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
 		if strings.TrimSpace(t) == "" || unsafeRune(t) != "" {
 			return nil, fmt.Errorf("%s %q is not a valid tag: it must be non-blank text", flag, t)
-		}
-		if n := utf8.RuneCountInString(t); max > 0 && n > max {
-			return nil, fmt.Errorf("%s %q is %d characters long; the maximum is %d", flag, t, n, max)
 		}
 		if !seen[t] {
 			seen[t] = true

@@ -26,7 +26,7 @@ func hostileServer(t *testing.T) *httptest.Server {
 		}
 		name, _ := json.Marshal(hostileName)
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"id":"org-1","name":%s,"plan":"TEAM_2025","created_at":"2023-11-07T05:31:56Z"}`, name)
+		fmt.Fprintf(w, `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","name":%s,"plan":"TEAM_2025","created_at":"2023-11-07T05:31:56Z"}`, name)
 	}))
 	t.Cleanup(srv.Close)
 	testenv.Isolate(t)
@@ -47,12 +47,12 @@ func TestConfirmationPromptIsSanitised(t *testing.T) {
 	ios, in, _, errOut := iostreams.Test()
 	ios.SetStdinTTY(true)
 	in.WriteString("acme\n")
-	code := root.Run(context.Background(), ios, []string{"delete", "--provider", "qovery", "org-1"})
+	code := root.Run(context.Background(), ios, []string{"delete", "--provider", "qovery", "3c90c3cc-0d44-4b50-8888-8dd25736052a"})
 	if code != 2 {
 		t.Fatalf("exit %d, want 2 (the typed name does not match); stderr %q", code, errOut)
 	}
 	assertInert(t, errOut.String())
-	if want := `This deletes organization acme\x1b[2J\x1b]0;pwned\x07\u202eeman-laer\u200b (id org-1)`; !strings.Contains(errOut.String(), want) {
+	if want := `This deletes organization acme\x1b[2J\x1b]0;pwned\x07\u202eeman-laer\u200b (id 3c90c3cc-0d44-4b50-8888-8dd25736052a)`; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr = %q, want %s", errOut, want)
 	}
 }
@@ -60,7 +60,7 @@ func TestConfirmationPromptIsSanitised(t *testing.T) {
 func TestDeletedLineIsSanitised(t *testing.T) {
 	hostileServer(t)
 	ios, _, out, errOut := iostreams.Test()
-	code := root.Run(context.Background(), ios, []string{"delete", "--provider", "qovery", "org-1", "--yes"})
+	code := root.Run(context.Background(), ios, []string{"delete", "--provider", "qovery", "3c90c3cc-0d44-4b50-8888-8dd25736052a", "--yes"})
 	if code != 0 {
 		t.Fatalf("exit %d; stderr %q", code, errOut)
 	}

@@ -70,8 +70,11 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 	if err := provider.ValidateMaxLength("--description", spec.Description, MaxDescriptionLength); err != nil {
 		return nil, err
 	}
-	tags, err := provider.ValidateTags("--tag", spec.Tags, MaxTagLength)
+	tags, err := provider.ValidateTags("--tag", spec.Tags)
 	if err != nil {
+		return nil, err
+	}
+	if err := provider.ValidateEachMaxLength("--tag", tags, MaxTagLength); err != nil {
 		return nil, err
 	}
 	spec.Tags = tags
@@ -94,8 +97,11 @@ func ValidateUpdate(spec *provider.UpdateSpec) (warnings []string, err error) {
 		}
 	}
 	if spec.Tags != nil {
-		tags, err := provider.ValidateTags("--tag", *spec.Tags, MaxTagLength)
+		tags, err := provider.ValidateTags("--tag", *spec.Tags)
 		if err != nil {
+			return nil, err
+		}
+		if err := provider.ValidateEachMaxLength("--tag", tags, MaxTagLength); err != nil {
 			return nil, err
 		}
 		spec.Tags = &tags

@@ -22,7 +22,10 @@ const (
 	ExitPlan        = 5   // the account's plan does not allow it
 	ExitUnavailable = 6   // network, timeout or provider-side failure
 	ExitNotFound    = 7   // no such organization
-	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM
+	ExitHangup      = 129 // SIGHUP (128 + 1)
+	ExitInterrupted = 130 // SIGINT (128 + 2)
+	ExitBrokenPipe  = 141 // standard output closed (128 + SIGPIPE's 13, as a shell reports it)
+	ExitTerminated  = 143 // SIGTERM (128 + 15)
 )
 
 // UsageError is a mistake in the command line or the config: nothing was sent.

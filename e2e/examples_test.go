@@ -77,8 +77,10 @@ func TestExamplesWork(t *testing.T) {
 			_, environ := startSandbox(t, sandbox.Options{})
 			environ = append(environ, binaryOnPath(), "VERTRA_TOKEN="+vertraToken, "QOVERY_TOKEN="+qoveryToken)
 			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "tenants.yaml"), []byte(readmeManifest(t)), 0o644); err != nil {
-				t.Fatal(err)
+			for _, file := range []string{"tenants.yaml", "ci-tenants.yaml"} {
+				if err := os.WriteFile(filepath.Join(dir, file), []byte(readmeManifest(t, file)), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if ex.command == "orgctl get" || ex.command == "orgctl list" || ex.command == "orgctl delete" || ex.command == "orgctl update" {
 				for _, args := range [][]string{{"--provider", "qovery", "--plan", "TEAM_2025"}, {"--provider", "vertra"}} {
@@ -137,14 +139,14 @@ func freeAddr(t *testing.T) string {
 }
 
 // readmeManifest is the tenants.yaml the README shows.
-func readmeManifest(t *testing.T) string {
+func readmeManifest(t *testing.T, file string) string {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)```yaml\n(# tenants.yaml.*?)```").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)```yaml\n(# " + regexp.QuoteMeta(file) + ".*?)```").FindSubmatch(readme)
 	if m == nil {
-		t.Fatal(fmt.Errorf("README.md has no tenants.yaml example"))
+		t.Fatal(fmt.Errorf("README.md has no %s example", file))
 	}
 	return string(m[1])
 }

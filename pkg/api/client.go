@@ -46,13 +46,6 @@ type Client struct {
 	// Gate, when shared by several clients, makes a rate limit seen by one
 	// pause them all; nil gives this client its own.
 	Gate *Gate
-	// Pacer, in a bulk run, spaces retries (the first attempt is paced by
-	// the caller, where an interrupt can still cancel it) and reads the
-	// rate limit and quota every answer reports. nil: unpaced.
-	Pacer *Pacer
-	// MaxWait lets a retry wait out a Retry-After up to this long even past
-	// the retry deadline (--max-wait, bulk runs).
-	MaxWait time.Duration
 }
 
 // DefaultTimeout bounds one attempt when Client.Timeout is zero.
@@ -106,30 +99,16 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 	}
 	deadline := time.Now().Add(c.timeout() * time.Duration(c.Retries+1))
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
-			if err := c.Pacer.Wait(ctx); err != nil {
-				return nil, c.transportError(ctx, err, false)
-			}
-		}
 		if err := gate.Wait(ctx); err != nil {
 			return nil, c.transportError(ctx, err, false)
 		}
 		resp, err := c.send(ctx, method, target, payload)
-		if resp != nil {
-			c.Pacer.Observe(resp.Header)
-		} else {
-			c.Pacer.Observe(nil)
-		}
 		wait, why, ok := c.retryable(resp, err, attempt)
 		if !ok || attempt >= c.Retries {
 			return resp, err
 		}
-		if time.Now().Add(wait).After(deadline) && wait > c.MaxWait {
-			limit := "the deadline of --timeout × (--retries+1)"
-			if c.MaxWait > 0 {
-				limit += " and --max-wait " + c.MaxWait.String()
-			}
-			c.notice("%s: %s; not retrying: waiting %s would pass %s", c.Provider, why, wait.Round(time.Millisecond), limit)
+		if time.Now().Add(wait).After(deadline) {
+			c.notice("%s: %s; not retrying: waiting %s would pass the deadline of --timeout × (--retries+1)", c.Provider, why, wait.Round(time.Millisecond))
 			return resp, err
 		}
 		c.notice("%s: %s; retrying in %s (retry %d of %d)", c.Provider, why, wait.Round(time.Millisecond), attempt+1, c.Retries)
@@ -189,7 +168,6 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created: check before retrying", MaxBody>>20),
 			MayHaveCreated: true}
 	}
-	data = c.hideCredential(data)
 	c.traceResponse(resp, data, time.Since(start))
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
@@ -225,21 +203,6 @@ func (c *Client) transportError(ctx context.Context, err error, wrote bool) erro
 		msg += "; the request was sent, so the organization may have been created: check before retrying"
 	}
 	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveCreated: wrote, Err: err}
-}
-
-// hideCredential masks this client's token wherever a server echoed it in a
-// body, before an excerpt or the trace can cut it: the output redactor
-// (iostreams) matches whole tokens, and a token cut after 20 characters is
-// still 20 characters of a secret.
-func (c *Client) hideCredential(body []byte) []byte {
-	_, cred, found := strings.Cut(c.Authorization, " ")
-	if !found {
-		cred = c.Authorization
-	}
-	if len(cred) < 6 {
-		return body
-	}
-	return bytes.ReplaceAll(body, []byte(cred), []byte("***"))
 }
 
 // Redact keeps an Authorization header's scheme and hides its credential.

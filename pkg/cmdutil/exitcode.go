@@ -22,10 +22,8 @@ const (
 	ExitPlan        = 5   // the account's plan does not allow it
 	ExitUnavailable = 6   // network, timeout or provider-side failure
 	ExitNotFound    = 7   // no such organization
-	ExitHangup      = 129 // SIGHUP (128 + 1)
-	ExitInterrupted = 130 // SIGINT (128 + 2)
-	ExitBrokenPipe  = 141 // standard output closed (128 + SIGPIPE's 13, as a shell reports it)
-	ExitTerminated  = 143 // SIGTERM (128 + 15)
+	ExitChanges     = 8   // diff: the plan has changes (not a failure)
+	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM
 )
 
 // UsageError is a mistake in the command line or the config: nothing was sent.
@@ -53,6 +51,12 @@ type CodeError struct {
 func (e *CodeError) Error() string { return e.Err.Error() }
 func (e *CodeError) Unwrap() error { return e.Err }
 
+// Status ends a run with a code that is an answer, not a failure (diff's
+// "there are changes"): no error line is printed.
+type Status struct{ Code int }
+
+func (s *Status) Error() string { return fmt.Sprintf("exit status %d", s.Code) }
+
 // ExitCodes documents every exit code, for `orgctl help exit-codes`; a
 // test checks it has every code of the severity order.
 var ExitCodes = []struct {
@@ -67,6 +71,7 @@ var ExitCodes = []struct {
 	{ExitPlan, "the account's plan does not allow it (402, PLAN_RESTRICTED_FEATURE)"},
 	{ExitUnavailable, "network, timeout or provider-side failure (5xx, 429, a redirect,\nan unreadable answer); a create may have happened: the error says so"},
 	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
+	{ExitChanges, "diff (and apply --dry-run): the plan has changes; 0 means none"},
 	{ExitInterrupted, "interrupted (Ctrl-C)"},
 }
 
@@ -96,6 +101,10 @@ func ExitCode(err error) int {
 	var coded *CodeError
 	if errors.As(err, &coded) {
 		return coded.Code
+	}
+	var status *Status
+	if errors.As(err, &status) {
+		return status.Code
 	}
 	var usage *UsageError
 	var auth *AuthError

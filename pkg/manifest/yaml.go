@@ -2,25 +2,17 @@ package manifest
 
 import (
 	"fmt"
-	"io"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// yamlEntries reads a list of mappings. YAML is parsed whole (up to
-// MaxYAMLSize), then handed out entry by entry, each node released once
-// read. It walks the node tree rather than decoding into structs so that
-// every entry keeps its line and an unknown field is an error, not
-// silently dropped.
-func yamlEntries(in io.Reader) (func() (Entry, error), error) {
-	data, err := io.ReadAll(in)
-	if err != nil {
-		return nil, err
-	}
+// parseYAML reads a list of mappings. It walks the node tree rather than
+// decoding into structs so that every entry keeps its line and an unknown
+// field is an error, not silently dropped.
+func parseYAML(data []byte) ([]Entry, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, oneLine(err)
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, fmt.Errorf("the manifest is empty")
@@ -29,39 +21,16 @@ func yamlEntries(in io.Reader) (func() (Entry, error), error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("line %d: the manifest must be a list of organizations", list.Line)
 	}
-	return nodeEntries(list), nil
+	return entriesOf(list)
 }
 
 // entriesOf reads a sequence node of entries.
 func entriesOf(list *yaml.Node) ([]Entry, error) {
-	next := nodeEntries(list)
 	entries := make([]Entry, 0, len(list.Content))
-	for {
-		e, err := next()
-		if err == io.EOF {
-			return entries, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-}
-
-// nodeEntries hands out the entries of a sequence node one by one, each
-// node released once read.
-func nodeEntries(list *yaml.Node) func() (Entry, error) {
-	i := 0
-	return func() (Entry, error) {
-		if i == len(list.Content) {
-			return Entry{}, io.EOF
-		}
-		item := list.Content[i]
-		list.Content[i] = nil // let the collector have it
-		i++
-		e := Entry{Index: i, Line: item.Line}
+	for i, item := range list.Content {
+		e := Entry{Index: i + 1, Line: item.Line}
 		if item.Kind != yaml.MappingNode {
-			return Entry{}, fmt.Errorf("%s: must be a mapping of fields", e.Where())
+			return nil, fmt.Errorf("%s: must be a mapping of fields", e.Where())
 		}
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			key, value := item.Content[j], item.Content[j+1]
@@ -73,17 +42,12 @@ func nodeEntries(list *yaml.Node) func() (Entry, error) {
 				err = e.set(key.Value, values)
 			}
 			if err != nil {
-				return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
+				return nil, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
 			}
 		}
-		return e, nil
+		entries = append(entries, e)
 	}
-}
-
-// oneLine flattens a parser error that spans lines into one.
-func oneLine(err error) error {
-	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
-	return fmt.Errorf("%s", msg)
+	return entries, nil
 }
 
 // scalars reads a scalar or a list of scalars.

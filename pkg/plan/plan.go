@@ -174,11 +174,11 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 		e, org := &entries[i], matched[i]
 		a := Action{Provider: e.Provider, Name: e.Name, Index: e.Index, Entry: e, Current: org}
 		if org == nil {
-			a.Kind, a.Changes = Create, compare(e, nil)
+			a.Kind, a.Changes = Create, Compare(e, nil)
 			p.Actions = append(p.Actions, a)
 			continue
 		}
-		a.ID, a.Changes = org.ID, compare(e, org)
+		a.ID, a.Changes = org.ID, Compare(e, org)
 		if len(a.Changes) == 0 {
 			a.Kind = Unchanged
 			unchanged = append(unchanged, a)
@@ -213,9 +213,11 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 	return p, nil
 }
 
-// compare lists the fields the entry sets that differ from org (all it
-// sets, for a create), in a fixed order.
-func compare(e *manifest.Entry, org *provider.Organization) []Change {
+// Compare lists the fields the entry sets that differ from org (all it
+// sets, for a create: org nil), in a fixed order. Apply uses it after a
+// create too: an API that fills a field the entry set empty (VertraCloud's
+// default description and tags) needs an update to match.
+func Compare(e *manifest.Entry, org *provider.Organization) []Change {
 	var changes []Change
 	text := func(field manifest.Field, key, want string, have *string, same func(a, b string) bool) {
 		if !e.Set.Has(field) && key != "name" {

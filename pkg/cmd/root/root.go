@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orgctl/orgctl/pkg/build"
+	"github.com/orgctl/orgctl/pkg/cmd/apply"
 	"github.com/orgctl/orgctl/pkg/cmd/auth"
 	"github.com/orgctl/orgctl/pkg/cmd/completion"
 	"github.com/orgctl/orgctl/pkg/cmd/configcmd"
@@ -44,7 +45,8 @@ manifest, and ships a sandbox that emulates both APIs.
 Settings come from flags, then ORGCTL_* environment variables, then the config
 file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
 where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
-6 unavailable, 7 not found, 130 interrupted: see "orgctl help exit-codes".`,
+6 unavailable, 7 not found, 8 changes (diff), 130 interrupted: see
+"orgctl help exit-codes".`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
 $ orgctl auth login --provider qovery
 $ orgctl create -f tenants.yaml --skip-existing -o json
@@ -106,6 +108,8 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.SetIn(f.IOStreams.In)
 
 	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(apply.NewCmdApply(f, nil))
+	cmd.AddCommand(apply.NewCmdDiff(f, nil))
 	cmd.AddCommand(list.NewCmdList(f, nil))
 	cmd.AddCommand(get.NewCmdGet(f, nil))
 	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
@@ -160,7 +164,6 @@ func Main() int {
 // Run executes one command line and returns its exit code, printing any
 // error as one line on stderr.
 func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
-	defer ios.Flush() // what the redactor held back, now that output ends
 	f := cmdutil.New(ios)
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)
@@ -169,6 +172,9 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 		return cmdutil.ExitOK
 	}
 	code := cmdutil.ExitCode(err)
+	if status := (*cmdutil.Status)(nil); errors.As(err, &status) {
+		return code // an answer, not a failure: nothing to print
+	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		code = cmdutil.ExitInterrupted
 		// A provider error says whether the request had been sent.

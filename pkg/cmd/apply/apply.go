@@ -1,0 +1,415 @@
+// Package apply implements `orgctl apply` and `orgctl diff`: make the
+// organizations on each provider match a manifest, with no state file. The
+// manifest is the desired state, the provider's list the current one, and
+// the name (or a pinned id) joins them; package plan decides, this package
+// reads, shows and carries out.
+package apply
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/manifest"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/provider/qovery"
+	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
+)
+
+// ApplyOptions are the dependencies and flags of one `apply` or `diff` run.
+type ApplyOptions struct {
+	cmdutil.Deps
+
+	File        string
+	DryRun      bool // diff: plan and show, change nothing
+	Prune       bool
+	Yes         bool
+	Concurrency int
+	Rate        string
+	FailFast    bool
+}
+
+// NewCmdApply builds `orgctl apply`; tests pass runF to capture the options.
+func NewCmdApply(f *cmdutil.Factory, runF func(*ApplyOptions) error) *cobra.Command {
+	opts := &ApplyOptions{Deps: f.Deps()}
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE [--prune [--yes]] [flags]",
+		Short: "Make the organizations match a manifest: create, update and (with --prune) delete",
+		Long: `Make the organizations on each provider match a manifest (.yaml, .json, .csv;
+- for standard input). The manifest is the desired state and the provider's
+list the current one: an entry whose name (case-insensitively) or pinned id
+matches an organization updates the fields it sets that differ; any other
+entry is created. A field left out of an entry is left alone; set it empty
+("" or []) to clear it. Re-running it right after changes nothing.
+
+Creates run first, then updates, then deletes, through the same workers as
+create -f (--concurrency, --rate, progress on a terminal, one result per
+line with -o json).
+
+--prune also deletes the organizations the manifest owns but no longer
+names. Ownership is declared in the manifest, never guessed:
+  prune: {match: "^ci-"}             # names matching a regular expression
+  prune: {tag: "managed-by:orgctl"}  # VertraCloud: organizations with a tag
+  prune: {qovery: {match: "^t-"}}    # per provider
+  organizations: [...]
+An organization not owned is never deleted. --prune asks for confirmation
+on a terminal and, when standard input is not one, refuses (exit 2) unless
+--yes is given. See docs/apply.md.`,
+		Example: `# Make the organizations match the file; then diff has nothing to show (exit 0)
+$ orgctl apply -f tenants.yaml --concurrency 8
+$ orgctl diff -f tenants.yaml
+
+# In CI, with a file that declares what it owns (prune: {match: "^ci-"}):
+# also delete the owned organizations it no longer names
+$ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return applyRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show the plan and change nothing (what orgctl diff does)")
+	fl.BoolVar(&opts.Prune, "prune", false, "also delete the organizations the manifest owns (its prune rule) but does not name")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "with --prune: delete without asking for confirmation")
+	fl.IntVar(&opts.Concurrency, "concurrency", 4, "how many changes to make at once")
+	fl.StringVar(&opts.Rate, "rate", "", "at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
+	fl.BoolVar(&opts.FailFast, "fail-fast", false, "start no new change after the first failure")
+	_ = cmd.MarkFlagRequired("file")
+	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
+	return cmd
+}
+
+// NewCmdDiff builds `orgctl diff`, which is `apply --dry-run`.
+func NewCmdDiff(f *cmdutil.Factory, runF func(*ApplyOptions) error) *cobra.Command {
+	opts := &ApplyOptions{Deps: f.Deps(), DryRun: true}
+	cmd := &cobra.Command{
+		Use:   "diff -f FILE [--prune]",
+		Short: "Show what apply would change: + create, ~ update, - delete, = unchanged",
+		Long: `Show the plan orgctl apply would carry out for a manifest, and change nothing:
+by provider and name, + create, ~ update (each changed field, old → new),
+= unchanged and, with --prune, - delete. -o json prints one document with
+the actions and their field changes.
+
+The exit code tells CI whether there is drift: 0 when there is nothing to
+do, 8 when apply would change something, another code on an error (2 for a
+bad manifest). See docs/apply.md.`,
+		Example: `# Gate a pipeline on drift: 0 in sync, 8 drift, anything else an error
+$ orgctl diff -f tenants.yaml -o json > plan.json || test $? -eq 8
+$ jq '.actions[] | select(.action != "unchanged")' plan.json
+
+# What apply --prune would delete too
+$ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return applyRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
+	fl.BoolVar(&opts.Prune, "prune", false, "also show the deletions apply --prune would make")
+	_ = cmd.MarkFlagRequired("file")
+	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
+	return cmd
+}
+
+// connection is one provider the run talks to.
+type connection struct {
+	provider provider.Provider
+	limiter  *rate.Limiter // nil: no --rate
+}
+
+func applyRun(ctx context.Context, opts *ApplyOptions) error {
+	if !opts.DryRun && opts.Concurrency < 1 {
+		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
+	}
+	var limit rate.Limit
+	if opts.Rate != "" {
+		n, per, err := cmdutil.ParseRate(opts.Rate)
+		if err != nil {
+			return cmdutil.Usage(fmt.Errorf("--rate: %w", err))
+		}
+		limit = rate.Limit(float64(n) / per.Seconds())
+	}
+	// Refuse before reading anything: a script must say --yes explicitly.
+	if opts.Prune && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {
+		return cmdutil.Usage(fmt.Errorf("refusing to prune without confirmation: standard input is not a terminal; pass --yes"))
+	}
+	cfg, err := opts.ReadConfig()
+	if err != nil {
+		return err
+	}
+	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	doc, err := readDocument(opts)
+	if err != nil {
+		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", opts.File, err))
+	}
+	if len(doc.Entries) == 0 && doc.Prune == nil {
+		return cmdutil.Usage(fmt.Errorf("manifest %s has no organizations", opts.File))
+	}
+	if opts.Prune && doc.Prune == nil {
+		return cmdutil.Usage(fmt.Errorf("--prune: manifest %s does not say which organizations it owns: add prune: {match: REGEX} (see docs/apply.md)", opts.File))
+	}
+	problems := normalize(doc.Entries, cfg, opts)
+	if err := reportProblems(opts, problems, len(doc.Entries)); err != nil {
+		return err
+	}
+
+	// Read every provider's current state, all at once. Nothing is written
+	// before the whole plan is known and valid.
+	gate := &api.Gate{}
+	names := scope(doc)
+	conns := make(map[string]*connection, len(names))
+	for _, name := range names {
+		run, err := opts.ResolveFor(name)
+		if err != nil {
+			return err
+		}
+		run.Settings.Gate = gate
+		p, err := run.Provider()
+		if err != nil {
+			return err
+		}
+		conns[name] = &connection{provider: p}
+		if limit > 0 {
+			conns[name].limiter = rate.NewLimiter(limit, 1)
+		}
+	}
+	current, err := listAll(ctx, names, conns)
+	if err != nil {
+		return err
+	}
+
+	pl, problems := plan.Make(doc.Entries, current, plan.Options{Owner: doc.Prune, Prune: opts.Prune})
+	if pl != nil {
+		problems = append(problems, missingPlans(pl)...)
+	}
+	if err := reportProblems(opts, problems, len(doc.Entries)); err != nil {
+		return err
+	}
+
+	if opts.DryRun {
+		if err := printPlan(opts.IO, format, pl); err != nil {
+			return err
+		}
+		orphanHint(opts, pl)
+		if pl.Changes() > 0 {
+			return &cmdutil.Status{Code: cmdutil.ExitChanges}
+		}
+		return nil
+	}
+	if pl.Changes() == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "No changes: 0 to change, %d unchanged.\n", pl.Count(plan.Unchanged))
+		orphanHint(opts, pl)
+		return nil
+	}
+	fmt.Fprintln(opts.IO.ErrOut, summaryLine(pl))
+	if deletes := pl.Count(plan.Delete); deletes > 0 && !opts.Yes {
+		if err := confirm(opts, pl); err != nil {
+			return err
+		}
+	}
+	err = execute(ctx, opts, format, pl, conns)
+	orphanHint(opts, pl)
+	return err
+}
+
+// listAll reads each provider's organizations concurrently; the first
+// failure, in provider order, is the error.
+func listAll(ctx context.Context, names []string, conns map[string]*connection) (map[string][]provider.Organization, error) {
+	orgs := make([][]provider.Organization, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			c := conns[name]
+			if c.limiter != nil {
+				if errs[i] = c.limiter.Wait(ctx); errs[i] != nil {
+					return
+				}
+			}
+			orgs[i], errs[i] = c.provider.List(ctx)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("listing the organizations on %s: %w", providers.DisplayName(name), errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	current := make(map[string][]provider.Organization, len(names))
+	for i, name := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		current[name] = orgs[i]
+	}
+	return current, nil
+}
+
+func readDocument(opts *ApplyOptions) (*manifest.Document, error) {
+	if opts.File == "-" {
+		return manifest.ParseDocument(opts.IO.In, "")
+	}
+	f, err := os.Open(opts.File)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return manifest.ParseDocument(f, manifest.FormatOf(opts.File))
+}
+
+// normalize checks each entry as create would and rewrites it in the
+// provider's terms (canonical provider name, upper-case plan, no repeated
+// tags), so the plan compares like with like. A Qovery entry without a plan
+// takes qovery.plan from the config for a create only: it is still left out
+// of an update.
+func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions) []error {
+	var problems []error
+	warned := map[string]bool{}
+	for i := range entries {
+		e := &entries[i]
+		name, err := provider.Canonical(or(e.Provider, cfg.Get(config.KeyProvider)))
+		if err != nil {
+			if e.Provider == "" {
+				err = fmt.Errorf("no provider: set provider in the entry, or --provider")
+			}
+			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), err))
+			continue
+		}
+		spec := e.CreateSpec
+		probe := false // the plan is only there to let Validate check the rest
+		if name == provider.Qovery && !e.Set.Has(manifest.FieldPlan) {
+			spec.Plan = cfg.Get(config.KeyQoveryPlan)
+			if spec.Plan == "" {
+				spec.Plan, probe = someQoveryPlan(), true
+			}
+		}
+		warnings, err := providers.Validate(name, &spec)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), strings.TrimPrefix(err.Error(), "--")))
+			continue
+		}
+		for _, w := range warnings {
+			if !warned[w] {
+				warned[w] = true
+				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+" "+w)
+			}
+		}
+		if probe {
+			spec.Plan = ""
+		}
+		e.Provider, e.CreateSpec = name, spec
+	}
+	return problems
+}
+
+// someQoveryPlan is a valid, current plan.
+func someQoveryPlan() string {
+	for _, p := range qovery.Plans {
+		if !slices.Contains(qovery.Deprecated, p) {
+			return p
+		}
+	}
+	return qovery.Plans[0]
+}
+
+// missingPlans names the Qovery creates that have no plan: Qovery requires
+// one, and only a create needs it.
+func missingPlans(pl *plan.Plan) []error {
+	var problems []error
+	for _, a := range pl.Actions {
+		if a.Kind == plan.Create && a.Provider == provider.Qovery && a.Entry.Plan == "" {
+			problems = append(problems, fmt.Errorf("%s: plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Entry.Where(), a.Name))
+		}
+	}
+	return problems
+}
+
+// reportProblems prints each problem and returns the usage error that ends
+// the run, or nil when there are none.
+func reportProblems(opts *ApplyOptions, problems []error, entries int) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
+	}
+	return cmdutil.Usage(fmt.Errorf("%d problems in %d entries: nothing was changed", len(problems), entries))
+}
+
+// scope lists the providers to read: those an entry names, and those the
+// prune rule names by themselves.
+func scope(doc *manifest.Document) []string {
+	var names []string
+	for i := range doc.Entries {
+		if p := doc.Entries[i].Provider; !slices.Contains(names, p) {
+			names = append(names, p)
+		}
+	}
+	if doc.Prune != nil {
+		for p := range doc.Prune.Providers {
+			if !slices.Contains(names, p) {
+				names = append(names, p)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// confirm lists the deletions and asks for them to be confirmed.
+func confirm(opts *ApplyOptions, pl *plan.Plan) error {
+	ios := opts.IO
+	n := pl.Count(plan.Delete)
+	fmt.Fprintf(ios.ErrOut, "--prune deletes %d organizations, which cannot be undone:\n", n)
+	for _, a := range pl.Actions {
+		if a.Kind == plan.Delete {
+			fmt.Fprintf(ios.ErrOut, "  - %s %s (id %s)\n", a.Provider, text.Safe(a.Name), text.Safe(a.ID))
+		}
+	}
+	fmt.Fprintf(ios.ErrOut, "Type %q to confirm: ", "yes")
+	line, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && line == "" {
+		return cmdutil.Usage(fmt.Errorf("no confirmation typed: nothing was changed"))
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return cmdutil.Usage(fmt.Errorf("not confirmed: nothing was changed"))
+	}
+	return nil
+}
+
+// orphanHint says when --prune would delete something.
+func orphanHint(opts *ApplyOptions, pl *plan.Plan) {
+	if pl.Orphans > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%d organizations the manifest owns are not in it: --prune deletes them.\n", pl.Orphans)
+	}
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

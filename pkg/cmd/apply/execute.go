@@ -1,0 +1,246 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/bulk"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
+)
+
+// phases are run one after the other: every create, then every update,
+// then every delete, and the deletes only when nothing before failed.
+var phases = []plan.Kind{plan.Create, plan.Update, plan.Delete}
+
+// execute carries out the plan's changes through the bulk engine.
+func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *plan.Plan, conns map[string]*connection) error {
+	printer := &resultPrinter{w: opts.IO.Out, format: format}
+	var bar *progressbar.ProgressBar
+	if opts.IO.IsStderrTTY() {
+		bar = progressbar.NewOptions(pl.Changes(), progressbar.OptionSetWriter(opts.IO.ErrOut),
+			progressbar.OptionSetDescription("applying"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	worst := cmdutil.ExitOK // the most severe failure's exit code
+	var total bulk.Summary
+	heldBack := 0 // deletes not started because something failed first
+	for _, kind := range phases {
+		if ctx.Err() != nil {
+			break
+		}
+		n := pl.Count(kind)
+		if n == 0 {
+			continue
+		}
+		if kind == plan.Delete && total.Failed > 0 {
+			heldBack = n
+			break
+		}
+		sum := bulk.Run(ctx, jobs(pl, kind, conns), bulk.Options{Concurrency: opts.Concurrency, FailFast: opts.FailFast},
+			func(r bulk.Result) {
+				if bar != nil {
+					bar.Clear()
+				}
+				if r.Status == bulk.Failed {
+					worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
+				}
+				printer.print(r)
+				if bar != nil {
+					_ = bar.Add(1)
+				}
+			})
+		total.Created += sum.Created
+		total.Updated += sum.Updated
+		total.Deleted += sum.Deleted
+		total.Failed += sum.Failed
+		total.NotStarted += sum.NotStarted
+		total.Elapsed += sum.Elapsed
+		if opts.FailFast && sum.Failed > 0 {
+			break
+		}
+	}
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	done := total.Created + total.Updated + total.Deleted + total.Failed
+	notStarted := pl.Changes() - done
+	fmt.Fprintf(opts.IO.ErrOut, "created %d, updated %d, deleted %d, failed %d", total.Created, total.Updated, total.Deleted, total.Failed)
+	if notStarted > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, ", not started %d", notStarted)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, " in %s\n", total.Elapsed.Round(time.Millisecond))
+	if heldBack > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "The %d deletions were not started because a change failed: fix it and apply again.\n", heldBack)
+	}
+
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(opts.IO.ErrOut, "Interrupted: %d changes not started; apply again to finish.\n", notStarted)
+		return fmt.Errorf("interrupted: %w", context.Canceled)
+	case total.Failed > 0:
+		return &cmdutil.CodeError{Code: worst, Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}
+	}
+	return nil
+}
+
+// jobs streams the plan's actions of one kind as bulk jobs.
+func jobs(pl *plan.Plan, kind plan.Kind, conns map[string]*connection) iter.Seq[bulk.Job] {
+	return func(yield func(bulk.Job) bool) {
+		for i := range pl.Actions {
+			a := &pl.Actions[i]
+			if a.Kind != kind {
+				continue
+			}
+			c := conns[a.Provider]
+			j := bulk.Job{Index: a.Index, Name: a.Name, Provider: a.Provider, Kind: string(kind), Do: do(a, c.provider)}
+			if c.limiter != nil {
+				j.Wait = c.limiter.Wait
+			}
+			if !yield(j) {
+				return
+			}
+		}
+	}
+}
+
+// do is the request an action makes.
+func do(a *plan.Action, p provider.Provider) func(context.Context) (*provider.Organization, error) {
+	switch a.Kind {
+	case plan.Create:
+		return func(ctx context.Context) (*provider.Organization, error) {
+			org, err := p.Create(ctx, a.Entry.CreateSpec)
+			if err != nil {
+				return nil, err
+			}
+			// A field set empty may have been given the API's default.
+			if rest := plan.Compare(a.Entry, org); len(rest) > 0 {
+				updated, err := p.Update(ctx, org.ID, UpdateSpec(rest))
+				if err != nil {
+					return nil, fmt.Errorf("created (id %s), but clearing what the API filled in failed; apply again: %w", org.ID, err)
+				}
+				return updated, nil
+			}
+			return org, nil
+		}
+	case plan.Update:
+		spec := UpdateSpec(a.Changes)
+		return func(ctx context.Context) (*provider.Organization, error) { return p.Update(ctx, a.ID, spec) }
+	}
+	return func(ctx context.Context) (*provider.Organization, error) {
+		return a.Current, p.Delete(ctx, a.ID)
+	}
+}
+
+// UpdateSpec turns an update's changes into the request that makes them:
+// only the changed fields are set.
+func UpdateSpec(changes []plan.Change) provider.UpdateSpec {
+	var u provider.UpdateSpec
+	for _, ch := range changes {
+		switch ch.Field {
+		case "name":
+			u.NewName = textPtr(ch.New)
+		case "plan":
+			u.Plan = textPtr(ch.New)
+		case "description":
+			u.Description = textPtr(ch.New)
+		case "website_url":
+			u.WebsiteURL = textPtr(ch.New)
+		case "repository":
+			u.Repository = textPtr(ch.New)
+		case "logo_url":
+			u.LogoURL = textPtr(ch.New)
+		case "icon_url":
+			u.IconURL = textPtr(ch.New)
+		case "admin_emails":
+			u.AdminEmails = listPtr(ch.New)
+		case "tags":
+			u.Tags = listPtr(ch.New)
+		}
+	}
+	return u
+}
+
+func textPtr(v any) *string {
+	s, _ := v.(string)
+	return &s
+}
+
+func listPtr(v any) *[]string {
+	l, _ := v.([]string)
+	if l == nil {
+		l = []string{}
+	}
+	return &l
+}
+
+// resultPrinter streams results: NDJSON, a YAML stream, or table rows, one
+// per finished change, nothing buffered.
+type resultPrinter struct {
+	w       io.Writer
+	format  output.Format
+	started bool // the table header is out
+}
+
+// resultLine is one line of `apply -o json` (docs/apply.md): the keys of
+// create -f's lines, plus the action.
+type resultLine struct {
+	Index        int                    `json:"index,omitempty"`
+	Action       string                 `json:"action"`
+	Name         string                 `json:"name"`
+	Provider     string                 `json:"provider"`
+	Status       string                 `json:"status"`
+	Organization *provider.Organization `json:"organization,omitempty"`
+	Error        *resultError           `json:"error,omitempty"`
+}
+
+type resultError struct {
+	Code       string `json:"code,omitempty"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	ExitCode   int    `json:"exit_code"`
+	Message    string `json:"message"`
+}
+
+func (p *resultPrinter) print(r bulk.Result) {
+	line := resultLine{Index: r.Index, Action: r.Kind, Name: r.Name, Provider: r.Provider, Status: r.Status, Organization: r.Organization}
+	if r.Err != nil {
+		line.Error = &resultError{ExitCode: cmdutil.ExitCode(r.Err), Message: r.Err.Error()}
+		var perr *provider.Error
+		if errors.As(r.Err, &perr) {
+			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
+		}
+	}
+	switch p.format {
+	case output.JSON:
+		_ = output.WriteNDJSON(p.w, line)
+	case output.YAML:
+		fmt.Fprintln(p.w, "---")
+		_ = output.WriteYAML(p.w, line)
+	default:
+		if !p.started {
+			fmt.Fprintf(p.w, "%-6s %-7s %-30s %-8s %-8s %s\n", "INDEX", "ACTION", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
+			p.started = true
+		}
+		detail := ""
+		switch {
+		case line.Error != nil:
+			detail = text.Safe(api.Excerpt([]byte(line.Error.Message), 200))
+		case line.Organization != nil:
+			detail = text.Safe(line.Organization.ID)
+		}
+		index := "-"
+		if line.Index > 0 {
+			index = fmt.Sprint(line.Index)
+		}
+		fmt.Fprintf(p.w, "%-6s %-7s %-30s %-8s %-8s %s\n", index, line.Action, text.Safe(api.Excerpt([]byte(line.Name), 30)), line.Provider, line.Status, detail)
+	}
+}

@@ -1,0 +1,94 @@
+package apply
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/text"
+)
+
+// planDocument is `diff -o json`: one document (docs/apply.md).
+type planDocument struct {
+	Summary planSummary   `json:"summary"`
+	Actions []plan.Action `json:"actions"`
+}
+
+type planSummary struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Delete    int `json:"delete"`
+	Unchanged int `json:"unchanged"`
+	// Orphans are owned organizations not in the manifest, which --prune
+	// would delete (0 with --prune: they are deletes).
+	Orphans int `json:"orphans"`
+}
+
+func summaryOf(pl *plan.Plan) planSummary {
+	return planSummary{Create: pl.Count(plan.Create), Update: pl.Count(plan.Update), Delete: pl.Count(plan.Delete),
+		Unchanged: pl.Count(plan.Unchanged), Orphans: pl.Orphans}
+}
+
+// marks are the signs of each kind, as in the plans of terraform and diff.
+var marks = map[plan.Kind]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-", plan.Unchanged: "="}
+
+// printPlan writes the plan: one line per organization for people, with
+// each change old → new; one document for scripts.
+func printPlan(ios *iostreams.IOStreams, format output.Format, pl *plan.Plan) error {
+	if format != output.Table {
+		actions := pl.Actions
+		if actions == nil {
+			actions = []plan.Action{}
+		}
+		return output.Write(ios.Out, format, planDocument{Summary: summaryOf(pl), Actions: actions})
+	}
+	c := ios.OutColors()
+	paint := map[plan.Kind]func(string) string{plan.Create: c.Green, plan.Update: c.Yellow, plan.Delete: c.Red, plan.Unchanged: c.Faint}
+	width := 0
+	for _, a := range pl.Actions {
+		width = max(width, len(a.Provider)+1+len(text.Safe(a.Name)))
+	}
+	for _, a := range pl.Actions {
+		who := a.Provider + "/" + text.Safe(a.Name)
+		line := fmt.Sprintf("%s %-9s %-*s", marks[a.Kind], a.Kind, width, who)
+		if a.ID != "" {
+			line += "  id " + text.Safe(a.ID)
+		}
+		fmt.Fprintln(ios.Out, strings.TrimRight(paint[a.Kind](line), " "))
+		for _, ch := range a.Changes {
+			if a.Kind == plan.Create {
+				fmt.Fprintf(ios.Out, "      %s: %s\n", ch.Field, value(ch.New))
+				continue
+			}
+			fmt.Fprintf(ios.Out, "      %s: %s → %s\n", ch.Field, value(ch.Old), value(ch.New))
+		}
+	}
+	fmt.Fprintln(ios.Out, c.Bold(summaryLine(pl)))
+	return nil
+}
+
+// summaryLine counts the plan, as terraform does.
+func summaryLine(pl *plan.Plan) string {
+	s := summaryOf(pl)
+	if pl.Changes() == 0 {
+		return fmt.Sprintf("No changes: 0 to change, %d unchanged.", s.Unchanged)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d unchanged.", s.Create, s.Update, s.Delete, s.Unchanged)
+}
+
+// value shows a field's value: text quoted, lists in brackets.
+func value(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(none)"
+	case []string:
+		quoted := make([]string, len(v))
+		for i, s := range v {
+			quoted[i] = fmt.Sprintf("%q", s)
+		}
+		return "[" + strings.Join(quoted, ", ") + "]"
+	}
+	return fmt.Sprintf("%q", v) // %q escapes what could drive a terminal
+}

@@ -52,7 +52,7 @@ func completionCases(t *testing.T) []completionCase {
 	return []completionCase{
 		{"orgctl create --provider ", []string{"qovery", "vertra"}},
 		{"orgctl create --plan TEAM", []string{"TEAM", "TEAM_2025", "TEAM_YEARLY"}},
-		{"orgctl list -o ", []string{"json", "table", "yaml"}},
+		{"orgctl list -o ", []string{"json", "table", "wide", "yaml"}},
 		{"orgctl config set ", []string{"output", "provider", "qovery.plan", "qovery.token", "qovery.url", "vertra.api", "vertra.token", "vertra.url"}},
 		{"orgctl config set vertra.api ", []string{"auto", "organizations", "workspaces"}},
 		{"orgctl completion ", []string{"bash", "fish", "powershell", "zsh"}},

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +150,89 @@ func readmeManifest(t *testing.T, file string) string {
 		t.Fatal(fmt.Errorf("README.md has no %s example", file))
 	}
 	return string(m[1])
+}
+
+// docExample is one command of a ```console block of a doc page and the
+// stdout it shows.
+type docExample struct {
+	command string
+	want    []string
+}
+
+func docExamples(t *testing.T, page string) [][]docExample {
+	t.Helper()
+	doc, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks [][]docExample
+	for _, m := range regexp.MustCompile("(?s)```console\n(.*?)```").FindAllSubmatch(doc, -1) {
+		var block []docExample
+		for _, l := range strings.Split(strings.TrimSuffix(string(m[1]), "\n"), "\n") {
+			if cmd, ok := strings.CutPrefix(l, "$ "); ok {
+				block = append(block, docExample{command: cmd})
+			} else if len(block) > 0 {
+				block[len(block)-1].want = append(block[len(block)-1].want, l)
+			}
+		}
+		blocks = append(blocks, block)
+	}
+	return blocks
+}
+
+// TestOutputDocExamples runs every ```console example of docs/output.md
+// with bash against the sandbox the page describes and compares stdout
+// with what the page shows, word by word (table padding is not compared).
+func TestOutputDocExamples(t *testing.T) {
+	needTool(t, "awk", "head")
+	blocks := docExamples(t, "../docs/output.md")
+	if len(blocks) < 5 {
+		t.Fatalf("docs/output.md has %d console examples", len(blocks))
+	}
+	for i, block := range blocks {
+		t.Run(strconv.Itoa(i+1), func(t *testing.T) {
+			_, environ := startSandbox(t, sandbox.Options{})
+			environ = append(environ, binaryOnPath())
+			for _, args := range [][]string{
+				{"--provider", "vertra", "--name", "acme", "--tag", "ci,prod"},
+				{"--provider", "vertra", "--name", "initech", "--tag", "dev"},
+				{"--provider", "qovery", "--name", "acme", "--plan", "TEAM_2025", "--admin-email", "ops@acme.io"},
+			} {
+				if r := orgctl(t, environ, append([]string{"create"}, args...)...); r.code != 0 {
+					t.Fatalf("seeding: %d %s", r.code, r.errOut)
+				}
+			}
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "tenants.yaml"), []byte(readmeManifest(t, "tenants.yaml")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, ex := range block {
+				cmd := exec.Command("bash", "--norc", "--noprofile", "-o", "pipefail", "-c", ex.command)
+				cmd.Env, cmd.Dir = environ, dir
+				var out, errOut bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &errOut
+				if err := cmd.Run(); err != nil {
+					t.Errorf("%s: %v\n%s", ex.command, err, errOut.String())
+					continue
+				}
+				assertNoSecret(t, out.String()+errOut.String())
+				got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+				if !sameWords(got, ex.want) {
+					t.Errorf("%s:\nstdout\n%s\ndocs/output.md shows\n%s", ex.command, out.String(), strings.Join(ex.want, "\n"))
+				}
+			}
+		})
+	}
+}
+
+func sameWords(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.Join(strings.Fields(a[i]), " ") != strings.Join(strings.Fields(b[i]), " ") {
+			return false
+		}
+	}
+	return true
 }

@@ -36,7 +36,7 @@ func TestVersion(t *testing.T) {
 	if r := orgctl(t, e, "version"); r.code != 0 || !strings.HasPrefix(r.out, "version: 1.2.3\n") {
 		t.Errorf("version with a missing config file = %d %q %q", r.code, r.out, r.errOut)
 	}
-	if r := orgctl(t, env(t), "version", "-o", "xml"); r.code != 2 || r.errOut != "error: unknown output format \"xml\": use one of table, json, yaml\n" {
+	if r := orgctl(t, env(t), "version", "-o", "xml"); r.code != 2 || r.errOut != "error: unknown output format \"xml\": use one of table, wide, json, yaml\n" {
 		t.Errorf("version -o xml = %d %q", r.code, r.errOut)
 	}
 }

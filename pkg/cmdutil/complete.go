@@ -20,6 +20,7 @@ var ValueCompletions = map[string][]cobra.Completion{
 	},
 	config.KeyOutput: {
 		cobra.CompletionWithDesc("table", "aligned columns (the default)"),
+		cobra.CompletionWithDesc("wide", "a table with more columns"),
 		cobra.CompletionWithDesc("json", "for scripts and jq"),
 		cobra.CompletionWithDesc("yaml", "the JSON fields as YAML"),
 	},

@@ -11,10 +11,12 @@ import (
 
 // PrintRequest shows a dry run's request: as HTTP-like text for people, as
 // an object for scripts.
-func PrintRequest(ios *iostreams.IOStreams, format output.Format, req api.Prepared) error {
-	if format != output.Table {
-		return output.Write(ios.Out, format, req)
-	}
+func PrintRequest(ios *iostreams.IOStreams, format output.Format, e *Exporter, req api.Prepared) error {
+	return Print(ios, format, e, req, func(output.View) error { return printHTTP(ios, req) })
+}
+
+// printHTTP shows a request as HTTP-like text.
+func printHTTP(ios *iostreams.IOStreams, req api.Prepared) error {
 	fmt.Fprintf(ios.Out, "%s %s\n", req.Method, req.URL)
 	keys := make([]string, 0, len(req.Headers))
 	for k := range req.Headers {

@@ -25,8 +25,9 @@ type IOStreams struct {
 	stdinTTY  bool
 	stdoutTTY bool
 	stderrTTY bool
-	colorOK   bool // the environment allows colour (NO_COLOR, CLICOLOR, TERM)
-	forced    bool // CLICOLOR_FORCE asks for colour even when piped
+	colorOK   bool       // the environment allows colour (NO_COLOR, CLICOLOR, TERM)
+	forced    bool       // CLICOLOR_FORCE asks for colour even when piped
+	width     func() int // the terminal's width on stdout; 0 unknown
 }
 
 // System returns the process's own streams.
@@ -41,8 +42,31 @@ func System() *IOStreams {
 		stderrTTY:    isTerminal(os.Stderr),
 		colorOK:      envAllowsColor(os.Getenv),
 		forced:       envForcesColor(os.Getenv),
+		width: func() int {
+			w, _, err := term.GetSize(int(os.Stdout.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}
 }
+
+// defaultWidth is assumed for a terminal that does not say how wide it is.
+const defaultWidth = 80
+
+// TerminalWidth is the width of the terminal on stdout, in columns.
+func (s *IOStreams) TerminalWidth() int {
+	if s.width != nil {
+		if w := s.width(); w > 0 {
+			return w
+		}
+	}
+	return defaultWidth
+}
+
+// SetWidth pretends, in tests, that the terminal is this wide.
+func (s *IOStreams) SetWidth(columns int) { s.width = func() int { return columns } }
 
 // Test returns streams backed by buffers: no terminal, no colour.
 func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {

@@ -2,62 +2,54 @@ package output
 
 import (
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/provider"
-	"github.com/orgctl/orgctl/pkg/text"
+	"github.com/orgctl/orgctl/pkg/tableprinter"
 )
 
-// Organization prints one organization in format f.
-func Organization(w io.Writer, f Format, colors *iostreams.Colors, org *provider.Organization) error {
-	if f != Table {
-		return Write(w, f, org)
+// OrganizationTable draws one organization as key/value lines.
+func OrganizationTable(v View, org *provider.Organization) error {
+	t := tableprinter.New(v.Out, tableprinter.Options{Width: v.Width})
+	for _, row := range rows(org, v) {
+		t.AddCells(row...)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, row := range rows(org, colors) {
-		// Every key carries the same escape codes, so the columns still line up.
-		fmt.Fprintf(tw, "%s\t%s\n", colors.Bold(row[0]+":"), row[1])
-	}
-	return tw.Flush()
+	return t.Render()
 }
 
 // rows lists the key/value pairs of the table, skipping empty values.
-func rows(org *provider.Organization, colors *iostreams.Colors) [][2]string {
-	var out [][2]string
-	add := func(key, value string) {
+func rows(org *provider.Organization, v View) [][]tableprinter.Cell {
+	var out [][]tableprinter.Cell
+	add := func(key, value string, style func(string) string) {
 		if value != "" {
-			out = append(out, [2]string{key, printable(value)})
+			out = append(out, []tableprinter.Cell{{Text: key + ":", Style: v.Colors.Bold}, {Text: value, Style: style}})
 		}
 	}
-	add("ID", org.ID)
-	add("Name", org.Name)
-	add("Provider", org.Provider)
-	add("Plan", deref(org.Plan))
-	add("Description", deref(org.Description))
-	add("Tags", strings.Join(org.Tags, ", "))
-	add("Owner", org.Owner)
+	add("ID", org.ID, nil)
+	add("Name", org.Name, nil)
+	add("Provider", org.Provider, nil)
+	add("Plan", deref(org.Plan), nil)
+	add("Description", deref(org.Description), nil)
+	add("Tags", strings.Join(org.Tags, ", "), nil)
+	add("Owner", org.Owner, nil)
 	members := make([]string, 0, len(org.Members))
 	for _, m := range org.Members {
 		members = append(members, fmt.Sprintf("%s (%s)", m.UserID, m.Role))
 	}
-	add("Members", strings.Join(members, ", "))
-	add("Website", deref(org.WebsiteURL))
-	add("Repository", deref(org.Repository))
-	add("Logo", deref(org.LogoURL))
-	add("Icon", deref(org.IconURL))
-	add("Admin emails", strings.Join(org.AdminEmails, ", "))
-	if r := deref(org.BillingDeploymentRestriction); r != "" {
-		out = append(out, [2]string{"Billing", colors.Red(printable(r))})
-	}
+	add("Members", strings.Join(members, ", "), nil)
+	add("Website", deref(org.WebsiteURL), nil)
+	add("Repository", deref(org.Repository), nil)
+	add("Logo", deref(org.LogoURL), nil)
+	add("Icon", deref(org.IconURL), nil)
+	add("Admin emails", strings.Join(org.AdminEmails, ", "), nil)
+	add("Billing", deref(org.BillingDeploymentRestriction), v.Colors.Red)
 	if d := org.AuditLogsRetentionInDays; d != nil {
-		add("Audit logs", strconv.Itoa(*d)+" days")
+		add("Audit logs", strconv.Itoa(*d)+" days", nil)
 	}
-	add("Created", org.CreatedAt)
-	add("Updated", org.UpdatedAt)
+	add("Created", org.CreatedAt, nil)
+	add("Updated", org.UpdatedAt, nil)
 	return out
 }
 
@@ -68,24 +60,40 @@ func deref(s *string) string {
 	return *s
 }
 
-// printable escapes what a hostile API could use to drive or deceive the
-// user's terminal (controls, bidi overrides, zero-width characters).
-func printable(s string) string { return text.Safe(s) }
-
-// Organizations prints a list: an array for scripts ([] when empty), a
-// table with a header row for people.
-func Organizations(w io.Writer, f Format, colors *iostreams.Colors, orgs []provider.Organization) error {
-	if f != Table {
-		if orgs == nil {
-			orgs = []provider.Organization{}
-		}
-		return Write(w, f, orgs)
+// OrganizationsTable draws a list with a header row; -o wide adds the
+// owner, the description, the tags (VertraCloud) or admin e-mails (Qovery)
+// and the last update. On a terminal too narrow for a row, the name is the
+// last column to lose characters.
+func OrganizationsTable(v View, orgs []provider.Organization) error {
+	header := []string{"ID", "NAME", "PROVIDER", "PLAN", "CREATED"}
+	if v.Wide {
+		header = append(header, "OWNER", "DESCRIPTION", listHeader(orgs), "UPDATED")
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	// Headers are bold as a whole row so every cell carries the same escapes.
-	fmt.Fprintln(tw, colors.Bold("ID")+"\t"+colors.Bold("NAME")+"\t"+colors.Bold("PROVIDER")+"\t"+colors.Bold("PLAN")+"\t"+colors.Bold("CREATED"))
+	t := v.Table(header...)
+	t.ShrinkLast(1)
 	for _, o := range orgs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.ID), printable(o.Name), printable(o.Provider), printable(deref(o.Plan)), printable(o.CreatedAt))
+		row := []string{o.ID, o.Name, o.Provider, deref(o.Plan), o.CreatedAt}
+		if v.Wide {
+			row = append(row, o.Owner, deref(o.Description), strings.Join(slices.Concat(o.Tags, o.AdminEmails), ", "), o.UpdatedAt)
+		}
+		t.AddRow(row...)
 	}
-	return tw.Flush()
+	return t.Render()
+}
+
+// listHeader names -o wide's list column by what the providers listed have:
+// VertraCloud has tags, Qovery admin e-mails.
+func listHeader(orgs []provider.Organization) string {
+	tags, emails := false, false
+	for _, o := range orgs {
+		tags = tags || o.Provider == provider.Vertra
+		emails = emails || o.Provider == provider.Qovery
+	}
+	switch {
+	case tags && emails:
+		return "TAGS/ADMIN EMAILS"
+	case emails:
+		return "ADMIN EMAILS"
+	}
+	return "TAGS"
 }

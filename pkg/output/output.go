@@ -17,19 +17,24 @@ type Format string
 // The output formats -o accepts.
 const (
 	Table Format = "table"
+	Wide  Format = "wide" // a table with the columns that do not fit by default
 	JSON  Format = "json"
 	YAML  Format = "yaml"
 )
 
 // Formats lists the accepted formats, for help and errors.
-func Formats() []string { return []string{string(Table), string(JSON), string(YAML)} }
+func Formats() []string { return []string{string(Table), string(Wide), string(JSON), string(YAML)} }
+
+// IsTable reports whether f is drawn for people (table or wide), not
+// written for scripts.
+func (f Format) IsTable() bool { return f == Table || f == Wide }
 
 // ParseFormat checks a user-typed format; "" means table.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
 	case "":
 		return Table, nil
-	case Table, JSON, YAML:
+	case Table, Wide, JSON, YAML:
 		return f, nil
 	}
 	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(Formats(), ", "))

@@ -20,19 +20,19 @@ func qoveryOrg() *provider.Organization {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"": Table, "table": Table, "JSON": JSON, " yaml ": YAML} {
+	for in, want := range map[string]Format{"": Table, "table": Table, "Wide": Wide, "JSON": JSON, " yaml ": YAML} {
 		if got, err := ParseFormat(in); err != nil || got != want {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := ParseFormat("xml"); err == nil || err.Error() != `unknown output format "xml": use one of table, json, yaml` {
+	if _, err := ParseFormat("xml"); err == nil || err.Error() != `unknown output format "xml": use one of table, wide, json, yaml` {
 		t.Errorf("err = %v", err)
 	}
 }
 
 func TestJSONHasEveryKeyInOrder(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Organization(&buf, JSON, iostreams.Palette(false), qoveryOrg()); err != nil {
+	if err := Write(&buf, JSON, qoveryOrg()); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
@@ -66,7 +66,7 @@ func TestYAMLMatchesJSONSchema(t *testing.T) {
 	var buf bytes.Buffer
 	org := &provider.Organization{Provider: "vertra", ID: "org1", Name: "a: b", Tags: []string{"ci"},
 		Members: []provider.Member{{UserID: "1", Role: "owner", JoinedAt: "2025-08-14T19:58:00Z"}}}
-	if err := Organization(&buf, YAML, iostreams.Palette(false), org); err != nil {
+	if err := Write(&buf, YAML, org); err != nil {
 		t.Fatal(err)
 	}
 	want := `provider: vertra
@@ -98,7 +98,7 @@ updated_at: ""
 
 func TestTable(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Organization(&buf, Table, iostreams.Palette(false), qoveryOrg()); err != nil {
+	if err := OrganizationTable(View{Out: &buf, Colors: iostreams.Palette(false)}, qoveryOrg()); err != nil {
 		t.Fatal(err)
 	}
 	want := `ID:            3c90c3cc
@@ -122,7 +122,7 @@ func TestTableColourAndHostileText(t *testing.T) {
 	var buf bytes.Buffer
 	org := qoveryOrg()
 	org.Name = "evil\x1b[2Jname"
-	if err := Organization(&buf, Table, iostreams.Palette(true), org); err != nil {
+	if err := OrganizationTable(View{Out: &buf, Colors: iostreams.Palette(true)}, org); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

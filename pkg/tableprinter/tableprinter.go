@@ -9,9 +9,10 @@ package tableprinter
 import (
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/rivo/uniseg"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // gap separates two columns.
@@ -243,14 +244,7 @@ func Truncate(s string, width int) string {
 	return b.String() + ellipsis
 }
 
-// Clean is the single place where a cell is made safe for a terminal: it
-// replaces control characters (escape sequences, newlines) that a hostile
-// server could put in a name.
-func Clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
+// Clean is the single place where a cell is made safe for a terminal:
+// controls, escape sequences, bidi overrides and invalid bytes that a
+// hostile server could put in a name are shown escaped (text.Safe).
+func Clean(s string) string { return text.Safe(s) }

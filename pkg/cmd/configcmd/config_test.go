@@ -78,7 +78,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api`},
 		{[]string{"get", "qovery"}, `error: unknown key "qovery"`},
 		{[]string{"set", "provider", "aws"}, `error: unknown provider "aws": valid values are qovery, vertra, vertracloud`},
-		{[]string{"set", "output", "xml"}, `error: unknown output format "xml": use one of table, json, yaml`},
+		{[]string{"set", "output", "xml"}, `error: unknown output format "xml": use one of table, wide, json, yaml`},
 		{[]string{"set", "qovery.plan", "gold"}, `error: qovery.plan "gold" is not a Qovery plan: use one of FREE,`},
 		{[]string{"set", "qovery.url", "api.qovery.com"}, `error: invalid qovery.url "api.qovery.com": an absolute https:// URL, e.g. https://api.qovery.com`},
 		{[]string{"set", "vertra.url", "http://example.com"}, `error: API URL "http://example.com" uses plain http: only https is allowed, except on loopback`},

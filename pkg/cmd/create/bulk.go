@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,10 +17,12 @@ import (
 	"github.com/orgctl/orgctl/pkg/bulk"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/tableprinter"
 	"github.com/orgctl/orgctl/pkg/text"
 )
 
@@ -115,7 +117,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		}
 	}
 
-	printer := &resultPrinter{w: opts.IO.Out, format: format}
+	printer := newResultPrinter(opts.IO, format, &opts.Exporter, jobs)
 	var bar *progressbar.ProgressBar
 	if opts.IO.IsStderrTTY() {
 		bar = progressbar.NewOptions(len(jobs), progressbar.OptionSetWriter(opts.IO.ErrOut),
@@ -151,7 +153,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		return &cmdutil.CodeError{Code: worst,
 			Err: fmt.Errorf("%d of %d organizations failed", sum.Failed, len(jobs))}
 	}
-	return nil
+	return printer.err // the organizations were created; printing one failed
 }
 
 func readManifest(opts *CreateOptions) ([]manifest.Entry, error) {
@@ -235,12 +237,29 @@ func orList(a, b []string) []string {
 	return b
 }
 
-// resultPrinter streams results: NDJSON, a YAML stream, or table rows, one
-// per finished entry, nothing buffered.
+// resultPrinter streams results: NDJSON (through --jq/--template when
+// given), a YAML stream, or table rows, one per finished entry, nothing
+// buffered.
 type resultPrinter struct {
-	w       io.Writer
-	format  output.Format
-	started bool // the table header is out
+	ios    *iostreams.IOStreams
+	format output.Format
+	export *cmdutil.Exporter
+	table  *tableprinter.Table
+	err    error // the first --jq/--template failure
+}
+
+func newResultPrinter(ios *iostreams.IOStreams, format output.Format, export *cmdutil.Exporter, jobs []bulk.Job) *resultPrinter {
+	p := &resultPrinter{ios: ios, format: format, export: export}
+	if format.IsTable() {
+		// Every row's index, name and provider are known: reserve their
+		// widths so the streamed rows line up.
+		p.table = output.NewView(ios, format, export.NoHeaders).Table("INDEX", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
+		p.table.ShrinkLast(1)
+		for _, j := range jobs {
+			p.table.Reserve(strconv.Itoa(j.Index), j.Name, j.Provider, bulk.Skipped)
+		}
+	}
+	return p
 }
 
 type resultLine struct {
@@ -268,17 +287,18 @@ func (p *resultPrinter) print(r bulk.Result) {
 			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
 		}
 	}
-	switch p.format {
-	case output.JSON:
-		_ = output.WriteNDJSON(p.w, line)
-	case output.YAML:
-		fmt.Fprintln(p.w, "---")
-		_ = output.WriteYAML(p.w, line)
-	default:
-		if !p.started {
-			fmt.Fprintf(p.w, "%-6s %-30s %-8s %-8s %s\n", "INDEX", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
-			p.started = true
+	w := p.ios.Out
+	switch {
+	case p.export.Active():
+		if err := p.export.Write(p.ios, line); err != nil && p.err == nil {
+			p.err = err
 		}
+	case p.format == output.JSON:
+		_ = output.WriteNDJSON(w, line)
+	case p.format == output.YAML:
+		fmt.Fprintln(w, "---")
+		_ = output.WriteYAML(w, line)
+	default:
 		detail := ""
 		switch {
 		case line.Organization != nil:
@@ -286,6 +306,7 @@ func (p *resultPrinter) print(r bulk.Result) {
 		case line.Error != nil:
 			detail = text.Safe(api.Excerpt([]byte(line.Error.Message), 200))
 		}
-		fmt.Fprintf(p.w, "%-6d %-30s %-8s %-8s %s\n", line.Index, text.Safe(api.Excerpt([]byte(line.Name), 30)), line.Provider, line.Status, detail)
+		_ = p.table.Stream(tableprinter.Cell{Text: strconv.Itoa(line.Index)}, tableprinter.Cell{Text: line.Name},
+			tableprinter.Cell{Text: line.Provider}, tableprinter.Cell{Text: line.Status}, tableprinter.Cell{Text: detail})
 	}
 }

@@ -35,6 +35,7 @@ type CreateOptions struct {
 	Sandbox     bool
 	IfNotExists bool
 	Bulk        BulkOptions // -f and the flags that go with it
+	Exporter    cmdutil.Exporter
 }
 
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
@@ -61,10 +62,10 @@ $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 $ orgctl create --provider vertra --name acme --description "Acme" --tag ci --tag prod
 
 # Qovery, keeping only the id for a script
-$ orgctl create --provider qovery --name acme --plan TEAM_2025 --admin-email ops@acme.io -o json | jq -r .id
+$ orgctl create --provider qovery --name acme --plan TEAM_2025 --admin-email ops@acme.io --jq .id
 
 # Safe to re-run in CI: prints the existing organization when the name is taken
-$ ORG_ID=$(orgctl create --provider qovery --name acme --plan TEAM_2025 --if-not-exists -o json | jq -r .id)
+$ ORG_ID=$(orgctl create --provider qovery --name acme --plan TEAM_2025 --if-not-exists --jq .id)
 
 # Show the exact request, token redacted, without sending it
 $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run
@@ -121,6 +122,8 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd
@@ -171,7 +174,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
 		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was sent.")
-		return cmdutil.PrintRequest(opts.IO, run.Format, dry.Request)
+		return cmdutil.PrintRequest(opts.IO, run.Format, &opts.Exporter, dry.Request)
 	}
 	if err != nil {
 		return err
@@ -179,7 +182,9 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if !*org.Created {
 		fmt.Fprintf(opts.IO.ErrOut, "Organization \"%s\" already exists on %s (id %s): nothing was created.\n", text.Safe(org.Name), providers.DisplayName(run.Name), text.Safe(org.ID))
 	}
-	if err := output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), org); err != nil {
+	if err := cmdutil.Print(opts.IO, run.Format, &opts.Exporter, org, func(v output.View) error {
+		return output.OrganizationTable(v, org)
+	}); err != nil {
 		return err
 	}
 	if w := billingWarning(org); w != "" {

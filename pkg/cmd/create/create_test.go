@@ -151,10 +151,14 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 		{"long vertra name", []string{"--provider", "vertra", "--name", strings.Repeat("n", 51)}, "error: --name is 51 characters long; the maximum is 50\n"},
 		{"bad email", []string{"--provider", "qovery", "--name", "a", "--plan", "TEAM", "--admin-email", "nope"}, `error: --admin-email "nope" is not a valid e-mail address` + "\n"},
 		{"bad url", []string{"--provider", "qovery", "--name", "a", "--plan", "TEAM", "--icon-url", "/x.png"}, `error: --icon-url "/x.png" must be an absolute http:// or https:// URL` + "\n"},
-		{"bad output", []string{"--provider", "vertra", "--name", "a", "-o", "xml"}, `error: unknown output format "xml": use one of table, json, yaml` + "\n"},
+		{"bad output", []string{"--provider", "vertra", "--name", "a", "-o", "xml"}, `error: unknown output format "xml": use one of table, wide, json, yaml` + "\n"},
 		{"unknown flag", []string{"--provider", "vertra", "--name", "a", "--colour"}, "error: unknown flag: --colour\n"},
 		{"positional argument", []string{"acme", "--provider", "vertra"}, `error: unknown command "acme" for "orgctl create"` + "\n"},
 		{"bad timeout", []string{"--provider", "vertra", "--name", "a", "--timeout", "0s"}, "error: --timeout must be positive, got 0s\n"},
+		{"bad jq", []string{"--provider", "vertra", "--name", "a", "--jq", ".id |"}, `error: invalid jq expression ".id |": unexpected EOF` + "\n"},
+		{"bad template", []string{"--provider", "vertra", "--name", "a", "-t", "{{.id"}, `error: invalid template: template: --template:1: unclosed action` + "\n"},
+		{"jq with yaml", []string{"--provider", "vertra", "--name", "a", "-q", ".id", "-o", "yaml"}, "error: --jq cannot be used with -o yaml: it reads the JSON document (-o json)\n"},
+		{"template with wide", []string{"--provider", "vertra", "--name", "a", "-t", "{{.id}}", "-o", "wide"}, "error: --template cannot be used with -o wide: it reads the JSON document (-o json)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,6 +25,7 @@ type DeleteOptions struct {
 	IDsOrNames []string
 	Yes        bool
 	DryRun     bool
+	Exporter   cmdutil.Exporter
 }
 
 // NewCmdDelete builds the command; tests pass runF to capture the options.
@@ -63,6 +64,7 @@ $ orgctl rm --provider vertra acme globex --yes`,
 	cmd.ValidArgsFunction = f.CompleteOrgNames()
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "look the organizations up and say what would be deleted; delete nothing")
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	return cmd
 }
 
@@ -127,16 +129,13 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	return printDeletions(opts, run.Format, deleted, true)
 }
 
-// printDeletions writes one document per organization in a machine format
-// (a JSON stream when there are several); nothing as a table, where the
-// stderr lines say it all.
+// printDeletions writes one document per organization for scripts (a
+// JSON stream when there are several; --jq and --template apply to each);
+// nothing as a table, where the stderr lines say it all.
 func printDeletions(opts *DeleteOptions, format output.Format, orgs []*provider.Organization, deleted bool) error {
-	if format == output.Table {
-		return nil
-	}
 	for _, org := range orgs {
 		d := deletion{Provider: org.Provider, ID: org.ID, Name: org.Name, Deleted: deleted}
-		if err := output.Write(opts.IO.Out, format, d); err != nil {
+		if err := cmdutil.Print(opts.IO, format, &opts.Exporter, d, func(output.View) error { return nil }); err != nil {
 			return err
 		}
 	}

@@ -16,12 +16,13 @@ type GetOptions struct {
 	cmdutil.Deps
 
 	IDOrName string
+	Exporter cmdutil.Exporter
 }
 
 // NewCmdGet builds the command; tests pass runF to capture the options.
 func NewCmdGet(f *cmdutil.Factory, runF func(*GetOptions) error) *cobra.Command {
 	opts := &GetOptions{Deps: f.Deps()}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "get ID|NAME",
 		Short: "Show one organization, by id or by name",
 		Long: `Show one organization. The argument is tried as an id first, then as a name
@@ -30,7 +31,7 @@ with code 7.`,
 		Example: `$ orgctl get --provider qovery acme
 
 # By id, as YAML
-$ orgctl get --provider vertra "$(orgctl list --provider vertra -o json | jq -r '.[0].id')" -o yaml`,
+$ orgctl get --provider vertra "$(orgctl list --provider vertra --jq '.[0].id')" -o yaml`,
 		Args: cmdutil.ExactArgs(1, "get needs an organization id or name"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -46,6 +47,8 @@ $ orgctl get --provider vertra "$(orgctl list --provider vertra -o json | jq -r 
 			return getRun(cmd.Context(), opts)
 		},
 	}
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	return cmd
 }
 
 func getRun(ctx context.Context, opts *GetOptions) error {
@@ -57,5 +60,7 @@ func getRun(ctx context.Context, opts *GetOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), org)
+	return cmdutil.Print(opts.IO, run.Format, &opts.Exporter, org, func(v output.View) error {
+		return output.OrganizationTable(v, org)
+	})
 }

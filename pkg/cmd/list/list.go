@@ -8,17 +8,19 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // ListOptions are the dependencies of one `list` run.
 type ListOptions struct {
 	cmdutil.Deps
+	Exporter cmdutil.Exporter
 }
 
 // NewCmdList builds the command; tests pass runF to capture the options.
 func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
 	opts := &ListOptions{Deps: f.Deps()}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list [--provider qovery|vertra]",
 		Aliases: []string{"ls"},
 		Short:   "List the organizations your token can see",
@@ -26,7 +28,14 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 GET /organization, VertraCloud's GET /v1/users/@me/organizations (or
 GET /v1/workspaces on its newer API).`,
 		Example: `$ orgctl list --provider qovery
-$ orgctl list --provider vertra -o json | jq -r '.[].name'`,
+$ orgctl list --provider vertra --jq '.[].name'
+
+# More columns; no header row, for awk
+$ orgctl list --provider vertra -o wide
+$ orgctl list --provider vertra --no-headers | awk '{print $2}'
+
+# A Go template, with gh's helpers (tablerow, join, timeago...)
+$ orgctl list --provider vertra --template '{{range .}}{{.id}} {{.name}}{{"\n"}}{{end}}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -35,6 +44,9 @@ $ orgctl list --provider vertra -o json | jq -r '.[].name'`,
 			return listRun(cmd.Context(), opts)
 		},
 	}
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
+	return cmd
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
@@ -46,5 +58,10 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Organizations(opts.IO.Out, run.Format, opts.IO.OutColors(), orgs)
+	if orgs == nil {
+		orgs = []provider.Organization{} // [] for scripts, not null
+	}
+	return cmdutil.Print(opts.IO, run.Format, &opts.Exporter, orgs, func(v output.View) error {
+		return output.OrganizationsTable(v, orgs)
+	})
 }

@@ -81,7 +81,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.StringVar(&f.Global.ConfigFile, "config", "", `config file (default: the path "orgctl config path" prints; env ORGCTL_CONFIG)`)
 	pf.StringVar(&f.Global.Profile, "profile", "", "use the keys of this profile of the config file (env ORGCTL_PROFILE)")
 	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
-	pf.StringP("output", "o", "", "output format: table, json or yaml (env ORGCTL_OUTPUT; default table)")
+	pf.StringP("output", "o", "", "output format: table, wide (more columns), json or yaml (env ORGCTL_OUTPUT; default table)")
 	pf.String("vertra-api", "", "VertraCloud API: auto (organizations, else workspaces), organizations or workspaces (env ORGCTL_VERTRA_API)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted (also --debug, ORGCTL_DEBUG=1)")

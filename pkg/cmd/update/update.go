@@ -24,6 +24,7 @@ type UpdateOptions struct {
 	IDOrName string
 	Spec     provider.UpdateSpec // only the flags given are set
 	DryRun   bool
+	Exporter cmdutil.Exporter
 }
 
 // NewCmdUpdate builds the command; tests pass runF to capture the options.
@@ -101,6 +102,7 @@ $ orgctl update --provider qovery acme --new-name acme-corp --website-url '' --p
 	fl.StringVar(&v.icon, "icon-url", "", "Qovery: new icon URL ('' clears it)")
 	fl.StringSliceVar(&v.emails, "admin-email", nil, "Qovery: the admin e-mail addresses, replacing the current ones (repeatable, or comma-separated; '' clears them)")
 	fl.StringSliceVar(&v.tags, "tag", nil, "VertraCloud: the tags, replacing the current ones (repeatable, or comma-separated; '' clears them)")
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "read the organization, then print the change that would be sent, token redacted, and send nothing")
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	return cmd
@@ -139,14 +141,16 @@ func updateRun(ctx context.Context, opts *UpdateOptions) error {
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
 		fmt.Fprintf(opts.IO.ErrOut, "Dry run: nothing was changed on %s %s (id %s).\n", providers.DisplayName(run.Name), org.Name, org.ID)
-		return cmdutil.PrintRequest(opts.IO, run.Format, dry.Request)
+		return cmdutil.PrintRequest(opts.IO, run.Format, &opts.Exporter, dry.Request)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s Updated organization %s (id %s) on %s: %s.\n", errColors.Green("✓"), updated.Name, updated.ID,
 		providers.DisplayName(run.Name), strings.Join(changed(spec), ", "))
-	return output.Organization(opts.IO.Out, run.Format, opts.IO.OutColors(), updated)
+	return cmdutil.Print(opts.IO, run.Format, &opts.Exporter, updated, func(v output.View) error {
+		return output.OrganizationTable(v, updated)
+	})
 }
 
 // changed names the fields an update sets, for the confirmation line.

@@ -17,8 +17,9 @@ import (
 type VersionOptions struct {
 	IO *iostreams.IOStreams
 	// Format is the -o value: the flag, ORGCTL_OUTPUT or the config file.
-	Format func() (output.Format, error)
-	Info   build.Info
+	Format   func() (output.Format, error)
+	Info     build.Info
+	Exporter cmdutil.Exporter
 }
 
 // NewCmdVersion builds the command; tests pass runF to capture the options.
@@ -36,7 +37,7 @@ func NewCmdVersion(f *cmdutil.Factory, runF func(*VersionOptions) error) *cobra.
 		}
 		return format, nil
 	}}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print orgctl's version, commit and build date",
 		Long: `Print the version, the git commit and the build date of this orgctl, with the
@@ -53,6 +54,8 @@ $ orgctl version -o json`,
 			return versionRun(opts)
 		},
 	}
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	return cmd
 }
 
 func versionRun(opts *VersionOptions) error {
@@ -60,9 +63,8 @@ func versionRun(opts *VersionOptions) error {
 	if err != nil {
 		return err
 	}
-	if format == output.Table {
+	return cmdutil.Print(opts.IO, format, &opts.Exporter, opts.Info, func(output.View) error {
 		_, err := fmt.Fprintln(opts.IO.Out, opts.Info)
 		return err
-	}
-	return output.Write(opts.IO.Out, format, opts.Info)
+	})
 }

@@ -2,7 +2,9 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,80 +24,137 @@ func KeyPath(profile, key string) []string {
 
 // SetValue writes one key into the YAML file at path, creating the file
 // (0600, in a 0700 directory) if needed. It edits the YAML tree in place, so
-// every other key, their order and the comments stay as they were.
+// every other key, their order and the comments stay as they were. Keys
+// match whatever their case in the file, as viper reads them.
 func SetValue(path string, keys []string, value string) error {
-	doc, err := readDoc(path)
-	if err != nil {
-		return err
-	}
-	node := doc.Content[0]
-	for _, k := range keys[:len(keys)-1] {
-		child := valueOf(node, k)
-		if child == nil || child.Kind != yaml.MappingNode {
-			child = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-			setPair(node, k, child)
+	return Edit(path, func(root *yaml.Node) (bool, error) {
+		node := root
+		for _, k := range keys[:len(keys)-1] {
+			child := valueOf(node, k)
+			if child == nil || child.Kind != yaml.MappingNode {
+				child = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+				setPair(node, k, child)
+			}
+			node = child
 		}
-		node = child
-	}
-	setPair(node, keys[len(keys)-1], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
-	return writeDoc(path, doc)
+		setPair(node, keys[len(keys)-1], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+		return true, nil
+	})
 }
 
 // UnsetValue removes one key from the file, and any map left empty by it.
 // It reports whether the key was there.
-func UnsetValue(path string, keys []string) (bool, error) {
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		return false, nil
-	}
-	doc, err := readDoc(path)
+func UnsetValue(path string, keys []string) (removed bool, err error) {
+	err = Edit(path, func(root *yaml.Node) (bool, error) {
+		removed = removePath(root, keys)
+		return removed, nil
+	})
+	return removed, err
+}
+
+// Edit is the one way orgctl changes the config file. Under an exclusive
+// lock (path's target + ".lock"), so concurrent orgctl processes never lose
+// each other's writes, it reads the file afresh, lets edit change its
+// top-level mapping, and, when edit reports a change, writes a temporary file
+// beside it, syncs it and renames it over the file. A symlinked file is
+// written through to its target. A missing file starts as an empty mapping.
+func Edit(path string, edit func(root *yaml.Node) (changed bool, err error)) error {
+	target, err := resolve(path)
 	if err != nil {
-		return false, err
+		return err
 	}
-	if !removePath(doc.Content[0], keys) {
-		return false, nil
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the config directory: %w", err)
 	}
-	return true, writeDoc(path, doc)
+	unlock, err := lock(target + ".lock")
+	if err != nil {
+		return fmt.Errorf("locking the config file: %w", err)
+	}
+	defer unlock()
+	doc, err := readDoc(target)
+	if err != nil {
+		return err
+	}
+	changed, err := edit(doc.Content[0])
+	if err != nil || !changed {
+		return err
+	}
+	return writeDoc(target, doc)
+}
+
+// resolve follows symlinks to the file to write, even to a target that does
+// not exist yet, so a symlinked config (dotfiles managers do that) stays a
+// symlink.
+func resolve(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return path, nil
+		case err != nil:
+			return "", fmt.Errorf("reading config file: %w", err)
+		case fi.Mode()&fs.ModeSymlink == 0:
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("reading config file: %w", err)
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", fmt.Errorf("config file %s: too many levels of symbolic links", path)
 }
 
 // removePath deletes keys from a mapping and prunes emptied maps.
 func removePath(m *yaml.Node, keys []string) bool {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != keys[0] {
-			continue
-		}
-		if len(keys) == 1 {
-			m.Content = append(m.Content[:i], m.Content[i+2:]...)
-			return true
-		}
-		child := m.Content[i+1]
-		if child.Kind != yaml.MappingNode || !removePath(child, keys[1:]) {
-			return false
-		}
-		if len(child.Content) == 0 {
-			m.Content = append(m.Content[:i], m.Content[i+2:]...)
-		}
+	i := indexOf(m, keys[0])
+	if i < 0 {
+		return false
+	}
+	if len(keys) == 1 {
+		m.Content = append(m.Content[:i], m.Content[i+2:]...)
 		return true
 	}
-	return false
+	child := m.Content[i+1]
+	if child.Kind != yaml.MappingNode || !removePath(child, keys[1:]) {
+		return false
+	}
+	if len(child.Content) == 0 {
+		m.Content = append(m.Content[:i], m.Content[i+2:]...)
+	}
+	return true
+}
+
+// indexOf finds key in a mapping case-insensitively, as viper reads it
+// (strings.ToLower, not Unicode folding), and returns the index of its key
+// node, or -1.
+func indexOf(m *yaml.Node, key string) int {
+	key = strings.ToLower(key)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if strings.ToLower(m.Content[i].Value) == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func valueOf(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
+	if i := indexOf(m, key); i >= 0 {
+		return m.Content[i+1]
 	}
 	return nil
 }
 
 func setPair(m *yaml.Node, key string, value *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			// Keep a comment that sat on the old value.
-			value.LineComment, value.HeadComment = m.Content[i+1].LineComment, m.Content[i+1].HeadComment
-			m.Content[i+1] = value
-			return
-		}
+	if i := indexOf(m, key); i >= 0 {
+		// Keep a comment that sat on the old value.
+		value.LineComment, value.HeadComment = m.Content[i+1].LineComment, m.Content[i+1].HeadComment
+		m.Content[i+1] = value
+		return
 	}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value)
 }
@@ -120,11 +179,34 @@ func readDoc(path string) (*yaml.Node, error) {
 	if doc.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("config file %s: the top level must be a mapping of keys", path)
 	}
+	if err := checkCaseDuplicates(doc.Content[0], nil); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
 	return &doc, nil
 }
 
-// writeDoc replaces the file atomically (a temporary file renamed over it),
-// private to its owner: it may hold tokens.
+// checkCaseDuplicates refuses a mapping that holds one key in two spellings
+// (Qovery: and qovery:): viper would keep either at random, so neither the
+// reader nor the editor can know which one counts.
+func checkCaseDuplicates(m *yaml.Node, at []string) error {
+	seen := map[string]string{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i].Value
+		if prev, ok := seen[strings.ToLower(k)]; ok {
+			return fmt.Errorf("%q and %q are the same key (keys ignore case): keep one", strings.Join(append(at, prev), "."), strings.Join(append(at, k), "."))
+		}
+		seen[strings.ToLower(k)] = k
+		if v := m.Content[i+1]; v.Kind == yaml.MappingNode {
+			if err := checkCaseDuplicates(v, append(at[:len(at):len(at)], k)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeDoc replaces the file atomically (a temporary file beside it, synced,
+// renamed over it), private to its owner: it may hold tokens.
 func writeDoc(path string, doc *yaml.Node) error {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -133,9 +215,6 @@ func writeDoc(path string, doc *yaml.Node) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(dir, ".orgctl-config-*")
 	if err != nil {
 		return err
@@ -149,8 +228,18 @@ func writeDoc(path string, doc *yaml.Node) error {
 		tmp.Close()
 		return err
 	}
+	// The data must be on disk before the rename makes it the config: a
+	// crash in between must leave the old file, not an empty one.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
 }

@@ -4,7 +4,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 )
 
 // Keys of the config file. Nested keys are written as YAML maps:
@@ -39,6 +39,13 @@ const EnvConfig = "ORGCTL_CONFIG"
 
 // EnvProfile selects a profile when --profile is not given.
 const EnvProfile = "ORGCTL_PROFILE"
+
+// KeyCurrentProfile is the top-level key `config use-profile` writes: the
+// profile used when neither --profile nor ORGCTL_PROFILE names one.
+const KeyCurrentProfile = "current_profile"
+
+// KeyProfiles is the top-level map of named profiles.
+const KeyProfiles = "profiles"
 
 // Keys lists every key a user may set, in the order `config list` shows.
 func Keys() []string {
@@ -111,6 +118,9 @@ type Config struct {
 	Path string
 	// Profile is the selected profile; "" is the default one (the top level).
 	Profile string
+	// ProfileFrom says what selected Profile: "flag --profile", "env
+	// ORGCTL_PROFILE", "current_profile in FILE", or "" for none.
+	ProfileFrom string
 	// Warnings are problems worth telling the user that do not stop a run.
 	Warnings []string
 	// ProfileErr is set when the selected profile is not in the file:
@@ -125,13 +135,17 @@ type Config struct {
 // Load reads the config file into v. path is --config (may be empty); then
 // ORGCTL_CONFIG; then the default path. A file named by the user must exist;
 // the default one may be missing. profile is --profile (may be empty; then
-// ORGCTL_PROFILE): its keys, under profiles.NAME in the file, override the
-// file's top level. flags maps keys to the flags bound to them.
+// ORGCTL_PROFILE, then the file's current_profile): its keys, under
+// profiles.NAME in the file, override the file's top level. flags maps keys
+// to the flags bound to them.
 func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*Config, error) {
-	if profile == "" {
-		profile = os.Getenv(EnvProfile)
-	}
 	cfg := &Config{v: v, Profile: profile, flags: flags}
+	switch {
+	case profile != "":
+		cfg.ProfileFrom = "flag --profile"
+	case os.Getenv(EnvProfile) != "":
+		cfg.Profile, cfg.ProfileFrom = os.Getenv(EnvProfile), "env "+EnvProfile
+	}
 	explicit := path != ""
 	if !explicit {
 		path = os.Getenv(EnvConfig)
@@ -154,24 +168,68 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 	case err != nil:
 		return nil, fmt.Errorf("reading config file: %w", err)
 	}
+	// The file is parsed once here, as the editor parses it, so both see the
+	// same keys and refuse the same files.
+	values, err := parseFile(path, data)
+	if err != nil {
+		return nil, err
+	}
 	v.SetConfigFile(path)
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, yamlCause(err))
+	if err := v.MergeConfigMap(values); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	cfg.File = path
-	cfg.fileValues = v.AllSettings()
+	cfg.fileValues = values
+	if cfg.ProfileFrom == "" {
+		if name, _ := values[KeyCurrentProfile].(string); name != "" {
+			cfg.Profile, cfg.ProfileFrom = name, KeyCurrentProfile+" in "+path
+		}
+	}
 	if err := cfg.selectProfile(); err != nil {
 		return nil, err
 	}
-	if w := permissionWarning(path, cfg.fileValues); w != "" {
-		cfg.Warnings = append(cfg.Warnings, w)
-	}
+	cfg.Warnings = append(cfg.Warnings, unknownKeys(path, values)...)
+	cfg.Warnings = append(cfg.Warnings, PermissionWarnings(path)...)
 	return cfg, nil
+}
+
+// parseFile reads the config file's YAML into nested maps with lower-case
+// keys, as viper sees them.
+func parseFile(path string, data []byte) (map[string]any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+	}
+	if len(doc.Content) == 0 { // an empty file
+		return map[string]any{}, nil
+	}
+	if doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("config file %s: the top level must be a mapping of keys", path)
+	}
+	if err := checkCaseDuplicates(doc.Content[0], nil); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	var m map[string]any
+	if err := doc.Decode(&m); err != nil {
+		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+	}
+	return lowerKeys(m), nil
+}
+
+func lowerKeys(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			v = lowerKeys(sub)
+		}
+		out[strings.ToLower(k)] = v
+	}
+	return out
 }
 
 // Profiles are the names of the config file's profiles, sorted.
 func (c *Config) Profiles() []string {
-	profiles, _ := c.fileValues["profiles"].(map[string]any)
+	profiles, _ := c.fileValues[KeyProfiles].(map[string]any)
 	names := make([]string, 0, len(profiles))
 	for n := range profiles {
 		names = append(names, n)
@@ -186,17 +244,21 @@ func (c *Config) selectProfile() error {
 	if c.Profile == "" {
 		return nil
 	}
-	profiles, _ := c.fileValues["profiles"].(map[string]any)
+	profiles, _ := c.fileValues[KeyProfiles].(map[string]any)
 	vals, ok := profiles[strings.ToLower(c.Profile)].(map[string]any)
 	if !ok {
 		names := c.Profiles()
+		what := fmt.Sprintf("unknown profile %q", c.Profile)
+		if strings.HasPrefix(c.ProfileFrom, KeyCurrentProfile) {
+			what += " (" + KeyCurrentProfile + "; change it with orgctl config use-profile)"
+		}
 		switch {
 		case c.File == "":
-			c.ProfileErr = fmt.Errorf("unknown profile %q: there is no config file yet (%s); create the profile with orgctl config set KEY VALUE --profile %s", c.Profile, c.Path, c.Profile)
+			c.ProfileErr = fmt.Errorf("%s: there is no config file yet (%s); create the profile with orgctl config set KEY VALUE --profile %s", what, c.Path, c.Profile)
 		case len(names) == 0:
-			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has no profiles", c.Profile, c.File)
+			c.ProfileErr = fmt.Errorf("%s: %s has no profiles", what, c.File)
 		default:
-			c.ProfileErr = fmt.Errorf("unknown profile %q: %s has %s", c.Profile, c.File, strings.Join(names, ", "))
+			c.ProfileErr = fmt.Errorf("%s: %s has %s", what, c.File, strings.Join(names, ", "))
 		}
 		return nil
 	}
@@ -216,14 +278,18 @@ func (c *Config) Source(key string) string {
 			return "env " + env
 		}
 	}
-	if lookup(c.profileVals, key) != nil {
+	if isSet(lookup(c.profileVals, key)) {
 		return fmt.Sprintf("profile %s (%s)", c.Profile, c.File)
 	}
-	if lookup(c.fileValues, key) != nil {
+	if isSet(lookup(c.fileValues, key)) {
 		return "config file " + c.File
 	}
 	return "default"
 }
+
+// isSet reports whether a value from the file sets its key: an empty or
+// null value counts as unset, as it does everywhere else in orgctl.
+func isSet(v any) bool { return v != nil && v != "" }
 
 // lookup finds a dotted key in nested maps.
 func lookup(m map[string]any, key string) any {
@@ -239,17 +305,33 @@ func lookup(m map[string]any, key string) any {
 	return cur
 }
 
-// permissionWarning flags a config file that holds a token yet can be read
-// by other users. Windows has no such mode bits.
-func permissionWarning(path string, settings map[string]any) string {
-	if runtime.GOOS == "windows" || !holdsToken(settings) {
-		return ""
+// PermissionWarnings flags a config file that holds a token yet can be read
+// by other users, and a config directory they can write to (they could
+// replace the file; reading the directory only shows names). Windows has no
+// such mode bits.
+func PermissionWarnings(path string) []string {
+	if runtime.GOOS == "windows" {
+		return nil
 	}
-	info, err := os.Stat(path)
-	if err != nil || info.Mode().Perm()&0o077 == 0 {
-		return ""
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
 	}
-	return fmt.Sprintf("config file %s holds a token and is readable by other users (mode %04o): run chmod 600 %s", path, info.Mode().Perm(), path)
+	values, err := parseFile(path, data)
+	if err != nil || !holdsToken(values) {
+		return nil
+	}
+	var warnings []string
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
+		warnings = append(warnings, fmt.Sprintf("config file %s holds a token and is readable by other users (mode %04o): run chmod 600 %s", path, info.Mode().Perm(), path))
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		dir := filepath.Dir(target)
+		if info, err := os.Stat(dir); err == nil && info.Mode().Perm()&0o022 != 0 {
+			warnings = append(warnings, fmt.Sprintf("config directory %s is writable by other users (mode %04o): run chmod 700 %s", dir, info.Mode().Perm(), dir))
+		}
+	}
+	return warnings
 }
 
 // holdsToken reports whether any "token" key, at any depth, has a value.
@@ -274,12 +356,3 @@ func (c *Config) Get(key string) string { return c.v.GetString(key) }
 
 // IsSet reports whether any source sets the key.
 func (c *Config) IsSet(key string) bool { return c.v.IsSet(key) }
-
-// yamlCause drops viper's wrapper so the user reads the YAML parser's
-// message, which names the line.
-func yamlCause(err error) error {
-	if inner := errors.Unwrap(err); inner != nil {
-		return inner
-	}
-	return err
-}

@@ -64,9 +64,12 @@ func TestCompletesOrganizationNames(t *testing.T) {
 	if !slices.Equal(got, []string{"globex"}) || lists() != 1 {
 		t.Errorf("delete acme <TAB>: %q after %d list calls", got, lists())
 	}
-	// get takes one argument: nothing after it.
+	// get and update take one argument: nothing after it.
 	if got, _ = completions(t, environ, "get", "--provider", "vertra", "acme", ""); len(got) != 0 {
 		t.Errorf("get acme <TAB>: %q", got)
+	}
+	if got, _ = completions(t, environ, "update", "--provider", "vertra", ""); !slices.Equal(got, []string{"acme", "globex"}) || lists() != 1 {
+		t.Errorf("update <TAB>: %q after %d list calls", got, lists())
 	}
 	// The cache holds a fingerprint of the token, never the token.
 	files, _ := filepath.Glob(filepath.Join(cache, "orgctl", "names-vertra-*.json"))
@@ -125,6 +128,7 @@ func TestFlagCompletionFollowsTheProvider(t *testing.T) {
 		{"--provider=qovery", nil, []string{"create", "--provider=qovery", "--"}, []string{qoveryOnly, "--admin-email"}, []string{vertraOnly}},
 		{"ORGCTL_PROVIDER", []string{"ORGCTL_PROVIDER=vertra"}, []string{"create", "--"}, []string{vertraOnly}, []string{qoveryOnly}},
 		{"none", nil, []string{"create", "--"}, []string{vertraOnly, qoveryOnly}, nil},
+		{"update --provider vertra", nil, []string{"update", "--provider", "vertra", "acme", "--"}, []string{vertraOnly, "--new-name"}, []string{qoveryOnly, "--website-url"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, _ := completions(t, env(t, tt.env...), tt.words...)

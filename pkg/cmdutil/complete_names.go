@@ -26,11 +26,15 @@ const (
 )
 
 // CompleteOrgNames completes organization names (the id as description)
-// from the provider's list. It completes nothing, quietly, when there is no
-// token, the network fails or the provider is slow: a shell must never
-// hang or print errors on TAB.
-func (f *Factory) CompleteOrgNames() cobra.CompletionFunc {
+// from the provider's list, for a command taking at most maxArgs of them (0:
+// any number), leaving out those already typed. It completes nothing,
+// quietly, when there is no token, the network fails or the provider is
+// slow: a shell must never hang or print errors on TAB.
+func (f *Factory) CompleteOrgNames(maxArgs int) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if maxArgs > 0 && len(args) >= maxArgs {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
 		var out []cobra.Completion
 		for _, org := range f.orgNames(cmd.Context()) {
 			if !slices.ContainsFunc(args, func(a string) bool { return strings.EqualFold(a, org.Name) }) {

@@ -61,7 +61,7 @@ $ orgctl rm --provider vertra acme globex --yes`,
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
-	cmd.ValidArgsFunction = f.CompleteOrgNames()
+	cmd.ValidArgsFunction = f.CompleteOrgNames(0)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "look the organizations up and say what would be deleted; delete nothing")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)

@@ -32,13 +32,8 @@ with code 7.`,
 
 # By id, as YAML
 $ orgctl get --provider vertra "$(orgctl list --provider vertra --jq '.[0].id')" -o yaml`,
-		Args: cmdutil.ExactArgs(1, "get needs an organization id or name"),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return f.CompleteOrgNames()(cmd, args, toComplete)
-		},
+		Args:              cmdutil.ExactArgs(1, "get needs an organization id or name"),
+		ValidArgsFunction: f.CompleteOrgNames(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDOrName = args[0]
 			if runF != nil {

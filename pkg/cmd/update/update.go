@@ -58,7 +58,8 @@ $ orgctl update --provider vertra acme --description "Acme Corp" --tag ci --tag 
 
 # Rename, clear the website and change the plan
 $ orgctl update --provider qovery acme --new-name acme-corp --website-url '' --plan TEAM_2025 --dry-run`,
-		Args: cmdutil.ExactArgs(1, "update needs an organization id or name"),
+		Args:              cmdutil.ExactArgs(1, "update needs an organization id or name"),
+		ValidArgsFunction: f.CompleteOrgNames(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDOrName = args[0]
 			fl := cmd.Flags()
@@ -104,6 +105,8 @@ $ orgctl update --provider qovery acme --new-name acme-corp --website-url '' --p
 	fl.StringSliceVar(&v.tags, "tag", nil, "VertraCloud: the tags, replacing the current ones (repeatable, or comma-separated; '' clears them)")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "read the organization, then print the change that would be sent, token redacted, and send nothing")
+	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
+	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	return cmd
 }

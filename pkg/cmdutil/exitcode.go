@@ -71,6 +71,7 @@ var ExitCodes = []struct {
 	{ExitPlan, "the account's plan does not allow it (402, PLAN_RESTRICTED_FEATURE)"},
 	{ExitUnavailable, "network, timeout or provider-side failure (5xx, 429, a redirect,\nan unreadable answer); a create may have happened: the error says so"},
 	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
+	{ExitChanges, "orgctl diff: the plan has changes (not a failure: nothing was sent)"},
 	{ExitChanges, "diff (and apply --dry-run): the plan has changes; 0 means none"},
 	{ExitInterrupted, "interrupted (Ctrl-C)"},
 }

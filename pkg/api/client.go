@@ -168,6 +168,7 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created: check before retrying", MaxBody>>20),
 			MayHaveCreated: true}
 	}
+	data = c.hideCredential(data)
 	c.traceResponse(resp, data, time.Since(start))
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
@@ -203,6 +204,21 @@ func (c *Client) transportError(ctx context.Context, err error, wrote bool) erro
 		msg += "; the request was sent, so the organization may have been created: check before retrying"
 	}
 	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveCreated: wrote, Err: err}
+}
+
+// hideCredential masks this client's token wherever a server echoed it in a
+// body, before an excerpt or the trace can cut it: the output redactor
+// (iostreams) matches whole tokens, and a token cut after 20 characters is
+// still 20 characters of a secret.
+func (c *Client) hideCredential(body []byte) []byte {
+	_, cred, found := strings.Cut(c.Authorization, " ")
+	if !found {
+		cred = c.Authorization
+	}
+	if len(cred) < 6 {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(cred), []byte("***"))
 }
 
 // Redact keeps an Authorization header's scheme and hides its credential.

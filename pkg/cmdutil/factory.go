@@ -48,9 +48,14 @@ func New(ios *iostreams.IOStreams) *Factory {
 		Global:    &GlobalFlags{Timeout: 30 * time.Second, Retries: 3},
 		FlagKeys:  map[string]*pflag.Flag{},
 	}
+	// Every token in play is hidden from the output before anything can
+	// echo it: the environment's now, the config file's (every profile) as
+	// soon as it is read.
+	ios.AddSecret(config.EnvSecrets()...)
 	f.Config = sync.OnceValues(func() (*config.Config, error) {
 		cfg, err := config.Load(f.Viper, f.Global.ConfigFile, f.Global.Profile, f.FlagKeys)
 		if err == nil {
+			ios.AddSecret(cfg.Secrets()...)
 			for _, w := range cfg.Warnings {
 				fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+w)
 			}

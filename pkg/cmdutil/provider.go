@@ -104,6 +104,7 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 		Notice:    ios.ErrOut,
 		VertraAPI: apiGen,
 	}
+	ios.AddSecret(s.Token)
 	if g.Verbose {
 		s.Trace = ios.ErrOut
 	}
@@ -115,6 +116,14 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 func (r *Run) Provider() (provider.Provider, error) {
 	if r.Settings.Token == "" && !r.Settings.DryRun {
 		return nil, &AuthError{Err: r.MissingToken()}
+	}
+	if r.Settings.Token != "" {
+		// A CR or LF would split the Authorization header; the message
+		// says where the token came from, never what it is.
+		if err := config.CheckToken(r.Settings.Token); err != nil {
+			tokenKey, _ := providers.Keys(r.Name)
+			return nil, Usage(fmt.Errorf("the %s token (%s) %w", providers.DisplayName(r.Name), r.Config.Source(tokenKey), err))
+		}
 	}
 	p, err := providers.New(r.Settings)
 	if err != nil {

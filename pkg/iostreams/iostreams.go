@@ -14,6 +14,10 @@ import (
 
 // IOStreams are the streams a command reads and writes. Commands never touch
 // os.Stdout directly, so tests can swap in buffers.
+//
+// Out and ErrOut pass every byte through one redactor that masks each
+// secret registered with AddSecret, so no message, trace or echo of a
+// hostile server can print a token, whichever code path writes it.
 type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -28,28 +32,58 @@ type IOStreams struct {
 	colorOK   bool       // the environment allows colour (NO_COLOR, CLICOLOR, TERM)
 	forced    bool       // CLICOLOR_FORCE asks for colour even when piped
 	width     func() int // the terminal's width on stdout; 0 unknown
+
+	secrets *secrets
+	flush   []*redactWriter
+}
+
+// New returns streams over in, out and errOut, with out and errOut behind
+// the redactor.
+func New(in io.Reader, out, errOut io.Writer) *IOStreams {
+	s := &IOStreams{In: in, secrets: &secrets{}}
+	o := &redactWriter{w: out, secrets: s.secrets}
+	e := &redactWriter{w: errOut, secrets: s.secrets}
+	s.Out, s.ErrOut, s.flush = o, e, []*redactWriter{o, e}
+	return s
+}
+
+// AddSecret registers values (tokens, Authorization headers) that must never
+// be written: from now on Out and ErrOut mask them. Values shorter than
+// MinSecretLen are ignored.
+func (s *IOStreams) AddSecret(values ...string) {
+	if s.secrets == nil {
+		return // streams built by hand, without New: nothing to register with
+	}
+	for _, v := range values {
+		s.secrets.add(v)
+	}
+}
+
+// Flush writes out what the redactor held back (a tail that might have
+// begun a secret). Call it when the run ends.
+func (s *IOStreams) Flush() {
+	for _, w := range s.flush {
+		_ = w.Flush()
+	}
 }
 
 // System returns the process's own streams.
 func System() *IOStreams {
-	return &IOStreams{
-		ReadPassword: func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) },
-		In:           os.Stdin,
-		Out:          os.Stdout,
-		ErrOut:       os.Stderr,
-		stdinTTY:     isTerminal(os.Stdin),
-		stdoutTTY:    isTerminal(os.Stdout),
-		stderrTTY:    isTerminal(os.Stderr),
-		colorOK:      envAllowsColor(os.Getenv),
-		forced:       envForcesColor(os.Getenv),
-		width: func() int {
-			w, _, err := term.GetSize(int(os.Stdout.Fd()))
-			if err != nil {
-				return 0
-			}
-			return w
-		},
+	s := New(os.Stdin, os.Stdout, os.Stderr)
+	s.ReadPassword = func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) }
+	s.stdinTTY = isTerminal(os.Stdin)
+	s.stdoutTTY = isTerminal(os.Stdout)
+	s.stderrTTY = isTerminal(os.Stderr)
+	s.colorOK = envAllowsColor(os.Getenv)
+	s.forced = envForcesColor(os.Getenv)
+	s.width = func() int {
+		w, _, err := term.GetSize(int(os.Stdout.Fd()))
+		if err != nil {
+			return 0
+		}
+		return w
 	}
+	return s
 }
 
 // defaultWidth is assumed for a terminal that does not say how wide it is.
@@ -68,10 +102,11 @@ func (s *IOStreams) TerminalWidth() int {
 // SetWidth pretends, in tests, that the terminal is this wide.
 func (s *IOStreams) SetWidth(columns int) { s.width = func() int { return columns } }
 
-// Test returns streams backed by buffers: no terminal, no colour.
+// Test returns streams backed by buffers, behind the redactor like the
+// real ones: no terminal, no colour.
 func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+	return New(in, out, errOut), in, out, errOut
 }
 
 // SetTTY pretends, in tests, that stdout and stderr are terminals.

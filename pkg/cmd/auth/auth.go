@@ -86,6 +86,7 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 			default:
 				return cmdutil.Usage(fmt.Errorf("standard input is not a terminal: pipe the token and pass --with-token"))
 			}
+			ios.AddSecret(token)
 			if err := checkShape(token); err != nil {
 				return cmdutil.Usage(err)
 			}
@@ -107,13 +108,14 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 }
 
 // checkShape rejects what cannot be a token: empty, or with white space
-// (a pasted line with a stray word, a trailing comment).
+// (a pasted line with a stray word, a trailing comment) or a control
+// character (see config.CheckToken).
 func checkShape(token string) error {
-	switch {
-	case token == "":
+	if token == "" {
 		return fmt.Errorf("no token given")
-	case strings.ContainsAny(token, " \t\r\n"):
-		return fmt.Errorf("the token contains white space: paste only the token")
+	}
+	if err := config.CheckToken(token); err != nil {
+		return fmt.Errorf("the token %w: paste only the token", err)
 	}
 	return nil
 }

@@ -121,7 +121,10 @@ func TestLoginRefusals(t *testing.T) {
 	}{
 		{"", false, []string{"--provider", "vertra"}, "error: standard input is not a terminal: pipe the token and pass --with-token\n"},
 		{"", false, []string{"--provider", "vertra", "--with-token"}, "error: no token given\n"},
-		{"two words\n", false, []string{"--provider", "vertra", "--with-token"}, "error: the token contains white space: paste only the token\n"},
+		{"two words\n", false, []string{"--provider", "vertra", "--with-token"}, "error: the token contains white space (at byte 3): paste only the token\n"},
+		{"vtk_abc\x1b[2Jdef\n", false, []string{"--provider", "vertra", "--with-token"}, "error: the token contains an escape character (at byte 7): paste only the token\n"},
+		{"vtk_abc\x00def\n", false, []string{"--provider", "vertra", "--with-token"}, "error: the token contains a NUL byte (at byte 7): paste only the token\n"},
+		{"vtk_abc\rdef\n", false, []string{"--provider", "vertra", "--with-token"}, "error: the token contains a carriage return (at byte 7): paste only the token\n"},
 		{"", false, []string{"--provider", "vertra", "tok"}, "error: auth login takes no argument: the token is read from the terminal or, with --with-token, standard input (got 1 arguments)\n"},
 		{"x\n", false, []string{"--with-token"}, "error: no provider given: use --provider qovery|vertra (or set ORGCTL_PROVIDER)\n"},
 	} {

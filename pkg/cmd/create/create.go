@@ -78,11 +78,18 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 				if tokenStdin {
 					return cmdutil.Usage(fmt.Errorf("--token and --token-stdin cannot be used together"))
 				}
+				opts.IO.AddSecret(opts.Token)
+				// An explicit empty --token is a mistake (an unset variable in
+				// a script), not a wish to fall back to another token.
+				if err := config.CheckToken(opts.Token); err != nil {
+					return cmdutil.Usage(fmt.Errorf("--token %w", err))
+				}
 				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+
 					" a token given with --token is visible in the process list and shell history; prefer --token-stdin, an environment variable or the config file")
 			}
 			if tokenStdin {
 				token, err := readToken(opts.IO.In)
+				opts.IO.AddSecret(token)
 				if err != nil {
 					return cmdutil.Usage(err)
 				}
@@ -253,11 +260,11 @@ func readToken(in io.Reader) (string, error) {
 		return "", fmt.Errorf("--token-stdin: reading standard input: %w", err)
 	}
 	token := strings.TrimSpace(string(data))
-	switch {
+	switch err := config.CheckToken(token); {
 	case token == "":
 		return "", fmt.Errorf("--token-stdin: standard input is empty")
-	case strings.ContainsAny(token, " \t\r\n"):
-		return "", fmt.Errorf("--token-stdin: standard input holds more than one word; pipe only the token")
+	case err != nil:
+		return token, fmt.Errorf("--token-stdin: the token on standard input %w; pipe only the token", err)
 	}
 	return token, nil
 }

@@ -345,8 +345,10 @@ func TestTokenFromStdin(t *testing.T) {
 	}
 
 	for input, want := range map[string]string{
-		"":            "error: --token-stdin: standard input is empty\n",
-		"two words\n": "error: --token-stdin: standard input holds more than one word; pipe only the token\n",
+		"":                 "error: --token-stdin: standard input is empty\n",
+		"two words\n":      "error: --token-stdin: the token on standard input contains white space (at byte 3); pipe only the token\n",
+		"vtk_abc\ndef\n":   "error: --token-stdin: the token on standard input contains a line feed (at byte 7); pipe only the token\n",
+		"vtk_abc\x1bdef\n": "error: --token-stdin: the token on standard input contains an escape character (at byte 7); pipe only the token\n",
 	} {
 		ios, in, _, errOut := iostreams.Test()
 		in.WriteString(input)
@@ -360,5 +362,45 @@ func TestTokenFromStdin(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want only the first run's", n)
+	}
+}
+
+// A token that would split the Authorization header or drive a terminal
+// is a usage error wherever it comes from, and nothing is sent; so is an
+// explicit empty --token (an unset variable in a script).
+func TestMalformedTokenIsUsageError(t *testing.T) {
+	testenv.Isolate(t)
+	srv := testhttp.New(t, 201, vertraOK)
+	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
+	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
+	r := run(t, "create", "--provider", "vertra", "--name", "acme", "--token", "")
+	if r.code != 2 || r.errOut != "error: --token is empty\n" {
+		t.Errorf("--token '': exit %d stderr %q", r.code, r.errOut)
+	}
+	r = run(t, "create", "--provider", "vertra", "--name", "acme", "--token", "vtk_a b")
+	if r.code != 2 || r.errOut != "error: --token contains white space (at byte 5)\n" {
+		t.Errorf("--token with a space: exit %d stderr %q", r.code, r.errOut)
+	}
+	for _, bad := range []string{"vtk_abc\r\nX-Injected: 1", "vtk_abc\x1b[2Jdef", "vtk_abc def"} {
+		t.Setenv("ORGCTL_VERTRA_TOKEN", bad)
+		r := run(t, "create", "--provider", "vertra", "--name", "acme")
+		if r.code != 2 || !strings.HasPrefix(r.errOut, "error: the VertraCloud token (env ORGCTL_VERTRA_TOKEN) contains ") {
+			t.Errorf("env token %q: exit %d stderr %q", bad, r.code, r.errOut)
+		}
+		if strings.Contains(r.errOut, "vtk_abc") {
+			t.Errorf("the message quotes the token: %q", r.errOut)
+		}
+	}
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("vertra:\n  token: \"vtk_abc\\ndef\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ORGCTL_VERTRA_TOKEN", "")
+	r = run(t, "create", "--provider", "vertra", "--name", "acme", "--config", cfg)
+	if r.code != 2 || !strings.HasPrefix(r.errOut, "error: the VertraCloud token (config file "+cfg+") contains a line feed (at byte 7)") {
+		t.Errorf("config token: exit %d stderr %q", r.code, r.errOut)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
 	}
 }

@@ -164,6 +164,7 @@ func Main() int {
 // Run executes one command line and returns its exit code, printing any
 // error as one line on stderr.
 func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
+	defer ios.Flush() // what the redactor held back, now that output ends
 	f := cmdutil.New(ios)
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)

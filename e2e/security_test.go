@@ -122,3 +122,43 @@ func TestEchoedTokenFromStdinAndOtherProfile(t *testing.T) {
 		t.Errorf("another profile's token leaked:\n%s", r.errOut)
 	}
 }
+
+// TestRedirectsAreNotFollowed: an API that redirects a create elsewhere
+// (another port, plain http) gets an error naming the Location, exit 6,
+// and the target never sees the request or the token.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	var got []string
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		w.WriteHeader(201)
+		fmt.Fprint(w, `{"id":"stolen","name":"acme"}`)
+	}))
+	defer target.Close()
+	for _, status := range []int{301, 302, 307, 308} {
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, target.URL+r.URL.Path, status)
+		}))
+		environ := env(t, "ORGCTL_QOVERY_URL="+api.URL, "ORGCTL_QOVERY_TOKEN="+qoveryToken)
+		r := orgctl(t, environ, "create", "--provider", "qovery", "--name", "acme", "--plan", "TEAM", "--verbose")
+		want := fmt.Sprintf("error: qovery: HTTP %d: the API redirected the POST to %s/organization; it was not sent there: a create, update or delete is never redirected\n", status, target.URL)
+		if r.code != 6 || !strings.HasSuffix(r.errOut, want) {
+			t.Errorf("%d: exit %d, stderr ends %q; want %q", status, r.code, lastLine(r.errOut), want)
+		}
+		if !strings.Contains(r.errOut, fmt.Sprintf("* HTTP %d redirect to %s/organization: not following", status, target.URL)) {
+			t.Errorf("%d: --verbose does not show the hop:\n%s", status, r.errOut)
+		}
+		r = orgctl(t, environ, "list", "--provider", "qovery")
+		if r.code != 6 || !strings.Contains(r.errOut, "a redirect is followed only on the API's own host and port") {
+			t.Errorf("%d list: exit %d, stderr %q", status, r.code, r.errOut)
+		}
+		api.Close()
+	}
+	if len(got) != 0 {
+		t.Fatalf("the redirect target received %q", got)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}

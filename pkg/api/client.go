@@ -140,6 +140,7 @@ func (c *Client) newRequest(ctx context.Context, method, url string, payload []b
 func (c *Client) send(ctx context.Context, method, url string, payload []byte) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
+	ctx, hc := c.withRedirectPolicy(ctx, c.HTTP)
 	req, err := c.newRequest(ctx, method, url, payload)
 	if err != nil {
 		return nil, err
@@ -153,11 +154,19 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 
 	c.traceRequest(req, payload)
 	start := time.Now()
-	resp, err := c.HTTP.Do(req)
+	resp, err := hc.Do(req)
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: redirect.Status, Message: redirect.Error(), Err: redirect}
+	}
 	if err != nil {
 		return nil, c.transportError(ctx, err, wrote.Load())
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 { // a redirect with no Location to follow
+		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
+			Message: "the API answered a redirect without a Location; the request was not sent anywhere else"}
+	}
 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {

@@ -225,3 +225,15 @@ func TestBulkTableAndPerLineJQ(t *testing.T) {
 		t.Errorf("bulk --no-headers: exit %d\n%s", r.code, r.out)
 	}
 }
+
+func TestConfigListTakesJQAndNoHeaders(t *testing.T) {
+	environ := env(t, "ORGCTL_OUTPUT=yaml", "ORGCTL_PROVIDER=vertra")
+	r := orgctl(t, environ, "config", "list", "-q", `.[] | select(.key == "provider") | "\(.value) from \(.source)"`)
+	if r.code != 0 || r.out != "vertra from env ORGCTL_PROVIDER\n" {
+		t.Errorf("config list --jq: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	r = orgctl(t, environ, "config", "list", "-o", "table", "--no-headers")
+	if r.code != 0 || strings.Contains(r.out, "KEY") || !regexp.MustCompile(`(?m)^provider +vertra +env ORGCTL_PROVIDER$`).MatchString(r.out) {
+		t.Errorf("config list --no-headers: exit %d\n%s", r.code, r.out)
+	}
+}

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
@@ -167,15 +167,14 @@ $ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
 					return cmdutil.Usage(err)
 				}
 			}
-			tw := tabwriter.NewWriter(deps.IO.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "PROVIDER\tTOKEN\tKIND\tEXPIRES\tSOURCE")
+			tw := output.NewView(deps.IO, output.Table, false).Table("PROVIDER", "TOKEN", "KIND", "EXPIRES", "SOURCE")
 			missing := map[string]bool{}
 			for _, name := range provider.Names() {
 				tokenKey, _ := providers.Keys(name)
 				token := cfg.Get(tokenKey)
 				if token == "" {
 					missing[name] = true
-					fmt.Fprintf(tw, "%s\t-\t-\t-\tnone\n", name)
+					tw.AddRow(name, "-", "-", "-", "none")
 					continue
 				}
 				kind, expires := "API token", "-"
@@ -188,9 +187,9 @@ $ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
 						}
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, config.Mask(token), kind, expires, cfg.Source(tokenKey))
+				tw.AddRow(name, config.Mask(token), kind, expires, cfg.Source(tokenKey))
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.Render(); err != nil {
 				return err
 			}
 			if (selected != "" && missing[selected]) || (selected == "" && len(missing) == len(provider.Names())) {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -198,7 +197,8 @@ type entry struct {
 }
 
 func newCmdList(deps cmdutil.Deps) *cobra.Command {
-	return &cobra.Command{
+	var exporter cmdutil.Exporter
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "Show every setting, its value (tokens masked) and where it comes from",
 		Example: `$ orgctl config list
@@ -220,21 +220,22 @@ $ orgctl config list --profile staging -o json`,
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
-			if format != output.Table {
-				return output.Write(deps.IO.Out, format, entries)
-			}
-			tw := tabwriter.NewWriter(deps.IO.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
-			for _, e := range entries {
-				v := e.Value
-				if v == "" {
-					v = "-"
+			return cmdutil.Print(deps.IO, format, &exporter, entries, func(v output.View) error {
+				t := v.Table("KEY", "VALUE", "SOURCE")
+				for _, e := range entries {
+					value := e.Value
+					if value == "" {
+						value = "-"
+					}
+					t.AddRow(e.Key, value, e.Source)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, v, e.Source)
-			}
-			return tw.Flush()
+				return t.Render()
+			})
 		},
 	}
+	cmdutil.AddFormatFlags(cmd, &exporter)
+	cmdutil.AddNoHeadersFlag(cmd, &exporter)
+	return cmd
 }
 
 func newCmdPath(deps cmdutil.Deps) *cobra.Command {

@@ -232,15 +232,15 @@ func TestFailuresAndExitCodes(t *testing.T) {
 		{name: "vertra plan restricted (403)", fault: &sandbox.Fault{Code: "PLAN_RESTRICTED_FEATURE"}, args: []string{"--provider", "vertra"},
 			code: 5, stderr: "error: vertra: HTTP 403 PLAN_RESTRICTED_FEATURE: your VertraCloud plan does not allow this", requests: 1},
 		{name: "qovery 500 is never retried", fault: &sandbox.Fault{Status: 500}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
-			code: 6, stderr: "error: qovery: HTTP 500: Internal Server Error", requests: 1},
+			code: 6, stderr: "error: qovery: HTTP 500: Internal Server Error; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying\n", requests: 1},
 		{name: "vertra 502 is never retried", fault: &sandbox.Fault{Status: 502}, args: []string{"--provider", "vertra"},
-			code: 6, stderr: "error: vertra: HTTP 502 BAD_GATEWAY", requests: 1},
+			code: 6, stderr: "error: vertra: HTTP 502 BAD_GATEWAY", requests: 1}, // the rest is checked by "html error page"
 		{name: "html error page", fault: &sandbox.Fault{Status: 502, Body: ptr("<html><h1>502 Bad Gateway</h1></html>"), ContentType: "text/html"},
-			args: []string{"--provider", "vertra"}, code: 6, stderr: "error: vertra: HTTP 502: non-JSON body: <html><h1>502 Bad Gateway</h1></html>", requests: 1},
+			args: []string{"--provider", "vertra"}, code: 6, stderr: "error: vertra: HTTP 502: non-JSON body: <html><h1>502 Bad Gateway</h1></html>; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying\n", requests: 1},
 		{name: "malformed success", fault: &sandbox.Fault{Status: 201, Body: ptr(`{"id":"3c90`)}, args: []string{"--provider", "qovery", "--plan", "TEAM"},
-			code: 6, stderr: `error: qovery: HTTP 201: unreadable response (invalid JSON): {"id":"3c90; the organization was probably created: check before retrying`, requests: 1},
+			code: 6, stderr: `error: qovery: HTTP 201: unreadable response (invalid JSON): {"id":"3c90; the organization was probably created: check with ` + "`orgctl get acme --provider qovery`" + ` before retrying` + "\n", requests: 1},
 		{name: "timeout", fault: &sandbox.Fault{Delay: sandbox.Duration(3 * time.Second)}, args: []string{"--provider", "vertra", "--timeout", "300ms"},
-			code: 6, stderr: "error: vertra: timed out waiting for the API; the request was sent, so the organization may have been created: check before retrying", requests: 1},
+			code: 6, stderr: "error: vertra: timed out waiting for the API; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying\n", requests: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func TestRetries(t *testing.T) {
 			args: []string{"--provider", "qovery", "--plan", "TEAM"}, code: 6, lastLine: "error: qovery: HTTP 500", requests: 1},
 		{name: "reset mid-response is never retried", faults: []sandbox.Fault{{Reset: true}},
 			args: []string{"--provider", "vertra"}, code: 6,
-			lastLine: "error: vertra: ", stderr: []string{"the request was sent, so the organization may have been created: check before retrying"}, requests: 1},
+			lastLine: "error: vertra: ", stderr: []string{"; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying\n"}, requests: 1},
 		{name: "timeout after sending is never retried", faults: []sandbox.Fault{{Delay: sandbox.Duration(5 * time.Second)}},
 			args: []string{"--provider", "qovery", "--plan", "TEAM", "--timeout", "300ms"}, code: 6,
 			lastLine: "error: qovery: timed out waiting for the API; the request was sent, so the organization may have been created", requests: 1},
@@ -131,7 +131,7 @@ func TestInterruptExits130(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
 		t.Fatalf("exit = %v, want 130; stderr %q", err, stderr.String())
 	}
-	want := "error: vertra: interrupted; the request was sent, so the organization may have been created: check before retrying\n"
+	want := "error: vertra: interrupted; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying\n"
 	if stderr.String() != want {
 		t.Errorf("stderr = %q, want %q", stderr.String(), want)
 	}

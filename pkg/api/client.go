@@ -56,6 +56,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Repeat is set when an earlier attempt of this request reached the
+	// server too (it answered 429 or 503 and Do retried).
+	Repeat bool
 }
 
 // Prepared is a request as it would be sent, with its Authorization redacted.
@@ -98,11 +101,15 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 		gate = &Gate{}
 	}
 	deadline := time.Now().Add(c.timeout() * time.Duration(c.Retries+1))
+	repeat := false
 	for attempt := 0; ; attempt++ {
 		if err := gate.Wait(ctx); err != nil {
 			return nil, c.transportError(ctx, err, false)
 		}
 		resp, err := c.send(ctx, method, target, payload)
+		if resp != nil {
+			resp.Repeat, repeat = repeat, true
+		}
 		wait, why, ok := c.retryable(resp, err, attempt)
 		if !ok || attempt >= c.Retries {
 			return resp, err
@@ -174,8 +181,8 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 	}
 	if len(data) > MaxBody {
 		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
-			Message:        fmt.Sprintf("response body larger than %d MiB; the organization may have been created: check before retrying", MaxBody>>20),
-			MayHaveCreated: true}
+			Message:          fmt.Sprintf("response body larger than %d MiB", MaxBody>>20),
+			MayHaveSucceeded: true}
 	}
 	data = c.hideCredential(data)
 	c.traceResponse(resp, data, time.Since(start))
@@ -209,10 +216,8 @@ func (c *Client) transportError(ctx context.Context, err error, wrote bool) erro
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
 		msg = "the connection was closed before a complete answer"
 	}
-	if wrote {
-		msg += "; the request was sent, so the organization may have been created: check before retrying"
-	}
-	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveCreated: wrote, Err: err}
+	// Once the request was written, the error's Op words what may have happened.
+	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveSucceeded: wrote, Err: err}
 }
 
 // hideCredential masks this client's token wherever a server echoed it in a
@@ -254,7 +259,7 @@ func prepared(req *http.Request, payload []byte) Prepared {
 func (r *Response) OK() bool { return r.Status >= 200 && r.Status < 300 }
 
 // Unreadable is the error for a response whose body could not be decoded.
-// After a 2xx the organization probably exists, and the message says so.
+// After a 2xx the request probably took effect, and the error says so.
 func (r *Response) Unreadable(providerName, why string) *provider.Error {
 	msg := fmt.Sprintf("unreadable response (%s)", why)
 	if body := Excerpt(r.Body, 120); body != "" {
@@ -262,8 +267,5 @@ func (r *Response) Unreadable(providerName, why string) *provider.Error {
 	} else {
 		msg += ": empty body"
 	}
-	if r.OK() {
-		msg += "; the organization was probably created: check before retrying"
-	}
-	return &provider.Error{Provider: providerName, Kind: provider.KindServer, Status: r.Status, Message: msg, MayHaveCreated: r.OK()}
+	return &provider.Error{Provider: providerName, Kind: provider.KindServer, Status: r.Status, Message: msg, MayHaveSucceeded: r.OK()}
 }

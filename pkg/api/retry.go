@@ -28,10 +28,10 @@ const (
 func (c *Client) retryable(resp *Response, err error, attempt int) (wait time.Duration, why string, ok bool) {
 	if err != nil {
 		var perr *provider.Error
-		if !errors.As(err, &perr) || perr.MayHaveCreated || !notSent(perr.Err) {
+		if !errors.As(err, &perr) || perr.MayHaveSucceeded || !notSent(perr.Err) {
 			return 0, "", false
 		}
-		return backoff(attempt), "could not connect (" + perr.Message + ")", true
+		return Backoff(attempt), "could not connect (" + perr.Message + ")", true
 	}
 	if resp.Status != http.StatusTooManyRequests && resp.Status != http.StatusServiceUnavailable {
 		return 0, "", false
@@ -45,7 +45,7 @@ func (c *Client) retryable(resp *Response, err error, attempt int) (wait time.Du
 			return d, why, true
 		}
 	}
-	return backoff(attempt), why, true
+	return Backoff(attempt), why, true
 }
 
 // notSent recognises failures that happen before a request is written:
@@ -73,9 +73,9 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// backoff is exponential with jitter: a random delay in [d/2, d], where d
+// Backoff is exponential with jitter: a random delay in [d/2, d], where d
 // doubles from backoffBase up to backoffMax.
-func backoff(attempt int) time.Duration {
+func Backoff(attempt int) time.Duration {
 	d := backoffBase << min(attempt, 10)
 	if d > backoffMax || d <= 0 {
 		d = backoffMax

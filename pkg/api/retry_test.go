@@ -41,8 +41,8 @@ func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
 			d = backoffMax
 		}
 		for i := 0; i < 50; i++ {
-			if got := backoff(attempt); got < d/2 || got > d {
-				t.Fatalf("backoff(%d) = %s, want within [%s, %s]", attempt, got, d/2, d)
+			if got := Backoff(attempt); got < d/2 || got > d {
+				t.Fatalf("Backoff(%d) = %s, want within [%s, %s]", attempt, got, d/2, d)
 			}
 		}
 	}

@@ -180,7 +180,7 @@ func runJob(ctx context.Context, j Job, opts Options) Result {
 	var perr *provider.Error
 	switch {
 	case err == nil && org != nil && org.Created != nil && !*org.Created:
-		r.Status, r.Organization = Skipped, org // --if-not-exists found it
+		r.Status, r.Organization = Skipped, org // the name was taken (and not by this run, as far as known)
 	case err == nil:
 		r.Status, r.Organization = done[kind], org
 	case kind == Create && opts.SkipExisting && errors.As(err, &perr) && perr.Kind == provider.KindConflict:

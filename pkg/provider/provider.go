@@ -153,9 +153,11 @@ type Organization struct {
 	AuditLogsRetentionInDays     *int     `json:"audit_logs_retention_in_days"`
 	CreatedAt                    string   `json:"created_at"`
 	UpdatedAt                    string   `json:"updated_at"`
-	// Created is set by `create` only: false when --if-not-exists found the
-	// organization already there.
-	Created *bool `json:"created,omitempty"`
+	// Created and CreatedBy are set by `create` only (see CreateOnce):
+	// Created is false when --if-not-exists found the organization already
+	// there, and CreatedBy tells this run's work from an earlier one's.
+	Created   *bool  `json:"created,omitempty"`
+	CreatedBy string `json:"created_by,omitempty"`
 }
 
 // Member is one member of a VertraCloud organization.

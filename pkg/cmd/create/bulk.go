@@ -83,6 +83,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	gate := &api.Gate{}
 	provs := map[string]provider.Provider{}
 	limiters := map[string]*rate.Limiter{}
+	settings := map[string]providers.Settings{}
 	var format output.Format
 	for _, name := range names {
 		if _, ok := provs[name]; ok {
@@ -99,6 +100,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		if provs[name], err = run.Provider(); err != nil {
 			return err
 		}
+		settings[name] = run.Settings
 		format = run.Format
 		if limit > 0 {
 			limiters[name] = rate.NewLimiter(limit, 1)
@@ -107,10 +109,10 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 
 	jobs := make([]bulk.Job, len(specs))
 	for i, spec := range specs {
-		p, lim := provs[names[i]], limiters[names[i]]
+		p, lim, s := provs[names[i]], limiters[names[i]], settings[names[i]]
 		jobs[i] = bulk.Job{Index: entries[i].Index, Name: spec.Name, Provider: names[i],
 			Do: func(ctx context.Context) (*provider.Organization, error) {
-				return createOrFind(ctx, p, spec, opts.IfNotExists)
+				return createOrFind(ctx, p, spec, opts.IfNotExists, b.SkipExisting, s)
 			}}
 		if lim != nil {
 			jobs[i].Wait = lim.Wait
@@ -276,6 +278,9 @@ type resultError struct {
 	HTTPStatus int    `json:"http_status,omitempty"`
 	ExitCode   int    `json:"exit_code"`
 	Message    string `json:"message"`
+	// MayHaveSucceeded: the request reached the provider and its outcome
+	// is unknown; the message says how to check.
+	MayHaveSucceeded bool `json:"may_have_succeeded"`
 }
 
 func (p *resultPrinter) print(r bulk.Result) {
@@ -285,6 +290,7 @@ func (p *resultPrinter) print(r bulk.Result) {
 		var perr *provider.Error
 		if errors.As(r.Err, &perr) {
 			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
+			line.Error.MayHaveSucceeded = perr.MayHaveSucceeded
 		}
 	}
 	w := p.ios.Out

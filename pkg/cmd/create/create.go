@@ -177,7 +177,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 
-	org, err := createOrFind(ctx, p, spec, opts.IfNotExists)
+	org, err := createOrFind(ctx, p, spec, opts.IfNotExists, false, run.Settings)
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
 		fmt.Fprintln(opts.IO.ErrOut, "Dry run: nothing was sent.")
@@ -186,8 +186,8 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	if !*org.Created {
-		fmt.Fprintf(opts.IO.ErrOut, "Organization \"%s\" already exists on %s (id %s): nothing was created.\n", text.Safe(org.Name), providers.DisplayName(run.Name), text.Safe(org.ID))
+	if notice := foundNotice(org, providers.DisplayName(run.Name)); notice != "" {
+		fmt.Fprintln(opts.IO.ErrOut, notice)
 	}
 	if err := cmdutil.Print(opts.IO, run.Format, &opts.Exporter, org, func(v output.View) error {
 		return output.OrganizationTable(v, org)
@@ -200,33 +200,29 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	return nil
 }
 
-// createOrFind creates the organization; with ifNotExists, a name that is
-// already taken is looked up (case-insensitively, as both APIs compare
-// names) and returned as it is, with Created false.
-func createOrFind(ctx context.Context, p provider.Provider, spec provider.CreateSpec, ifNotExists bool) (*provider.Organization, error) {
-	org, err := p.Create(ctx, spec)
-	var perr *provider.Error
-	if err == nil {
-		org.Created = ptr(true)
-		return org, nil
-	}
-	if !ifNotExists || !errors.As(err, &perr) || perr.Kind != provider.KindConflict {
-		return nil, err
-	}
-	existing, findErr := provider.FindByName(ctx, p, spec.Name)
-	if findErr != nil {
-		var nf *provider.Error
-		if errors.As(findErr, &nf) && nf.Kind == provider.KindNotFound {
-			perr.Message += ", but no organization of that name is visible to this token"
-			return nil, perr
-		}
-		return nil, findErr
-	}
-	existing.Created = ptr(false)
-	return existing, nil
+// createOrFind creates the organization at most once (provider.CreateOnce):
+// with ifNotExists, a name that is already taken is looked up and returned
+// with Created false; with it or with skipExisting, a create whose outcome is
+// unknown is repeated, as its unique name makes that safe.
+func createOrFind(ctx context.Context, p provider.Provider, spec provider.CreateSpec, ifNotExists, skipExisting bool, s providers.Settings) (*provider.Organization, error) {
+	return provider.CreateOnce(ctx, p, spec, provider.OnceOptions{
+		Repeat: skipExisting, FindExisting: ifNotExists, Retries: s.Retries, Backoff: api.Backoff, Notice: s.Notice,
+	})
 }
 
-func ptr[T any](v T) *T { return &v }
+// foundNotice says on stderr how an organization that this run's own
+// request did not visibly create came to exist; "" when it did.
+func foundNotice(org *provider.Organization, where string) string {
+	switch org.CreatedBy {
+	case provider.ByEarlierAttempt:
+		return fmt.Sprintf("Organization \"%s\" was created on %s (id %s) by an earlier attempt of this run whose answer was lost.", text.Safe(org.Name), where, text.Safe(org.ID))
+	case provider.ByUnknown:
+		return fmt.Sprintf("Organization \"%s\" exists on %s (id %s); an earlier attempt of this run may have created it (its created_at \"%s\" cannot be read).", text.Safe(org.Name), where, text.Safe(org.ID), text.Safe(org.CreatedAt))
+	case provider.BeforeThisRun:
+		return fmt.Sprintf("Organization \"%s\" already exists on %s (id %s): nothing was created.", text.Safe(org.Name), where, text.Safe(org.ID))
+	}
+	return ""
+}
 
 // billingWarning explains a Qovery billing restriction, which lets the
 // organization exist but blocks deployments.

@@ -263,9 +263,10 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 		IconURL: spec.IconURL, AdminEmails: spec.AdminEmails,
 	})
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpCreate, spec.Name)
 	}
-	return decodeCreate(resp, spec.Name)
+	org, err := decodeCreate(resp, spec.Name)
+	return org, provider.WithOp(err, provider.OpCreate, spec.Name)
 }
 
 // decodeCreate turns any answer to POST /organization into an organization
@@ -294,16 +295,16 @@ func decodeOne(resp *api.Response, name string) (*provider.Organization, error) 
 func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
 	resp, err := p.client.Do(ctx, http.MethodGet, "/organization", nil)
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpRead, "")
 	}
 	if !resp.OK() {
-		return nil, decodeError(resp, "")
+		return nil, provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
 	}
 	var list struct {
 		Results []organization `json:"results"`
 	}
 	if err := json.Unmarshal(resp.Body, &list); err != nil || list.Results == nil {
-		return nil, resp.Unreadable(provider.Qovery, "no results list")
+		return nil, provider.WithOp(resp.Unreadable(provider.Qovery, "no results list"), provider.OpRead, "")
 	}
 	orgs := make([]provider.Organization, 0, len(list.Results))
 	for _, o := range list.Results {
@@ -316,9 +317,10 @@ func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
 	resp, err := p.client.Do(ctx, http.MethodGet, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpRead, id)
 	}
-	return decodeOne(resp, "")
+	org, err := decodeOne(resp, "")
+	return org, provider.WithOp(err, provider.OpRead, id)
 }
 
 // Update implements provider.Provider: it reads the organization, then
@@ -340,10 +342,10 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 func (p *Provider) Delete(ctx context.Context, id string) error {
 	resp, err := p.client.Do(ctx, http.MethodDelete, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return err
+		return provider.WithOp(err, provider.OpDelete, id)
 	}
 	if !resp.OK() {
-		return decodeError(resp, "")
+		return provider.WithOp(decodeError(resp, ""), provider.OpDelete, id)
 	}
 	return nil
 }
@@ -412,5 +414,5 @@ func decodeError(resp *api.Response, name string) error {
 		}
 	}
 	e.Message = api.Excerpt([]byte(e.Message), 300)
-	return e
+	return resp.Annotate(e)
 }

@@ -175,8 +175,14 @@ func TestCreateErrors(t *testing.T) {
 		{"forbidden", 403, `{"title":"Forbidden"}`, provider.KindAuth, "qovery: HTTP 403: the Qovery token was rejected (Forbidden)", false},
 		{"payment required", 402, `{"detail":"upgrade"}`, provider.KindPlan, "qovery: HTTP 402: upgrade", false},
 		{"html 502", 502, "<html><body>\n<h1>Bad Gateway</h1></body></html>", provider.KindServer,
-			"qovery: HTTP 502: non-JSON body: <html><body> <h1>Bad Gateway</h1></body></html>", false},
-		{"201 empty", 201, ``, provider.KindServer, "qovery: HTTP 201: unreadable response (invalid JSON): empty body; the organization was probably created: check before retrying", true},
+			"qovery: HTTP 502: non-JSON body: <html><body> <h1>Bad Gateway</h1></body></html>; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying", true},
+		{"500", 500, `{"status":500,"title":"Internal Server Error"}`, provider.KindServer,
+			"qovery: HTTP 500: Internal Server Error; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying", true},
+		{"504 empty", 504, ``, provider.KindServer, "qovery: HTTP 504; the request was sent, so the organization may have been created", true},
+		{"503 after the retries", 503, ``, provider.KindServer, "qovery: HTTP 503; the request was sent, so the organization may have been created", true},
+		{"status beyond 5xx", 600, ``, provider.KindServer, "qovery: HTTP 600; the request was sent, so the organization may have been created", true},
+		{"413 is a refusal", 413, `{"title":"Payload Too Large"}`, provider.KindUnknown, "qovery: HTTP 413: Payload Too Large", false},
+		{"201 empty", 201, ``, provider.KindServer, "qovery: HTTP 201: unreadable response (invalid JSON): empty body; the organization was probably created: check with `orgctl get acme --provider qovery` before retrying", true},
 		{"201 truncated", 201, `{"id":"3c90`, provider.KindServer, `unreadable response (invalid JSON): {"id":"3c90`, true},
 		{"200 no id", 200, `{"name":"acme"}`, provider.KindServer, "unreadable response (no organization id)", true},
 		{"wrong types", 201, `{"id":42}`, provider.KindServer, "unreadable response (invalid JSON)", true},
@@ -189,8 +195,8 @@ func TestCreateErrors(t *testing.T) {
 			if !errors.As(err, &perr) {
 				t.Fatalf("err = %v (%T), want *provider.Error", err, err)
 			}
-			if perr.Kind != tt.kind || perr.Status != tt.status || perr.MayHaveCreated != tt.mayHaveMade {
-				t.Errorf("kind/status/may = %v/%d/%v, want %v/%d/%v", perr.Kind, perr.Status, perr.MayHaveCreated, tt.kind, tt.status, tt.mayHaveMade)
+			if perr.Kind != tt.kind || perr.Status != tt.status || perr.MayHaveSucceeded != tt.mayHaveMade {
+				t.Errorf("kind/status/may = %v/%d/%v, want %v/%d/%v", perr.Kind, perr.Status, perr.MayHaveSucceeded, tt.kind, tt.status, tt.mayHaveMade)
 			}
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("message = %q\nwant it to contain %q", err.Error(), tt.wantMsg)

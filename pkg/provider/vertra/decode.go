@@ -84,8 +84,8 @@ func parse(resp *api.Response, name string) (envelope, error) {
 			}
 			return env, resp.Unreadable(provider.Vertra, "invalid JSON")
 		}
-		return env, &provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
-			Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)}
+		return env, resp.Annotate(&provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
+			Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)})
 	}
 	// The error code decides, whatever the HTTP status: VertraCloud sends
 	// UNAUTHORIZED and PLAN_RESTRICTED_FEATURE with 403, a name conflict with 400.
@@ -113,6 +113,10 @@ func codeError(resp *api.Response, env envelope, name string) error {
 		}
 	}
 	e.Message = api.Excerpt([]byte(provider.JoinMessage(ours, env.Message)), 300)
+	resp.Annotate(e)
+	if _, known := codes[env.Code]; known {
+		e.MayHaveSucceeded = false // a documented code says what happened, whatever the status
+	}
 	return e
 }
 

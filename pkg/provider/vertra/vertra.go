@@ -140,7 +140,7 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 	body := createRequest{Name: spec.Name, Description: spec.Description, Tags: spec.Tags}
 	gen := p.generation()
 	if gen == APIWorkspaces && len(spec.Tags) > 0 {
-		return nil, errNoTags
+		return nil, provider.WithOp(errNoTags, provider.OpCreate, spec.Name)
 	}
 	// Falling back is safe for a create: a 404 means nothing was created.
 	resp, gen, err := p.send(ctx, route{http.MethodPost, "/v1/organizations", "/v1/workspaces"}, body,
@@ -151,10 +151,10 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 			return nil
 		})
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpCreate, spec.Name)
 	}
 	org, err := decodeOne(resp, gen, spec.Name)
-	return org, provider.NotFoundOnCreate(err)
+	return org, provider.WithOp(provider.NotFoundOnCreate(err), provider.OpCreate, spec.Name)
 }
 
 // errNoTags stops a create that would silently lose its tags.
@@ -165,9 +165,10 @@ var errNoTags = &provider.Error{Provider: provider.Vertra, Kind: provider.KindIn
 func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
 	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/users/@me/organizations", "/v1/workspaces"}, nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpRead, "")
 	}
-	return decodeList(resp, gen)
+	orgs, err := decodeList(resp, gen)
+	return orgs, provider.WithOp(err, provider.OpRead, "")
 }
 
 // Get implements provider.Provider.
@@ -175,9 +176,10 @@ func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, 
 	esc := url.PathEscape(id)
 	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpRead, id)
 	}
-	return decodeOne(resp, gen, "")
+	org, err := decodeOne(resp, gen, "")
+	return org, provider.WithOp(err, provider.OpRead, id)
 }
 
 // Update implements provider.Provider. The organizations docs first gave
@@ -220,9 +222,9 @@ func (p *Provider) Delete(ctx context.Context, id string) error {
 	esc := url.PathEscape(id)
 	resp, _, err := p.send(ctx, route{http.MethodDelete, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
 	if err != nil {
-		return err
+		return provider.WithOp(err, provider.OpDelete, id)
 	}
-	return decodeDeleted(resp)
+	return provider.WithOp(decodeDeleted(resp), provider.OpDelete, id)
 }
 
 func (p *Provider) generation() string {

@@ -147,10 +147,17 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 			`already exists (Name in use)`, false},
 		{"unknown code falls back to status", 400, `{"status":"error","code":"SOMETHING_NEW","message":"bad"}`, provider.KindInvalid, "SOMETHING_NEW",
 			"vertra: HTTP 400 SOMETHING_NEW: bad", false},
-		{"unknown code on 5xx", 503, `{"status":"error","code":"MAINTENANCE"}`, provider.KindServer, "MAINTENANCE", "HTTP 503 MAINTENANCE", false},
+		{"unknown code on 5xx", 503, `{"status":"error","code":"MAINTENANCE"}`, provider.KindServer, "MAINTENANCE",
+			"HTTP 503 MAINTENANCE; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying", true},
+		{"a documented code says what happened", 500, `{"status":"error","code":"RATE_LIMIT_EXCEEDED"}`, provider.KindServer, "RATE_LIMIT_EXCEEDED",
+			"vertra: HTTP 500 RATE_LIMIT_EXCEEDED: rate limited by VertraCloud", false},
+		{"name taken on a 500 is still a conflict", 500, `{"status":"error","code":"ORGANIZATION_NAME_ALREADY_EXISTS"}`, provider.KindConflict, "ORGANIZATION_NAME_ALREADY_EXISTS",
+			`vertra: HTTP 500 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "acme" already exists`, false},
 		{"200 that says error", 200, `{"status":"error","code":"WHATEVER"}`, provider.KindServer, "WHATEVER", "HTTP 200 WHATEVER", false},
 		{"200 with code UNAUTHORIZED", 200, `{"status":"error","code":"UNAUTHORIZED"}`, provider.KindAuth, "UNAUTHORIZED", "token was rejected", false},
-		{"html 502", 502, `<html>Bad Gateway</html>`, provider.KindServer, "", "vertra: HTTP 502: non-JSON body: <html>Bad Gateway</html>", false},
+		{"html 502", 502, `<html>Bad Gateway</html>`, provider.KindServer, "",
+			"vertra: HTTP 502: non-JSON body: <html>Bad Gateway</html>; the request was sent, so the organization may have been created: check with `orgctl get acme --provider vertra` before retrying", true},
+		{"504 empty", 504, ``, provider.KindServer, "", "; the request was sent, so the organization may have been created", true},
 		{"html 404", 404, `<html>Not Found</html>`, provider.KindServer, "", "HTTP 404: the API has no such endpoint: check the base URL (non-JSON body: <html>Not Found</html>)", false},
 		{"201 empty", 201, ``, provider.KindServer, "", "unreadable response (no organization in the response): empty body; the organization was probably created", true},
 		{"success without response", 200, `{"status":"success"}`, provider.KindServer, "", "unreadable response (no organization in the response)", true},
@@ -164,8 +171,8 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 			if !errors.As(err, &perr) {
 				t.Fatalf("err = %v (%T), want *provider.Error", err, err)
 			}
-			if perr.Kind != tt.kind || perr.Code != tt.code || perr.MayHaveCreated != tt.may {
-				t.Errorf("kind/code/may = %v/%q/%v, want %v/%q/%v", perr.Kind, perr.Code, perr.MayHaveCreated, tt.kind, tt.code, tt.may)
+			if perr.Kind != tt.kind || perr.Code != tt.code || perr.MayHaveSucceeded != tt.may {
+				t.Errorf("kind/code/may = %v/%q/%v, want %v/%q/%v", perr.Kind, perr.Code, perr.MayHaveSucceeded, tt.kind, tt.code, tt.may)
 			}
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("message = %q\nwant it to contain %q", err.Error(), tt.wantMsg)

@@ -1,0 +1,458 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// What the hostile server does with a create whose name is free.
+const (
+	actOK    = "ok"        // create, answer 201
+	act500   = "act+500"   // create, then answer 500
+	act502   = "act+502"   // create, then answer an HTML 502 (a gateway)
+	act504   = "act+504"   // create, then answer 504
+	act503   = "act+503"   // create, then answer 503, which orgctl retries anyway
+	actReset = "act+reset" // create, then reset the connection
+	actHang  = "act+hang"  // create, then answer nothing until the client gives up
+	fail500  = "500"       // create nothing, answer 500
+)
+
+// hostile is a loopback API for both providers, written for these tests and
+// not the sandbox: the sandbox's faults never create anything, while this
+// server acts and then fails, as a gateway timing out in front of a working
+// API does. Like both providers, it keeps names unique case-insensitively,
+// and a taken name always gets the provider's conflict answer.
+type hostile struct {
+	*httptest.Server
+	plan func(name string, attempt int) string // what to do with the attempt-th create (0-based) of a free name
+
+	mu       sync.Mutex
+	orgs     map[string]hostileOrg // provider + "/" + lower-cased name
+	attempts map[string]int        // creates received, by provider + "/" + lower-cased name
+	next     int
+	readFail int // when set, GETs answer this status
+}
+
+type hostileOrg struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Plan      string `json:"plan,omitempty"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func newHostile(t *testing.T, plan func(name string, attempt int) string) *hostile {
+	h := &hostile{plan: plan, orgs: map[string]hostileOrg{}, attempts: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /organization", func(w http.ResponseWriter, r *http.Request) { h.create(w, r, "qovery") })
+	mux.HandleFunc("POST /v1/organizations", func(w http.ResponseWriter, r *http.Request) { h.create(w, r, "vertra") })
+	mux.HandleFunc("GET /organization", func(w http.ResponseWriter, r *http.Request) { h.list(w, "qovery") })
+	mux.HandleFunc("GET /v1/users/@me/organizations", func(w http.ResponseWriter, r *http.Request) { h.list(w, "vertra") })
+	mux.HandleFunc("GET /organization/{id}", func(w http.ResponseWriter, r *http.Request) { h.get(w, r.PathValue("id")) })
+	mux.HandleFunc("DELETE /organization/{id}", func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		for k, o := range h.orgs {
+			if o.ID == r.PathValue("id") {
+				delete(h.orgs, k)
+			}
+		}
+		h.mu.Unlock()
+		w.WriteHeader(http.StatusBadGateway) // deleted, then the gateway gave up
+	})
+	h.Server = httptest.NewServer(mux)
+	t.Cleanup(h.Close)
+	return h
+}
+
+// seed makes an organization that existed long before the run.
+func (h *hostile) seed(provider, name string) hostileOrg {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.add(provider, name, time.Now().Add(-time.Hour))
+}
+
+func (h *hostile) add(provider, name string, at time.Time) hostileOrg {
+	h.next++
+	o := hostileOrg{ID: fmt.Sprintf("%s-%04d", provider, h.next), Name: name, CreatedAt: at.UTC().Format(time.RFC3339Nano)}
+	o.UpdatedAt = o.CreatedAt
+	if provider == "qovery" {
+		o.Plan = "TEAM"
+	}
+	h.orgs[provider+"/"+strings.ToLower(name)] = o
+	return o
+}
+
+func (h *hostile) create(w http.ResponseWriter, r *http.Request, provider string) {
+	var body struct{ Name string }
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Name == "" {
+		http.Error(w, "bad body", http.StatusBadRequest)
+		return
+	}
+	key := provider + "/" + strings.ToLower(body.Name)
+	h.mu.Lock()
+	attempt := h.attempts[key]
+	h.attempts[key]++
+	if _, taken := h.orgs[key]; taken {
+		h.mu.Unlock()
+		if provider == "qovery" {
+			writeJSON(w, http.StatusConflict, map[string]any{"status": 409, "title": "Conflict", "detail": "name already used"})
+		} else {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"status": "error", "code": "ORGANIZATION_NAME_ALREADY_EXISTS"})
+		}
+		return
+	}
+	what := h.plan(body.Name, attempt)
+	var org hostileOrg
+	if what != fail500 {
+		org = h.add(provider, body.Name, time.Now())
+	}
+	h.mu.Unlock()
+
+	switch what {
+	case actOK:
+		if provider == "qovery" {
+			writeJSON(w, http.StatusCreated, org)
+		} else {
+			writeJSON(w, http.StatusCreated, map[string]any{"status": "success", "response": org})
+		}
+	case act500, fail500:
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"status": 500, "title": "Internal Server Error"})
+	case act502:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, "<html><h1>502 Bad Gateway</h1></html>")
+	case act504:
+		w.WriteHeader(http.StatusGatewayTimeout)
+	case act503:
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	case actReset:
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		conn.(*net.TCPConn).SetLinger(0) // a reset, not a clean close
+		conn.Close()
+	case actHang:
+		<-r.Context().Done()
+	default:
+		panic("unknown plan " + what)
+	}
+}
+
+func (h *hostile) list(w http.ResponseWriter, provider string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.readFail != 0 {
+		w.WriteHeader(h.readFail)
+		return
+	}
+	orgs := []hostileOrg{}
+	for k, o := range h.orgs {
+		if strings.HasPrefix(k, provider+"/") {
+			orgs = append(orgs, o)
+		}
+	}
+	if provider == "qovery" {
+		writeJSON(w, http.StatusOK, map[string]any{"results": orgs})
+	} else {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "response": orgs})
+	}
+}
+
+func (h *hostile) get(w http.ResponseWriter, id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.readFail != 0 {
+		w.WriteHeader(h.readFail)
+		return
+	}
+	for _, o := range h.orgs {
+		if o.ID == id {
+			writeJSON(w, http.StatusOK, o)
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]any{"status": 404, "title": "Not Found"})
+}
+
+// exists returns the organization of that name, if any, and how many
+// creates of it arrived.
+func (h *hostile) exists(provider, name string) (hostileOrg, bool, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := provider + "/" + strings.ToLower(name)
+	o, ok := h.orgs[key]
+	return o, ok, h.attempts[key]
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func hostileEnv(t *testing.T, h *hostile) []string {
+	return env(t, "ORGCTL_QOVERY_URL="+h.URL, "ORGCTL_VERTRA_URL="+h.URL,
+		"ORGCTL_QOVERY_TOKEN="+qoveryToken, "ORGCTL_VERTRA_TOKEN="+vertraToken, "ORGCTL_VERTRA_API=organizations")
+}
+
+// always answers every first create of a name the same way, and every
+// later one with success.
+func always(what string) func(string, int) string {
+	return func(_ string, attempt int) string {
+		if attempt == 0 {
+			return what
+		}
+		return actOK
+	}
+}
+
+func TestUnknownOutcomeAfterTheServerActed(t *testing.T) {
+	const (
+		checkQ = "check with `orgctl get acme --provider qovery` before retrying"
+		checkV = "check with `orgctl get acme --provider vertra` before retrying"
+	)
+	tests := []struct {
+		name     string
+		plan     string
+		provider string
+		args     []string
+		code     int
+		stderr   string // exactly
+		creates  int    // creates that reached the server
+	}{
+		{name: "500", plan: act500, provider: "qovery", code: 6, creates: 1,
+			stderr: "error: qovery: HTTP 500: Internal Server Error; the request was sent, so the organization may have been created: " + checkQ + "\n"},
+		{name: "HTML 502", plan: act502, provider: "vertra", code: 6, creates: 1,
+			stderr: "error: vertra: HTTP 502: non-JSON body: <html><h1>502 Bad Gateway</h1></html>; the request was sent, so the organization may have been created: " + checkV + "\n"},
+		{name: "empty 504", plan: act504, provider: "qovery", code: 6, creates: 1,
+			stderr: "error: qovery: HTTP 504; the request was sent, so the organization may have been created: " + checkQ + "\n"},
+		{name: "reset", plan: actReset, provider: "qovery", code: 6, creates: 1,
+			stderr: "error: qovery: the connection was closed before a complete answer; the request was sent, so the organization may have been created: " + checkQ + "\n"},
+		{name: "timeout", plan: actHang, provider: "vertra", args: []string{"--timeout", "300ms"}, code: 6, creates: 1,
+			stderr: "error: vertra: timed out waiting for the API; the request was sent, so the organization may have been created: " + checkV + "\n"},
+		{name: "503 retried into a conflict", plan: act503, provider: "qovery", code: 4, creates: 2,
+			stderr: "qovery: HTTP 503; retrying in 0s (retry 1 of 3)\n" +
+				`error: qovery: HTTP 409: an organization named "acme" already exists (name already used); an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider qovery`\n"},
+		{name: "503 retried into a conflict, vertra", plan: act503, provider: "vertra", code: 4, creates: 2,
+			stderr: "vertra: HTTP 503; retrying in 0s (retry 1 of 3)\n" +
+				`error: vertra: HTTP 400 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "acme" already exists; an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider vertra`\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHostile(t, always(tt.plan))
+			args := append([]string{"create", "--provider", tt.provider, "--name", "acme", "--plan", "TEAM"}, tt.args...)
+			if tt.provider == "vertra" {
+				args = append([]string{"create", "--provider", tt.provider, "--name", "acme"}, tt.args...)
+			}
+			r := orgctl(t, hostileEnv(t, h), args...)
+			if r.code != tt.code || r.errOut != tt.stderr || r.out != "" {
+				t.Errorf("exit %d, want %d\nstderr %q\nwant   %q\nstdout %q", r.code, tt.code, r.errOut, tt.stderr, r.out)
+			}
+			if _, ok, creates := h.exists(tt.provider, "acme"); !ok || creates != tt.creates {
+				t.Errorf("exists %v after %d creates, want %d", ok, creates, tt.creates)
+			}
+		})
+	}
+}
+
+func TestIfNotExistsMakesAnUnknownOutcomeSafe(t *testing.T) {
+	tests := []struct {
+		name, plan, provider string
+		seeded               bool
+		args                 []string
+		created              bool
+		createdBy            string
+		notice               string // the stderr line before the last
+		last                 string // the last stderr line
+		creates              int
+	}{
+		{name: "500", plan: act500, provider: "qovery", created: true, createdBy: "earlier_attempt", creates: 2,
+			notice: "qovery: acme: HTTP 500; its name is unique, so repeating the create cannot make a second one: retrying in ",
+			last:   `Organization "acme" was created on Qovery (id qovery-0001) by an earlier attempt of this run whose answer was lost.`},
+		{name: "reset", plan: actReset, provider: "vertra", created: true, createdBy: "earlier_attempt", creates: 2,
+			notice: "vertra: acme: the connection was closed before a complete answer; its name is unique, so repeating the create cannot make a second one: retrying in ",
+			last:   `Organization "acme" was created on VertraCloud (id vertra-0001) by an earlier attempt of this run whose answer was lost.`},
+		{name: "timeout", plan: actHang, provider: "vertra", args: []string{"--timeout", "300ms"}, created: true, createdBy: "earlier_attempt", creates: 2,
+			notice: "vertra: acme: timed out waiting for the API; its name is unique",
+			last:   `Organization "acme" was created on VertraCloud (id vertra-0001) by an earlier attempt of this run whose answer was lost.`},
+		{name: "503 retried into a conflict", plan: act503, provider: "qovery", created: true, createdBy: "earlier_attempt", creates: 2,
+			notice: "qovery: HTTP 503; retrying in 0s (retry 1 of 3)",
+			last:   `Organization "acme" was created on Qovery (id qovery-0001) by an earlier attempt of this run whose answer was lost.`},
+		{name: "a 500 that did not act", plan: fail500, provider: "qovery", created: true, createdBy: "this_run", creates: 2,
+			last: "qovery: acme: HTTP 500; its name is unique, so repeating the create cannot make a second one: retrying in "},
+		{name: "there before the run", plan: act500, provider: "qovery", seeded: true, created: false, createdBy: "before_run", creates: 1,
+			last: `Organization "ACME" already exists on Qovery (id qovery-0001): nothing was created.`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHostile(t, always(tt.plan))
+			if tt.seeded {
+				h.seed(tt.provider, "ACME")
+			}
+			args := append([]string{"create", "--provider", tt.provider, "--name", "acme", "--if-not-exists", "-o", "json"}, tt.args...)
+			if tt.provider == "qovery" {
+				args = append(args, "--plan", "TEAM")
+			}
+			r := orgctl(t, hostileEnv(t, h), args...)
+			var org struct {
+				ID        string `json:"id"`
+				Created   *bool  `json:"created"`
+				CreatedBy string `json:"created_by"`
+			}
+			if err := json.Unmarshal([]byte(r.out), &org); err != nil || r.code != 0 {
+				t.Fatalf("exit %d, stdout %q (%v)\nstderr %s", r.code, r.out, err, r.errOut)
+			}
+			want, ok, creates := h.exists(tt.provider, "acme")
+			if !ok || org.ID != want.ID || creates != tt.creates {
+				t.Errorf("reported %s, server has %s (exists %v) after %d creates, want %d", org.ID, want.ID, ok, creates, tt.creates)
+			}
+			if org.Created == nil || *org.Created != tt.created || org.CreatedBy != tt.createdBy {
+				t.Errorf("created %v created_by %q, want %v %q", org.Created, org.CreatedBy, tt.created, tt.createdBy)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.errOut, "\n"), "\n")
+			if !strings.HasPrefix(lines[len(lines)-1], tt.last) {
+				t.Errorf("last stderr line %q, want %q", lines[len(lines)-1], tt.last)
+			}
+			if tt.notice != "" && (len(lines) != 2 || !strings.HasPrefix(lines[0], tt.notice)) {
+				t.Errorf("stderr %q, want a notice %q then the last line", r.errOut, tt.notice)
+			}
+		})
+	}
+}
+
+func TestOnlyCreateAndDeleteSayMayHave(t *testing.T) {
+	h := newHostile(t, always(actOK))
+	org := h.seed("qovery", "acme")
+	environ := hostileEnv(t, h)
+
+	r := orgctl(t, environ, "delete", "--provider", "qovery", org.ID, "--yes")
+	want := "error: qovery: HTTP 502; the request was sent, so the organization may have been deleted: check with `orgctl get " + org.ID + " --provider qovery` before retrying\n"
+	if r.code != 6 || r.errOut != want {
+		t.Errorf("delete: exit %d stderr %q\nwant %q", r.code, r.errOut, want)
+	}
+	if _, ok, _ := h.exists("qovery", "acme"); ok {
+		t.Fatal("the hostile server did not delete")
+	}
+
+	h.mu.Lock()
+	h.readFail = http.StatusInternalServerError
+	h.mu.Unlock()
+	for _, args := range [][]string{{"get", "acme"}, {"list"}} {
+		r := orgctl(t, environ, append(args, "--provider", "qovery")...)
+		if r.code != 6 || r.errOut != "error: qovery: HTTP 500\n" {
+			t.Errorf("%s: exit %d stderr %q", args[0], r.code, r.errOut)
+		}
+	}
+}
+
+// TestExactlyOnceInBulk is the proof the design rests on: against a server
+// that acts and then fails in every way, 1,000 entries at concurrency 32
+// with --skip-existing leave every name existing exactly once, each
+// reported with the organization the server holds, and the run exits 0.
+func TestExactlyOnceInBulk(t *testing.T) {
+	const n = 1000
+	// Entry i's first create is answered as modes[i%len(modes)] says; later
+	// creates of a name whose first did not act succeed.
+	modes := []string{actOK, act500, act502, act504, actReset, act503, "seeded", fail500, actHang}
+	mode := func(name string) string {
+		var i int
+		fmt.Sscanf(name, "t%d", &i)
+		return modes[i%len(modes)]
+	}
+	h := newHostile(t, func(name string, attempt int) string {
+		if attempt > 0 {
+			return actOK
+		}
+		return mode(name)
+	})
+	var manifest strings.Builder
+	for i := range n {
+		name, provider := fmt.Sprintf("t%04d", i), []string{"qovery", "vertra"}[i%2]
+		fmt.Fprintf(&manifest, "- {name: %s, provider: %s}\n", name, provider)
+		if mode(name) == "seeded" {
+			h.seed(provider, strings.ToUpper(name))
+		}
+	}
+	start := time.Now()
+	r := orgctl(t, hostileEnv(t, h), "create", "-f", writeManifest(t, "m.yaml", manifest.String()), "--plan", "TEAM",
+		"--concurrency", "32", "--skip-existing", "--timeout", "1s", "-o", "json")
+	t.Logf("%d entries in %s", n, time.Since(start).Round(time.Millisecond))
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, tail(r.errOut, 20))
+	}
+
+	var wantCreated, wantSkipped int
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+		var res struct {
+			Name, Provider, Status string
+			Organization           *struct {
+				ID        string `json:"id"`
+				CreatedBy string `json:"created_by"`
+			}
+			Error *struct {
+				ExitCode int `json:"exit_code"`
+			}
+		}
+		if err := json.Unmarshal([]byte(l), &res); err != nil {
+			t.Fatalf("not NDJSON: %q", l)
+		}
+		seen[res.Name] = true
+		org, ok, creates := h.exists(res.Provider, res.Name)
+		if !ok {
+			t.Errorf("%s does not exist", res.Name)
+			continue
+		}
+		m := mode(res.Name)
+		switch {
+		case m == "seeded":
+			wantSkipped++
+			// A conflict on a first attempt is skipped without a lookup, as before.
+			if res.Status != "skipped" || res.Error == nil || res.Error.ExitCode != 4 || creates != 1 {
+				t.Errorf("%s (%s): %s after %d creates: %s", res.Name, m, res.Status, creates, l)
+			}
+			continue
+		case m == actOK || m == fail500:
+			wantCreated++
+			if res.Status != "created" || res.Organization == nil || res.Organization.CreatedBy != "this_run" {
+				t.Errorf("%s (%s): %s", res.Name, m, l)
+			}
+		default: // acted, then failed: the repeat met the conflict
+			wantCreated++
+			if res.Status != "created" || res.Organization == nil || res.Organization.CreatedBy != "earlier_attempt" || creates != 2 {
+				t.Errorf("%s (%s): %s after %d creates: %s", res.Name, m, res.Status, creates, l)
+			}
+		}
+		if res.Organization != nil && res.Organization.ID != org.ID {
+			t.Errorf("%s: reported id %s, the server holds %s", res.Name, res.Organization.ID, org.ID)
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("%d results for %d entries", len(seen), n)
+	}
+	h.mu.Lock()
+	held := len(h.orgs)
+	h.mu.Unlock()
+	if held != n {
+		t.Errorf("the server holds %d organizations for %d names", held, n)
+	}
+	summary := fmt.Sprintf("created %d, skipped %d, failed 0 in ", wantCreated, wantSkipped)
+	if !strings.Contains(r.errOut, summary) {
+		t.Errorf("stderr lacks %q:\n%s", summary, tail(r.errOut, 5))
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

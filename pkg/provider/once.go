@@ -1,0 +1,160 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Who made the organization that `create` reports (Organization.CreatedBy).
+const (
+	ByThisRun        = "this_run"        // this run's create was answered with success
+	ByEarlierAttempt = "earlier_attempt" // an attempt of this run whose answer was lost or failed
+	BeforeThisRun    = "before_run"      // it existed before this run's first attempt
+	ByUnknown        = "unknown"         // an earlier attempt may have made it; created_at cannot tell
+)
+
+// ClockSkew is how far ahead of the provider's clock the local clock may
+// run without an organization made by this run being taken for an older
+// one: created_at (the provider's clock) is compared with the first
+// attempt's start (ours) minus ClockSkew.
+const ClockSkew = 2 * time.Minute
+
+// OnceOptions tune CreateOnce.
+type OnceOptions struct {
+	// Repeat (--if-not-exists, --skip-existing) repeats a create whose
+	// outcome is unknown: names are unique, so a repeat can meet a conflict
+	// but never make a second organization. A conflict met after an attempt
+	// reached the server is then looked up and returned, not failed.
+	Repeat bool
+	// FindExisting (--if-not-exists) looks up and returns every taken name,
+	// and implies Repeat.
+	FindExisting bool
+	// Retries bounds the repeats (--retries).
+	Retries int
+	// Backoff is the wait before repeat n (0-based); nil waits nothing.
+	Backoff func(n int) time.Duration
+	// Notice, when set, gets one line per repeat (stderr).
+	Notice io.Writer
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// CreateOnce creates spec.Name on p at most once, and says who made what it
+// returns (Created, CreatedBy).
+//
+// Without Repeat it is one Create: a taken name fails (KindConflict, worded
+// "an earlier attempt of this run may have created it" when the API client
+// had to repeat the request after a 429/503), and so does an unknown
+// outcome (MayHaveSucceeded).
+//
+// With Repeat, an unknown outcome (a timeout or reset after sending, a 5xx,
+// an unreadable success) is repeated up to Retries times, and a taken name
+// met after an earlier attempt reached the server is looked up and
+// returned; with FindExisting, any taken name is. When an earlier attempt
+// reached the server, the organization's created_at decides: older than
+// the first attempt (less ClockSkew) is BeforeThisRun, otherwise
+// ByEarlierAttempt; an unreadable created_at is ByUnknown. Without an
+// earlier attempt, a taken name is BeforeThisRun.
+func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions) (*Organization, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	repeat := o.Repeat || o.FindExisting
+	firstSent := now()
+	reached := false // an earlier attempt of this call reached the server
+	for attempt := 0; ; attempt++ {
+		org, err := p.Create(ctx, spec)
+		if err == nil {
+			org.Created, org.CreatedBy = ptr(true), ByThisRun
+			return org, nil
+		}
+		var perr *Error
+		if !errors.As(err, &perr) {
+			return nil, err
+		}
+		if perr.Kind == KindConflict {
+			perr.Repeated = perr.Repeated || reached
+			if o.FindExisting || repeat && perr.Repeated {
+				return findExisting(ctx, p, spec.Name, perr, firstSent)
+			}
+			return nil, err
+		}
+		if !repeat || !perr.MayHaveSucceeded || attempt >= o.Retries ||
+			ctx.Err() != nil || errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		reached = true
+		var wait time.Duration
+		if o.Backoff != nil {
+			wait = o.Backoff(attempt)
+		}
+		if o.Notice != nil {
+			fmt.Fprintf(o.Notice, "%s: %s: %s; its name is unique, so repeating the create cannot make a second one: retrying in %s (retry %d of %d)\n",
+				p.Name(), spec.Name, unknownWhy(perr), wait.Round(time.Millisecond), attempt+1, o.Retries)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// findExisting looks up a name the provider said is taken.
+func findExisting(ctx context.Context, p Provider, name string, conflict *Error, firstSent time.Time) (*Organization, error) {
+	existing, err := FindByName(ctx, p, name)
+	if err != nil {
+		var nf *Error
+		if errors.As(err, &nf) && nf.Kind == KindNotFound {
+			c := *conflict
+			c.Message += ", but no organization of that name is visible to this token"
+			return nil, &c
+		}
+		return nil, err
+	}
+	by := BeforeThisRun
+	if conflict.Repeated {
+		by = createdBy(existing.CreatedAt, firstSent)
+	}
+	existing.Created, existing.CreatedBy = ptr(by == ByEarlierAttempt), by
+	return existing, nil
+}
+
+// createdBy judges an organization found after an earlier attempt of this
+// run reached the server, by its created_at.
+func createdBy(createdAt string, firstSent time.Time) string {
+	t, err := time.Parse(time.RFC3339Nano, createdAt)
+	switch {
+	case err != nil:
+		return ByUnknown
+	case t.Before(firstSent.Add(-ClockSkew)):
+		return BeforeThisRun
+	}
+	return ByEarlierAttempt
+}
+
+// unknownWhy is the short reason an outcome is unknown, for a notice.
+func unknownWhy(e *Error) string {
+	if e.Status != 0 {
+		return fmt.Sprintf("HTTP %d", e.Status)
+	}
+	return e.Message
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -57,6 +57,9 @@ func newHostile(t *testing.T, plan func(name string, attempt int) string) *hosti
 	mux.HandleFunc("GET /organization", func(w http.ResponseWriter, r *http.Request) { h.list(w, "qovery") })
 	mux.HandleFunc("GET /v1/users/@me/organizations", func(w http.ResponseWriter, r *http.Request) { h.list(w, "vertra") })
 	mux.HandleFunc("GET /organization/{id}", func(w http.ResponseWriter, r *http.Request) { h.get(w, r.PathValue("id")) })
+	mux.HandleFunc("PUT /organization/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusGatewayTimeout) // updated or not: the gateway cannot say
+	})
 	mux.HandleFunc("DELETE /organization/{id}", func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
 		for k, o := range h.orgs {
@@ -81,7 +84,10 @@ func (h *hostile) seed(provider, name string) hostileOrg {
 
 func (h *hostile) add(provider, name string, at time.Time) hostileOrg {
 	h.next++
-	o := hostileOrg{ID: fmt.Sprintf("%s-%04d", provider, h.next), Name: name, CreatedAt: at.UTC().Format(time.RFC3339Nano)}
+	o := hostileOrg{ID: fmt.Sprintf("vertra-%04d", h.next), Name: name, CreatedAt: at.UTC().Format(time.RFC3339Nano)}
+	if provider == "qovery" {
+		o.ID = fmt.Sprintf("00000000-0000-4000-8000-%012d", h.next) // Qovery ids are uuids
+	}
 	o.UpdatedAt = o.CreatedAt
 	if provider == "qovery" {
 		o.Plan = "TEAM"
@@ -278,7 +284,7 @@ func TestIfNotExistsMakesAnUnknownOutcomeSafe(t *testing.T) {
 	}{
 		{name: "500", plan: act500, provider: "qovery", created: true, createdBy: "earlier_attempt", creates: 2,
 			notice: "qovery: acme: HTTP 500; its name is unique, so repeating the create cannot make a second one: retrying in ",
-			last:   `Organization "acme" was created on Qovery (id qovery-0001) by an earlier attempt of this run whose answer was lost.`},
+			last:   `Organization "acme" was created on Qovery (id 00000000-0000-4000-8000-000000000001) by an earlier attempt of this run whose answer was lost.`},
 		{name: "reset", plan: actReset, provider: "vertra", created: true, createdBy: "earlier_attempt", creates: 2,
 			notice: "vertra: acme: the connection was closed before a complete answer; its name is unique, so repeating the create cannot make a second one: retrying in ",
 			last:   `Organization "acme" was created on VertraCloud (id vertra-0001) by an earlier attempt of this run whose answer was lost.`},
@@ -287,11 +293,11 @@ func TestIfNotExistsMakesAnUnknownOutcomeSafe(t *testing.T) {
 			last:   `Organization "acme" was created on VertraCloud (id vertra-0001) by an earlier attempt of this run whose answer was lost.`},
 		{name: "503 retried into a conflict", plan: act503, provider: "qovery", created: true, createdBy: "earlier_attempt", creates: 2,
 			notice: "qovery: HTTP 503; retrying in 0s (retry 1 of 3)",
-			last:   `Organization "acme" was created on Qovery (id qovery-0001) by an earlier attempt of this run whose answer was lost.`},
+			last:   `Organization "acme" was created on Qovery (id 00000000-0000-4000-8000-000000000001) by an earlier attempt of this run whose answer was lost.`},
 		{name: "a 500 that did not act", plan: fail500, provider: "qovery", created: true, createdBy: "this_run", creates: 2,
 			last: "qovery: acme: HTTP 500; its name is unique, so repeating the create cannot make a second one: retrying in "},
 		{name: "there before the run", plan: act500, provider: "qovery", seeded: true, created: false, createdBy: "before_run", creates: 1,
-			last: `Organization "ACME" already exists on Qovery (id qovery-0001): nothing was created.`},
+			last: `Organization "ACME" already exists on Qovery (id 00000000-0000-4000-8000-000000000001): nothing was created.`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -330,13 +336,19 @@ func TestIfNotExistsMakesAnUnknownOutcomeSafe(t *testing.T) {
 	}
 }
 
-func TestOnlyCreateAndDeleteSayMayHave(t *testing.T) {
+func TestUnknownOutcomeIsWordedByOperation(t *testing.T) {
 	h := newHostile(t, always(actOK))
 	org := h.seed("qovery", "acme")
 	environ := hostileEnv(t, h)
 
-	r := orgctl(t, environ, "delete", "--provider", "qovery", org.ID, "--yes")
-	want := "error: qovery: HTTP 502; the request was sent, so the organization may have been deleted: check with `orgctl get " + org.ID + " --provider qovery` before retrying\n"
+	r := orgctl(t, environ, "update", "--provider", "qovery", org.ID, "--description", "Acme Corp")
+	want := "error: qovery: HTTP 504; the request was sent, so the organization may have been updated: check with `orgctl get " + org.ID + " --provider qovery` before retrying\n"
+	if r.code != 6 || r.errOut != want {
+		t.Errorf("update: exit %d stderr %q\nwant %q", r.code, r.errOut, want)
+	}
+
+	r = orgctl(t, environ, "delete", "--provider", "qovery", org.ID, "--yes")
+	want = "error: qovery: HTTP 502; the request was sent, so the organization may have been deleted: check with `orgctl get " + org.ID + " --provider qovery` before retrying\n"
 	if r.code != 6 || r.errOut != want {
 		t.Errorf("delete: exit %d stderr %q\nwant %q", r.code, r.errOut, want)
 	}

@@ -333,9 +333,10 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 	body := edit(cur, spec)
 	resp, err := p.client.Do(ctx, http.MethodPut, "/organization/"+url.PathEscape(cur.ID), body)
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpUpdate, cur.ID)
 	}
-	return decodeOne(resp, body.Name)
+	org, err := decodeOne(resp, body.Name)
+	return org, provider.WithOp(err, provider.OpUpdate, cur.ID)
 }
 
 // Delete implements provider.Provider: DELETE /organization/{id} answers 204.

@@ -204,13 +204,14 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 		resp, err = p.client.Do(ctx, http.MethodPatch, "/v1/organizations/"+esc, body)
 	}
 	if err != nil {
-		return nil, err
+		return nil, provider.WithOp(err, provider.OpUpdate, id)
 	}
 	name := ""
 	if spec.NewName != nil {
 		name = *spec.NewName
 	}
-	return decodeOne(resp, gen, name)
+	org, err := decodeOne(resp, gen, name)
+	return org, provider.WithOp(err, provider.OpUpdate, id)
 }
 
 // errNoTagsUpdate stops an update that would silently lose its tags.

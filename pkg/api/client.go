@@ -46,6 +46,13 @@ type Client struct {
 	// Gate, when shared by several clients, makes a rate limit seen by one
 	// pause them all; nil gives this client its own.
 	Gate *Gate
+	// Pacer, in a bulk run, spaces retries (the first attempt is paced by
+	// the caller, where an interrupt can still cancel it) and reads the
+	// rate limit and quota every answer reports. nil: unpaced.
+	Pacer *Pacer
+	// MaxWait lets a retry wait out a Retry-After up to this long even past
+	// the retry deadline (--max-wait, bulk runs).
+	MaxWait time.Duration
 }
 
 // DefaultTimeout bounds one attempt when Client.Timeout is zero.
@@ -103,19 +110,31 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 	deadline := time.Now().Add(c.timeout() * time.Duration(c.Retries+1))
 	repeat := false
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := c.Pacer.Wait(ctx); err != nil {
+				return nil, c.transportError(ctx, err, false)
+			}
+		}
 		if err := gate.Wait(ctx); err != nil {
 			return nil, c.transportError(ctx, err, false)
 		}
 		resp, err := c.send(ctx, method, target, payload)
 		if resp != nil {
 			resp.Repeat, repeat = repeat, true
+			c.Pacer.Observe(resp.Header)
+		} else {
+			c.Pacer.Observe(nil)
 		}
 		wait, why, ok := c.retryable(resp, err, attempt)
 		if !ok || attempt >= c.Retries {
 			return resp, err
 		}
-		if time.Now().Add(wait).After(deadline) {
-			c.notice("%s: %s; not retrying: waiting %s would pass the deadline of --timeout × (--retries+1)", c.Provider, why, wait.Round(time.Millisecond))
+		if time.Now().Add(wait).After(deadline) && wait > c.MaxWait {
+			limit := "the deadline of --timeout × (--retries+1)"
+			if c.MaxWait > 0 {
+				limit += " and --max-wait " + c.MaxWait.String()
+			}
+			c.notice("%s: %s; not retrying: waiting %s would pass %s", c.Provider, why, wait.Round(time.Millisecond), limit)
 			return resp, err
 		}
 		c.notice("%s: %s; retrying in %s (retry %d of %d)", c.Provider, why, wait.Round(time.Millisecond), attempt+1, c.Retries)

@@ -23,7 +23,10 @@ const (
 	ExitUnavailable = 6   // network, timeout or provider-side failure
 	ExitNotFound    = 7   // no such organization
 	ExitChanges     = 8   // diff: the plan has changes (not a failure)
-	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM
+	ExitHangup      = 129 // SIGHUP (128 + 1)
+	ExitInterrupted = 130 // SIGINT (128 + 2)
+	ExitBrokenPipe  = 141 // standard output closed (128 + SIGPIPE's 13, as a shell reports it)
+	ExitTerminated  = 143 // SIGTERM (128 + 15)
 )
 
 // UsageError is a mistake in the command line or the config: nothing was sent.

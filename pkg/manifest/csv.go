@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,41 +8,43 @@ import (
 	"strings"
 )
 
-// parseCSV reads a header row of field names, then one organization per
+// csvEntries reads a header row of field names, then one organization per
 // row. A list cell holds comma-separated values ("ci,prod", quoted).
-func parseCSV(data []byte) ([]Entry, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+func csvEntries(in io.Reader) (func() (Entry, error), error) {
+	r := csv.NewReader(in)
 	r.TrimLeadingSpace = true
+	r.ReuseRecord = true // cells are copied into the entry
 	header, err := r.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("the manifest is empty")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the CSV header: %w", err)
 	}
+	header = slices.Clone(header)
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 		if !slices.Contains(Fields(), header[i]) {
 			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", header[i], strings.Join(Fields(), ", "))
 		}
 	}
-	var entries []Entry
-	for {
+	index := 0
+	return func() (Entry, error) {
 		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
 		if err != nil {
-			return nil, err // csv.ParseError names the line
+			return Entry{}, err // io.EOF, or a csv.ParseError that names the line
 		}
+		index++
 		line, _ := r.FieldPos(0)
-		e := Entry{Index: len(entries) + 1, Line: line}
+		e := Entry{Index: index, Line: line}
 		for i, cell := range row {
 			if cell == "" {
 				continue // every row has every column: an empty cell is left out
 			}
 			if err := e.set(header[i], []string{cell}); err != nil {
-				return nil, fmt.Errorf("%s: %w", e.Where(), err)
+				return Entry{}, fmt.Errorf("%s: %w", e.Where(), err)
 			}
 		}
-		entries = append(entries, e)
-	}
-	return entries, nil
+		return e, nil
+	}, nil
 }

@@ -68,7 +68,7 @@ func ParseDocument(r io.Reader, format string) (*Document, error) {
 	if format == YAML || format == JSON {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, err
+			return nil, oneLine(err)
 		}
 		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
 			return documentOf(doc.Content[0])

@@ -100,28 +100,98 @@ func splitList(values []string) []string {
 
 // Formats of a manifest.
 const (
-	YAML = "yaml"
-	JSON = "json"
-	CSV  = "csv"
+	YAML   = "yaml"
+	JSON   = "json"   // an array of objects
+	NDJSON = "ndjson" // objects one after another (JSON Lines)
+	CSV    = "csv"
 )
 
-// Parse reads a whole manifest. format is YAML, JSON or CSV; "" guesses
-// from the content (for standard input).
-func Parse(r io.Reader, format string) ([]Entry, error) {
-	data, err := io.ReadAll(r)
+// Size limits, so that a wrong file (-f /dev/zero, a binary) ends with one
+// line instead of exhausting memory. CSV, JSON and NDJSON stream, so only a
+// single entry must fit in memory; YAML is parsed whole.
+const (
+	MaxSize      = 1 << 30  // any manifest
+	MaxYAMLSize  = 32 << 20 // YAML is parsed whole: larger ones should be CSV, NDJSON or JSON
+	MaxEntrySize = 1 << 20  // one CSV line or one JSON object
+)
+
+// Reader reads a manifest one entry at a time, holding only the current
+// entry (YAML excepted: it is parsed whole, up to MaxYAMLSize).
+type Reader struct {
+	Format string // the format read, after sniffing
+	next   func() (Entry, error)
+	err    error // sticky: after an error or io.EOF, Next returns it again
+}
+
+// Next returns the next entry, or io.EOF after the last one.
+func (r *Reader) Next() (Entry, error) {
+	if r.err != nil {
+		return Entry{}, r.err
+	}
+	e, err := r.next()
+	if err != nil {
+		r.err = err
+	}
+	return e, err
+}
+
+// NewReader reads a manifest in format (YAML, JSON, NDJSON or CSV); ""
+// guesses from the content (for standard input). A UTF-8 byte order mark
+// is skipped.
+func NewReader(r io.Reader, format string) (*Reader, error) {
+	lim := &limitReader{r: r, max: MaxSize}
+	br := bufio.NewReaderSize(lim, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	head, err := br.Peek(4096)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, err
+	}
+	err = nil
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, fmt.Errorf("not a text manifest (it holds NUL bytes): give a .yaml, .json, .ndjson or .csv file")
+	}
+	if format == "" {
+		format = sniff(head)
+	}
+	m := &Reader{Format: format}
+	switch format {
+	case CSV:
+		lim.maxLine = MaxEntrySize
+		m.next, err = csvEntries(br)
+	case JSON, NDJSON:
+		m.next = jsonEntries(br, lim)
+	case YAML:
+		lim.max = MaxYAMLSize
+		m.next, err = yamlEntries(br)
+	default:
+		return nil, fmt.Errorf("unknown manifest format %q: use .yaml, .yml, .json, .ndjson, .jsonl or .csv", format)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if format == "" {
-		format = sniff(data)
+	return m, nil
+}
+
+// Parse reads a whole manifest into memory; see NewReader. Use a Reader
+// for manifests that may be large.
+func Parse(r io.Reader, format string) ([]Entry, error) {
+	m, err := NewReader(r, format)
+	if err != nil {
+		return nil, err
 	}
-	switch format {
-	case CSV:
-		return parseCSV(data)
-	case YAML, JSON:
-		return parseYAML(data) // JSON is YAML: one parser, the same line numbers
+	var entries []Entry
+	for {
+		e, err := m.Next()
+		if err == io.EOF {
+			return entries, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
 	}
-	return nil, fmt.Errorf("unknown manifest format %q: use .yaml, .yml, .json or .csv", format)
 }
 
 // FormatOf picks the format from a file name; "" when it cannot tell.
@@ -131,22 +201,28 @@ func FormatOf(path string) string {
 		return YAML
 	case ".json":
 		return JSON
+	case ".ndjson", ".jsonl":
+		return NDJSON
 	case ".csv":
 		return CSV
 	}
 	return ""
 }
 
-// sniff guesses a format: JSON starts with [ or {, CSV with a header line
-// naming the name column, anything else is YAML.
-func sniff(data []byte) string {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
+// sniff guesses a format from the first bytes: JSON starts with [,
+// NDJSON with {, CSV with a header line naming the name column, anything
+// else is YAML.
+func sniff(head []byte) string {
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
 		return JSON
 	}
-	first, _ := bufio.NewReader(bytes.NewReader(trimmed)).ReadString('\n')
-	if strings.Contains(first, ",") && !strings.Contains(first, ":") {
-		for _, col := range strings.Split(first, ",") {
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		return NDJSON
+	}
+	first, _, _ := bytes.Cut(trimmed, []byte("\n"))
+	if bytes.Contains(first, []byte(",")) && !bytes.Contains(first, []byte(":")) {
+		for _, col := range strings.Split(string(first), ",") {
 			if strings.TrimSpace(col) == "name" {
 				return CSV
 			}

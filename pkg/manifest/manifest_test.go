@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -115,6 +116,84 @@ func TestPresence(t *testing.T) {
 		}
 		if got[0].Set != tt.set || !reflect.DeepEqual(got[0].Tags, tt.tags) {
 			t.Errorf("%s %q: set %b tags %q, want %b %q", tt.format, tt.data, got[0].Set, got[0].Tags, tt.set, tt.tags)
+		}
+	}
+}
+
+func TestNDJSONAndSniffing(t *testing.T) {
+	nd := "{\"name\": \"acme\", \"provider\": \"qovery\", \"plan\": \"TEAM_2025\"}\n\n{\"name\": 42, \"provider\": \"vertra\", \"tags\": [\"a\", \"b\"]}\n"
+	for _, format := range []string{NDJSON, JSON, ""} { // the JSON reader takes both shapes; "{" sniffs as NDJSON
+		got, err := Parse(strings.NewReader(nd), format)
+		if err != nil {
+			t.Fatalf("%q: %v", format, err)
+		}
+		if len(got) != 2 || got[0].Name != "acme" || got[1].Name != "42" || got[1].Line != 3 || !reflect.DeepEqual(got[1].Tags, []string{"a", "b"}) {
+			t.Errorf("%q: %+v", format, got)
+		}
+	}
+	for path, want := range map[string]string{"a.ndjson": NDJSON, "b.JSONL": NDJSON} {
+		if got := FormatOf(path); got != want {
+			t.Errorf("FormatOf(%q) = %q", path, got)
+		}
+	}
+}
+
+// TestBOM: Excel writes a UTF-8 byte order mark before CSV; it must not
+// become part of the first column's name, nor hide the format from sniffing.
+func TestBOM(t *testing.T) {
+	for _, format := range []string{CSV, ""} {
+		got, err := Parse(strings.NewReader("\xef\xbb\xbf"+csvManifest), format)
+		if err != nil || len(got) != 2 || got[0].Name != "acme" {
+			t.Errorf("%q: %v %+v", format, err, got)
+		}
+	}
+	if got, err := Parse(strings.NewReader("\xef\xbb\xbf"+jsonManifest), ""); err != nil || len(got) != 2 {
+		t.Errorf("JSON with a BOM: %v", err)
+	}
+}
+
+// endless is an endless stream of one byte, like /dev/zero.
+type endless byte
+
+func (b endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
+}
+
+func TestLimitsEndWithOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		r      io.Reader
+		format string
+		want   string
+	}{
+		{"/dev/zero", endless(0), "", "not a text manifest (it holds NUL bytes)"},
+		{"endless CSV line", io.MultiReader(strings.NewReader("name\n"), endless('a')), CSV, "line 2 is longer than 1 MiB"},
+		{"endless JSON entry", io.MultiReader(strings.NewReader("[\n{\"name\": \""), endless('a')), JSON, "the entry at line 2 is larger than 1 MiB"},
+		{"endless YAML", io.MultiReader(strings.NewReader("- name: "), endless('a')), YAML, "the manifest is larger than 32 MiB"},
+	} {
+		_, err := Parse(tt.r, tt.format)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v, want %q on one line", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestStreamedErrorsNameTheEntry(t *testing.T) {
+	for _, tt := range []struct{ format, data, want string }{
+		{JSON, "[\n {\"name\": \"a\"},\n {\"name\": {\"x\": 1}}\n]", "entry 2 (line 3): name: expected text or a list of text"},
+		{JSON, "[{\"name\": \"a\"}] x", "unexpected data after the array"},
+		{JSON, "[{\"name\": \"a\"", "the manifest ends in the middle of an entry"},
+		{JSON, "\"hello\"", "must be a JSON array of objects"},
+		{NDJSON, "{\"name\": \"a\"}\n[1]\n", "entry 2 (line 2): must be an object of fields"},
+		{NDJSON, "{\"name\": \"a\"}\n{\"name\": \n", "the manifest ends in the middle of an entry"},
+		{YAML, "- name: a\n\tb: c\n", "yaml: line 2"},
+	} {
+		_, err := Parse(strings.NewReader(tt.data), tt.format)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s %q: %v, want %q on one line", tt.format, tt.data, err, tt.want)
 		}
 	}
 }

@@ -2,17 +2,25 @@ package manifest
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// parseYAML reads a list of mappings. It walks the node tree rather than
-// decoding into structs so that every entry keeps its line and an unknown
-// field is an error, not silently dropped.
-func parseYAML(data []byte) ([]Entry, error) {
+// yamlEntries reads a list of mappings. YAML is parsed whole (up to
+// MaxYAMLSize), then handed out entry by entry, each node released once
+// read. It walks the node tree rather than decoding into structs so that
+// every entry keeps its line and an unknown field is an error, not
+// silently dropped.
+func yamlEntries(in io.Reader) (func() (Entry, error), error) {
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, oneLine(err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, fmt.Errorf("the manifest is empty")
@@ -21,16 +29,39 @@ func parseYAML(data []byte) ([]Entry, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("line %d: the manifest must be a list of organizations", list.Line)
 	}
-	return entriesOf(list)
+	return nodeEntries(list), nil
 }
 
 // entriesOf reads a sequence node of entries.
 func entriesOf(list *yaml.Node) ([]Entry, error) {
+	next := nodeEntries(list)
 	entries := make([]Entry, 0, len(list.Content))
-	for i, item := range list.Content {
-		e := Entry{Index: i + 1, Line: item.Line}
+	for {
+		e, err := next()
+		if err == io.EOF {
+			return entries, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+}
+
+// nodeEntries hands out the entries of a sequence node one by one, each
+// node released once read.
+func nodeEntries(list *yaml.Node) func() (Entry, error) {
+	i := 0
+	return func() (Entry, error) {
+		if i == len(list.Content) {
+			return Entry{}, io.EOF
+		}
+		item := list.Content[i]
+		list.Content[i] = nil // let the collector have it
+		i++
+		e := Entry{Index: i, Line: item.Line}
 		if item.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s: must be a mapping of fields", e.Where())
+			return Entry{}, fmt.Errorf("%s: must be a mapping of fields", e.Where())
 		}
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			key, value := item.Content[j], item.Content[j+1]
@@ -42,12 +73,17 @@ func entriesOf(list *yaml.Node) ([]Entry, error) {
 				err = e.set(key.Value, values)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
+				return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
 			}
 		}
-		entries = append(entries, e)
+		return e, nil
 	}
-	return entries, nil
+}
+
+// oneLine flattens a parser error that spans lines into one.
+func oneLine(err error) error {
+	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+	return fmt.Errorf("%s", msg)
 }
 
 // scalars reads a scalar or a list of scalars.

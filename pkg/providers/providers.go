@@ -28,8 +28,10 @@ type Settings struct {
 	DryRun  bool
 	Timeout time.Duration // per attempt
 	Retries int
-	Notice  io.Writer // retries are announced here
-	Gate    *api.Gate // shared by bulk workers; nil for one request
+	Notice  io.Writer     // retries are announced here
+	Gate    *api.Gate     // shared by bulk workers; nil for one request
+	Pacer   *api.Pacer    // bulk runs: spaces retries, reads the rate limit
+	MaxWait time.Duration // bulk runs: --max-wait
 	// VertraAPI is vertra.api: auto, organizations or workspaces.
 	VertraAPI string
 }
@@ -79,7 +81,8 @@ func ValidateUpdate(name string, spec *provider.UpdateSpec) (warnings []string, 
 // New returns the provider named in s.
 func New(s Settings) (provider.Provider, error) {
 	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun,
-		Timeout: s.Timeout, Retries: s.Retries, Notice: s.Notice, Gate: s.Gate}
+		Timeout: s.Timeout, Retries: s.Retries, Notice: s.Notice, Gate: s.Gate,
+		Pacer: s.Pacer, MaxWait: s.MaxWait}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultURL(s.Name)
 	}

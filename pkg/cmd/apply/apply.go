@@ -14,9 +14,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/time/rate"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
@@ -136,20 +136,20 @@ $ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8`,
 // connection is one provider the run talks to.
 type connection struct {
 	provider provider.Provider
-	limiter  *rate.Limiter // nil: no --rate
+	pacer    *api.Pacer // --rate, else the limit the provider's answers announce
 }
 
 func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if !opts.DryRun && opts.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
 	}
-	var limit rate.Limit
+	var rateN int
+	var ratePer time.Duration
 	if opts.Rate != "" {
-		n, per, err := cmdutil.ParseRate(opts.Rate)
-		if err != nil {
+		var err error
+		if rateN, ratePer, err = cmdutil.ParseRate(opts.Rate); err != nil {
 			return cmdutil.Usage(fmt.Errorf("--rate: %w", err))
 		}
-		limit = rate.Limit(float64(n) / per.Seconds())
 	}
 	// Refuse before reading anything: a script must say --yes explicitly.
 	if opts.Prune && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {
@@ -188,15 +188,16 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		if err != nil {
 			return err
 		}
-		run.Settings.Gate = gate
+		pacer := api.NewHeaderPacer()
+		if rateN > 0 {
+			pacer = api.NewPacer(rateN, ratePer)
+		}
+		run.Settings.Gate, run.Settings.Pacer = gate, pacer
 		p, err := run.Provider()
 		if err != nil {
 			return err
 		}
-		conns[name] = &connection{provider: p}
-		if limit > 0 {
-			conns[name].limiter = rate.NewLimiter(limit, 1)
-		}
+		conns[name] = &connection{provider: p, pacer: pacer}
 	}
 	current, err := listAll(ctx, names, conns)
 	if err != nil {
@@ -246,10 +247,8 @@ func listAll(ctx context.Context, names []string, conns map[string]*connection) 
 	for i, name := range names {
 		wg.Go(func() {
 			c := conns[name]
-			if c.limiter != nil {
-				if errs[i] = c.limiter.Wait(ctx); errs[i] != nil {
-					return
-				}
+			if errs[i] = c.pacer.Wait(ctx); errs[i] != nil {
+				return
 			}
 			orgs[i], errs[i] = c.provider.List(ctx)
 			if errs[i] != nil {

@@ -6,15 +6,15 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/bulk"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/progress"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/text"
 )
@@ -26,10 +26,9 @@ var phases = []plan.Kind{plan.Create, plan.Update, plan.Delete}
 // execute carries out the plan's changes through the bulk engine.
 func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *plan.Plan, conns map[string]*connection) error {
 	printer := &resultPrinter{w: opts.IO.Out, format: format}
-	var bar *progressbar.ProgressBar
-	if opts.IO.IsStderrTTY() {
-		bar = progressbar.NewOptions(pl.Changes(), progressbar.OptionSetWriter(opts.IO.ErrOut),
-			progressbar.OptionSetDescription("applying"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	var bar *progress.Line // nil draws nothing
+	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
+		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
 	}
 	worst := cmdutil.ExitOK // the most severe failure's exit code
 	var total bulk.Summary
@@ -48,16 +47,12 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 		}
 		sum := bulk.Run(ctx, jobs(pl, kind, conns), bulk.Options{Concurrency: opts.Concurrency, FailFast: opts.FailFast},
 			func(r bulk.Result) {
-				if bar != nil {
-					bar.Clear()
-				}
+				bar.Clear()
 				if r.Status == bulk.Failed {
 					worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
 				}
 				printer.print(r)
-				if bar != nil {
-					_ = bar.Add(1)
-				}
+				bar.Add(1)
 			})
 		total.Created += sum.Created
 		total.Updated += sum.Updated
@@ -69,9 +64,7 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 			break
 		}
 	}
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	bar.Finish()
 	done := total.Created + total.Updated + total.Deleted + total.Failed
 	notStarted := pl.Changes() - done
 	fmt.Fprintf(opts.IO.ErrOut, "created %d, updated %d, deleted %d, failed %d", total.Created, total.Updated, total.Deleted, total.Failed)
@@ -103,9 +96,7 @@ func jobs(pl *plan.Plan, kind plan.Kind, conns map[string]*connection) iter.Seq[
 			}
 			c := conns[a.Provider]
 			j := bulk.Job{Index: a.Index, Name: a.Name, Provider: a.Provider, Kind: string(kind), Do: do(a, c.provider)}
-			if c.limiter != nil {
-				j.Wait = c.limiter.Wait
-			}
+			j.Wait = c.pacer.Wait
 			if !yield(j) {
 				return
 			}

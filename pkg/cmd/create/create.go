@@ -15,6 +15,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/progress"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
@@ -121,18 +122,22 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 	fl.BoolVar(&tokenStdin, "token-stdin", false, "read the API token from standard input")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request that would be sent, token redacted, and send nothing")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "when the name is taken, print the existing organization and exit 0 (\"created\": false); repeat a create whose outcome is unknown, as the name makes that safe")
-	fl.StringVarP(&opts.Bulk.File, "file", "f", "", "create every organization of a manifest (.yaml, .json, .csv; - for standard input)")
+	fl.StringVarP(&opts.Bulk.File, "file", "f", "", "create every organization of a manifest (.yaml, .json, .ndjson/.jsonl, .csv; - for standard input)")
 	fl.IntVar(&opts.Bulk.Concurrency, "concurrency", 4, "with -f: how many organizations to create at once")
 	fl.BoolVar(&opts.Bulk.SkipExisting, "skip-existing", false, "with -f: count an entry whose name is taken as skipped, not failed; repeat a create whose outcome is unknown")
 	fl.BoolVar(&opts.Bulk.FailFast, "fail-fast", false, "with -f: start no new entry after the first failure")
-	fl.StringVar(&opts.Bulk.Rate, "rate", "", "with -f: at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
+	fl.StringVar(&opts.Bulk.Rate, "rate", "", "with -f: at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m); default: the limit the provider announces")
+	fl.DurationVar(&opts.Bulk.MaxWait, "max-wait", DefaultMaxWait, "with -f: wait out a rate limit's Retry-After up to this long instead of failing the entry")
+	fl.StringVar(&opts.Bulk.Progress, "progress", "", "with -f: progress line on stderr: auto (a terminal, not CI), always or never (env ORGCTL_PROGRESS)")
+	fl.BoolVar(&opts.Bulk.WithinQuota, "within-quota", false, "with -f: create only what the provider's daily quota allows today; list the rest as not started")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
-	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
+	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "ndjson", "jsonl", "csv"))
+	cmdutil.MustRegister(cmd, "progress", cmdutil.CompleteValues(progress.Auto, progress.Always, progress.Never))
 	return cmd
 }
 
@@ -275,7 +280,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

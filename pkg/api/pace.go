@@ -1,0 +1,238 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// paceMargin stretches the interval between requests a little, so that
+// scheduling jitter (a goroutine woken late, then one on time) never packs
+// more than the limit into one of the provider's windows.
+const paceMargin = 0.02
+
+// probeWait bounds how long requests wait for the first answer's headers.
+const probeWait = 5 * time.Second
+
+// Pacer spaces requests one at a time (a burst of 1) so that a rate limit
+// is never exceeded: at most N in any window of the limit's length. It is
+// either fixed (--rate) or learnt from VertraCloud's x-ratelimit-* headers;
+// it also remembers the daily quota those headers report.
+type Pacer struct {
+	mu       sync.Mutex
+	interval time.Duration // between two requests; 0: unpaced (no limit known)
+	next     time.Time     // earliest start of the next request
+	limit    int           // requests allowed per window
+	window   time.Duration // the limit's window
+	sent     []time.Time   // when the last limit requests went, a ring
+	head     int           // oldest entry of sent, once full
+
+	fromHeaders bool
+	probing     chan struct{} // closed when the first answer arrives
+	budget      int           // requests left before budgetEnd, in the window joined mid-way
+	budgetEnd   time.Time
+
+	quota Quota
+}
+
+// Quota is the daily quota an answer reported (x-quota-*).
+type Quota struct {
+	Known     bool
+	Limit     int
+	Remaining int
+	Reset     time.Time
+}
+
+// NewPacer paces at most n requests per window of length per.
+func NewPacer(n int, per time.Duration) *Pacer {
+	return &Pacer{interval: pace(n, per), limit: n, window: per}
+}
+
+// NewHeaderPacer paces from the rate limit the provider announces: the
+// first request goes alone, and its answer's x-ratelimit-limit and
+// x-ratelimit-reset set the pace of the rest. Without those headers,
+// requests are not paced.
+func NewHeaderPacer() *Pacer {
+	return &Pacer{fromHeaders: true, probing: make(chan struct{})}
+}
+
+func pace(n int, per time.Duration) time.Duration {
+	return time.Duration(float64(per) / float64(n) * (1 + paceMargin))
+}
+
+// Wait blocks until this request may start, or ctx ends (then the request
+// must not be sent). A request is let go only when it is at least one
+// interval after the previous one and at least a window after the one n
+// requests before it, both measured on the times requests were actually
+// let go, so a waiter that wakes late cannot bunch the next ones up.
+func (p *Pacer) Wait(ctx context.Context) error {
+	if p == nil {
+		return ctx.Err()
+	}
+	p.mu.Lock()
+	probe := p.probing
+	if probe != nil && p.next.IsZero() {
+		p.next = time.Now() // this request is the probe: go now, the others wait for its answer
+		p.mu.Unlock()
+		return ctx.Err()
+	}
+	p.mu.Unlock()
+	if probe != nil {
+		t := time.NewTimer(probeWait) // an answer that never comes must not hold the run
+		select {
+		case <-probe:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+		t.Stop()
+	}
+	for {
+		p.mu.Lock()
+		now := time.Now()
+		at := now
+		if p.interval > 0 {
+			at = latest(now, p.next)
+			if len(p.sent) == p.limit && p.limit > 0 {
+				at = latest(at, p.sent[p.head].Add(p.window))
+			}
+			if p.budgetEnd.After(at) && p.budget <= 0 {
+				at = p.budgetEnd // the window we joined is used up
+			}
+		}
+		if !at.After(now) {
+			p.release(now)
+			p.mu.Unlock()
+			return ctx.Err()
+		}
+		p.mu.Unlock()
+		if err := sleep(ctx, at.Sub(now)); err != nil {
+			return err
+		}
+	}
+}
+
+// release records that a request goes now. The caller holds p.mu.
+func (p *Pacer) release(now time.Time) {
+	if p.interval == 0 {
+		return
+	}
+	p.next = now.Add(p.interval)
+	if p.budgetEnd.After(now) {
+		p.budget--
+	}
+	if p.limit <= 0 || p.limit > maxLog {
+		return
+	}
+	if len(p.sent) < p.limit {
+		p.sent = append(p.sent, now)
+		return
+	}
+	p.sent[p.head] = now
+	p.head = (p.head + 1) % p.limit
+}
+
+// maxLog bounds the log of recent requests (limits above it are paced by
+// interval only).
+const maxLog = 10000
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// Observe reads an answer's headers (nil when no answer came).
+func (p *Pacer) Observe(h http.Header) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer p.endProbe()
+	if h == nil {
+		return
+	}
+	now := time.Now()
+	if q, ok := intHeader(h, "x-quota-remaining"); ok {
+		p.quota.Known, p.quota.Remaining = true, q
+		p.quota.Limit, _ = intHeader(h, "x-quota-limit")
+		if s, ok := intHeader(h, "x-quota-reset"); ok {
+			p.quota.Reset = now.Add(time.Duration(s) * time.Second)
+		}
+	}
+	if !p.fromHeaders {
+		return
+	}
+	limit, ok1 := intHeader(h, "x-ratelimit-limit")
+	remaining, ok2 := intHeader(h, "x-ratelimit-remaining")
+	reset, ok3 := intHeader(h, "x-ratelimit-reset")
+	if !ok1 || !ok2 || !ok3 || limit <= 0 {
+		return
+	}
+	// x-ratelimit-reset counts whole seconds to the window's end, so the
+	// longest one seen is the window's length (at least a second).
+	resetIn := time.Duration(max(reset, 1)) * time.Second
+	if p.window < resetIn || p.limit != limit {
+		p.window, p.limit = max(p.window, resetIn), limit
+		p.sent, p.head = nil, 0 // a new limit: start the log again
+	}
+	p.interval = pace(limit, p.window)
+	if p.probing != nil {
+		// The first answer: the window may be partly used already (another
+		// run, another tool), so send no more than it has left before it
+		// resets.
+		p.budget, p.budgetEnd = remaining, now.Add(resetIn)
+	}
+}
+
+func (p *Pacer) endProbe() {
+	if p.probing != nil {
+		close(p.probing)
+		p.probing = nil
+	}
+}
+
+// Quota returns the daily quota the last answer reported.
+func (p *Pacer) Quota() Quota {
+	if p == nil {
+		return Quota{}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.quota
+}
+
+// Interval is the current spacing between requests (0: unpaced).
+func (p *Pacer) Interval() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.interval
+}
+
+func intHeader(h http.Header, key string) (int, bool) {
+	v := h.Get(key)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n >= 0
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,115 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+// maxInWindow is the most of the times that fall in any window of length w.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	best := 0
+	for i := range times {
+		n := 0
+		for j := i; j < len(times) && times[j].Sub(times[i]) < w; j++ {
+			n++
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+// start runs n concurrent waiters on p and returns when each was let go,
+// in order.
+func start(t *testing.T, p *Pacer, n int) []time.Time {
+	t.Helper()
+	var mu sync.Mutex
+	var times []time.Time
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.Wait(context.Background()); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			times = append(times, time.Now())
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return times
+}
+
+func TestPacerNeverExceedsTheRate(t *testing.T) {
+	// 20/s with 8 concurrent waiters: never more than 20 in any second
+	// (the margin absorbs timer jitter), and not much slower either.
+	times := start(t, NewPacer(20, time.Second), 41)
+	sortTimes(times)
+	if got := maxInWindow(times, time.Second); got > 20 {
+		t.Errorf("%d requests in one second, limit 20", got)
+	}
+	if span := times[len(times)-1].Sub(times[0]); span < 2*time.Second {
+		t.Errorf("41 requests at 20/s took %s, want at least 2s", span)
+	}
+}
+
+func TestHeaderPacerLearnsTheLimit(t *testing.T) {
+	p := NewHeaderPacer()
+	if err := p.Wait(context.Background()); err != nil { // the probe goes at once
+		t.Fatal(err)
+	}
+	if p.Interval() != 0 {
+		t.Fatal("paced before any answer")
+	}
+	h := http.Header{}
+	h.Set("x-ratelimit-limit", "10")
+	h.Set("x-ratelimit-remaining", "9")
+	h.Set("x-ratelimit-reset", "1")
+	h.Set("x-quota-limit", "1000")
+	h.Set("x-quota-remaining", "7")
+	h.Set("x-quota-reset", "3600")
+	p.Observe(h)
+	if got, want := p.Interval(), time.Duration(float64(100*time.Millisecond)*(1+paceMargin)); got != want {
+		t.Errorf("interval %s, want %s", got, want)
+	}
+	if q := p.Quota(); !q.Known || q.Remaining != 7 || q.Limit != 1000 || time.Until(q.Reset) < 59*time.Minute {
+		t.Errorf("quota %+v", q)
+	}
+	times := start(t, p, 10)
+	sortTimes(times)
+	if got := maxInWindow(times, time.Second); got > 9 { // the probe used one of this window's 10
+		t.Errorf("%d requests in one second after the probe, 9 left", got)
+	}
+
+	// No headers (Qovery): the probe's answer releases the rest, unpaced.
+	p = NewHeaderPacer()
+	_ = p.Wait(context.Background())
+	p.Observe(http.Header{})
+	before := time.Now()
+	start(t, p, 20)
+	if time.Since(before) > time.Second {
+		t.Error("unpaced requests were held back")
+	}
+}
+
+func TestPacerWaitStopsOnCancel(t *testing.T) {
+	p := NewPacer(1, time.Hour)
+	_ = p.Wait(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := p.Wait(ctx); err == nil {
+		t.Error("a cancelled wait let the request go")
+	}
+}
+
+func sortTimes(ts []time.Time) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && ts[j].Before(ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}

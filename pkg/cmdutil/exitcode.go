@@ -68,7 +68,7 @@ var ExitCodes = []struct {
 }{
 	{ExitOK, "success (also a --dry-run)"},
 	{ExitError, "unexpected error, none of the classes below"},
-	{ExitUsage, "usage, validation or configuration error: nothing was sent (or the\nprovider rejected the request body: nothing was created)"},
+	{ExitUsage, "usage, validation or configuration error: nothing was sent (or the\nprovider refused the request, 400, 422 or any other unclassified 4xx\nsuch as 405 or 413: nothing was created)"},
 	{ExitAuth, "authentication: no token, or the provider rejected it (401, 403,\nUNAUTHORIZED)"},
 	{ExitExists, "the organization already exists (409, ORGANIZATION_NAME_ALREADY_EXISTS)"},
 	{ExitPlan, "the account's plan does not allow it (402, PLAN_RESTRICTED_FEATURE)"},

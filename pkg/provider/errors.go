@@ -12,7 +12,7 @@ type Kind int
 // Failure kinds, from the provider's error code first and HTTP status second.
 const (
 	KindUnknown  Kind = iota // anything not classified below
-	KindInvalid              // the provider rejected the request body (400/422)
+	KindInvalid              // the provider refused the request (400, 422, any 4xx not classified below)
 	KindAuth                 // missing, invalid or insufficient token (401/403, UNAUTHORIZED)
 	KindConflict             // the name is taken (409, ORGANIZATION_NAME_ALREADY_EXISTS)
 	KindPlan                 // the account's plan forbids it (402, PLAN_RESTRICTED_FEATURE)
@@ -168,9 +168,14 @@ func KindForStatus(status int) Kind {
 		return KindNotFound
 	case status == 409:
 		return KindConflict
-	case status == 429 || status >= 500:
-		// Rate limits count as provider-side: retrying later may work.
+	case status == 408 || status == 425 || status == 429 || status >= 500:
+		// Rate limits and "too early / request timeout" count as
+		// provider-side: retrying later may work.
 		return KindServer
+	case status >= 400 && status < 500:
+		// Any other 4xx (405, 413, 415…): the API refused the request, so
+		// nothing was created. Both providers give it exit 2.
+		return KindInvalid
 	}
 	return KindUnknown
 }

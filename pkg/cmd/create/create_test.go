@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -402,5 +403,31 @@ func TestMalformedTokenIsUsageError(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+// Any 4xx orgctl has no special meaning for is a refusal (nothing was
+// created): the same exit code, 2, whichever provider answers it.
+func TestUnknown4xxSameExitForBothProviders(t *testing.T) {
+	testenv.Isolate(t)
+	for _, status := range []int{405, 413, 415, 418, 422, 451} {
+		for _, prov := range []string{"qovery", "vertra"} {
+			body := `{"status":"error","code":"SOMETHING_NEW","message":"refused"}`
+			if prov == "qovery" {
+				body = `{"status":` + strconv.Itoa(status) + `,"message":"refused"}`
+			}
+			srv := testhttp.New(t, status, body)
+			t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
+			t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
+			t.Setenv("ORGCTL_QOVERY_TOKEN", qoveryToken)
+			t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
+			r := run(t, "create", "--provider", prov, "--name", "acme", "--plan", "TEAM")
+			if prov == "vertra" {
+				r = run(t, "create", "--provider", prov, "--name", "acme")
+			}
+			if r.code != 2 || !strings.HasPrefix(r.errOut, "error: "+prov+": HTTP "+strconv.Itoa(status)) || strings.Count(r.errOut, "\n") != 1 {
+				t.Errorf("%s %d: exit %d stderr %q", prov, status, r.code, r.errOut)
+			}
+		}
 	}
 }

@@ -181,7 +181,7 @@ func TestCreateErrors(t *testing.T) {
 		{"504 empty", 504, ``, provider.KindServer, "qovery: HTTP 504; the request was sent, so the organization may have been created", true},
 		{"503 after the retries", 503, ``, provider.KindServer, "qovery: HTTP 503; the request was sent, so the organization may have been created", true},
 		{"status beyond 5xx", 600, ``, provider.KindServer, "qovery: HTTP 600; the request was sent, so the organization may have been created", true},
-		{"413 is a refusal", 413, `{"title":"Payload Too Large"}`, provider.KindUnknown, "qovery: HTTP 413: Payload Too Large", false},
+		{"413 is a refusal", 413, `{"title":"Payload Too Large"}`, provider.KindInvalid, "qovery: HTTP 413: Payload Too Large", false},
 		{"201 empty", 201, ``, provider.KindServer, "qovery: HTTP 201: unreadable response (invalid JSON): empty body; the organization was probably created: check with `orgctl get acme --provider qovery` before retrying", true},
 		{"201 truncated", 201, `{"id":"3c90`, provider.KindServer, `unreadable response (invalid JSON): {"id":"3c90`, true},
 		{"200 no id", 200, `{"name":"acme"}`, provider.KindServer, "unreadable response (no organization id)", true},

@@ -158,8 +158,8 @@ func normalize(key, value string) (string, string, error) {
 		}
 		return value, "", providers.CheckURL(value)
 	case config.KeyQoveryToken, config.KeyVertraToken:
-		if value == "" || strings.ContainsAny(value, " \t\r\n") {
-			return "", "", fmt.Errorf("invalid %s: empty or contains white space", key)
+		if err := config.CheckToken(value); err != nil {
+			return "", "", fmt.Errorf("invalid %s: the token %w", key, err)
 		}
 		return value, "a token on the command line stays in your shell history: prefer orgctl auth login", nil
 	}

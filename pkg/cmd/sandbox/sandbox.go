@@ -100,6 +100,7 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 	if !slices.Contains(sandbox.VertraAPIs(), opts.Vertra) {
 		return cmdutil.Usage(fmt.Errorf("--vertra-api %q: use one of %s", opts.Vertra, strings.Join(sandbox.VertraAPIs(), ", ")))
 	}
+	opts.IO.AddSecret(opts.Token) // the log of requests never shows it
 	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra, RequestLog: opts.Log}
 	if opts.Log <= 0 {
 		return cmdutil.Usage(fmt.Errorf("--request-log must be positive, got %d", opts.Log))

@@ -236,3 +236,38 @@ func sameWords(a, b []string) bool {
 	}
 	return true
 }
+
+// TestReadmeTryIt runs the README's "try it" lines as they are, with the
+// binary on PATH and no token: create, list and delete on the sandbox.
+func TestReadmeTryIt(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)Try it with no account.*?```sh\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no \"Try it\" block")
+	}
+	lines := strings.Split(strings.TrimSpace(string(m[1])), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "create --sandbox") || !strings.Contains(lines[1], "list --sandbox") || !strings.Contains(lines[2], "delete --sandbox") {
+		t.Fatalf("the try-it block is not create, list, delete:\n%s", m[1])
+	}
+	environ := append(env(t), binaryOnPath())
+	var outs []string
+	for _, line := range lines {
+		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", line)
+		cmd.Env = environ
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+		assertNoSecret(t, string(out))
+		outs = append(outs, string(out))
+	}
+	if !strings.Contains(outs[1], "acme") {
+		t.Errorf("the list does not show what the create made:\n%s", outs[1])
+	}
+	if r := orgctl(t, environ, "list", "--sandbox", "--provider", "vertra", "-o", "json"); strings.TrimSpace(r.out) != "[]" {
+		t.Errorf("after the delete the sandbox still holds %s", r.out)
+	}
+}

@@ -61,6 +61,9 @@ func (f *Factory) orgNames(ctx context.Context) []cachedOrgRef {
 	if err != nil || cfg.ProfileErr != nil {
 		return nil
 	}
+	if f.Global.Sandbox {
+		return nil // the sandbox's state is locked while a command runs: never wait on it here
+	}
 	g := *f.Global
 	g.Verbose, g.Retries, g.Timeout = false, 0, NameCompletionTimeout
 	run, err := ResolveRun(cfg, "", f.IOStreams, &g, f.HTTPClient())

@@ -25,6 +25,9 @@ type GlobalFlags struct {
 	Verbose    bool
 	Timeout    time.Duration // per request attempt
 	Retries    int           // retries of requests that provably were not acted on
+	Sandbox    bool          // --sandbox: talk to the sandbox kept in the user's state dir
+
+	sandbox *sandboxSession // started by the first ResolveRun under --sandbox
 }
 
 // Factory gives commands their dependencies. Nothing heavy happens until a
@@ -45,7 +48,7 @@ func New(ios *iostreams.IOStreams) *Factory {
 	f := &Factory{
 		IOStreams: ios,
 		Viper:     config.NewViper(),
-		Global:    &GlobalFlags{Timeout: 30 * time.Second, Retries: 3},
+		Global:    &GlobalFlags{Timeout: 30 * time.Second, Retries: 3, sandbox: &sandboxSession{}},
 		FlagKeys:  map[string]*pflag.Flag{},
 	}
 	// Every token in play is hidden from the output before anything can

@@ -72,6 +72,7 @@ type Run struct {
 	Name     string // canonical provider name
 	Format   output.Format
 	Settings providers.Settings
+	Sandbox  bool // --sandbox: Settings point at the sandbox; keep its token
 }
 
 // ResolveRun reads the provider (name, else the configured one), the output
@@ -108,7 +109,17 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 	if g.Verbose {
 		s.Trace = ios.ErrOut
 	}
-	return &Run{Config: cfg, Name: name, Format: format, Settings: s}, nil
+	if g.Sandbox {
+		if g.sandbox == nil {
+			g.sandbox = &sandboxSession{}
+		}
+		url, err := g.sandbox.start(ios)
+		if err != nil {
+			return nil, err
+		}
+		s.BaseURL, s.Token = url, SandboxToken
+	}
+	return &Run{Config: cfg, Name: name, Format: format, Settings: s, Sandbox: g.Sandbox}, nil
 }
 
 // Provider builds the provider, refusing to go on without a token (except

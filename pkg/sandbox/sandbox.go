@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,12 @@ type Options struct {
 	// RequestLog is how many API requests GET /_sandbox/requests keeps (the
 	// most recent); 0 means DefaultRequestLog.
 	RequestLog int
+	// Organizations are there from the start (read from a state file).
+	Organizations []Organization
+	// StatePath, when set, is a state file the sandbox serves and keeps:
+	// each request reads it again if another process changed it, and writes
+	// it after a change, under its lock. `orgctl sandbox serve --state`.
+	StatePath string
 }
 
 // VertraAPIs lists the values of Options.VertraAPI.
@@ -116,6 +123,9 @@ type Server struct {
 	mux   *http.ServeMux
 	logMu sync.Mutex // one log line at a time
 
+	stateMu   sync.Mutex  // one request at a time on a state file
+	stateInfo os.FileInfo // the state file as last read or written
+
 	mu       sync.Mutex
 	store    store
 	requests requestRing
@@ -129,6 +139,7 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, faults: append([]Fault(nil), opts.Faults...)}
+	s.store.load(opts.Organizations)
 	s.mux = http.NewServeMux()
 	s.registerQovery()
 	if opts.VertraAPI != "workspaces" {
@@ -148,7 +159,7 @@ func New(opts Options) *Server {
 // answers as the emulated API would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
-		s.mux.ServeHTTP(w, r)
+		s.withState(w, r, func() { s.mux.ServeHTTP(w, r) })
 		return
 	}
 	start := time.Now()
@@ -186,7 +197,75 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.mux.ServeHTTP(w, r)
+	s.withState(w, r, func() { s.mux.ServeHTTP(w, r) })
+}
+
+// withState runs a handler on the state of Options.StatePath, when set:
+// under the file's lock, reading the file again first if another process
+// replaced it, and writing it after a change.
+func (s *Server) withState(w http.ResponseWriter, r *http.Request, handle func()) {
+	if s.opts.StatePath == "" {
+		handle()
+		return
+	}
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	unlock, err := lockState(s.opts.StatePath)
+	if err == nil {
+		defer unlock()
+		err = s.reloadState()
+	}
+	if err != nil {
+		s.logf("%v", err)
+		apiError(w, r.URL.Path, http.StatusInternalServerError, "SANDBOX_STATE", err.Error())
+		return
+	}
+	rev := s.revision()
+	handle()
+	if s.revision() == rev {
+		return
+	}
+	info, err := writeState(s.opts.StatePath, s.Organizations())
+	if err != nil {
+		s.logf("%v", err) // the answer is gone already
+		return
+	}
+	s.stateInfo = info
+}
+
+// reloadState reads the state file unless it is the one last read or
+// written (each write renames a new file over it, so another process's
+// write is a different file).
+func (s *Server) reloadState() error {
+	if info, err := os.Stat(s.opts.StatePath); err == nil && s.stateInfo != nil && os.SameFile(info, s.stateInfo) &&
+		info.ModTime().Equal(s.stateInfo.ModTime()) && info.Size() == s.stateInfo.Size() {
+		return nil
+	}
+	orgs, info, err := readState(s.opts.StatePath)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.store.load(orgs)
+	s.mu.Unlock()
+	s.stateInfo = info
+	return nil
+}
+
+// logf writes a line to Options.Log, if any.
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Log != nil {
+		s.logMu.Lock()
+		defer s.logMu.Unlock()
+		fmt.Fprintf(s.opts.Log, format+"\n", args...)
+	}
+}
+
+// revision counts the changes to the organizations.
+func (s *Server) revision() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.rev
 }
 
 // Requests returns the API requests received so far, oldest first: the
@@ -242,7 +321,8 @@ func (s *Server) Organizations() []Organization {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store, s.requests, s.faults, s.limits = store{}, requestRing{}, nil, limits{}
+	s.store.load(nil)
+	s.requests, s.faults, s.limits = requestRing{}, nil, limits{}
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }

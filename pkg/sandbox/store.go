@@ -6,6 +6,7 @@ import "strings"
 type store struct {
 	orgs  []Organization
 	names map[string]bool // nameKey of every organization
+	rev   uint64          // counts changes, so that a state file is written only after one
 }
 
 // nameKey scopes a name: per provider, and for workspaces per owner, as the
@@ -29,6 +30,7 @@ func (st *store) insert(org Organization) bool {
 	}
 	st.names[key] = true
 	st.orgs = append(st.orgs, org)
+	st.rev++
 	return true
 }
 
@@ -57,6 +59,7 @@ func (st *store) replace(org Organization) bool {
 		delete(st.names, oldKey)
 		st.names[newKey] = true
 		st.orgs[i] = org
+		st.rev++
 		return true
 	}
 	return false
@@ -68,6 +71,7 @@ func (st *store) remove(provider, id string) {
 		if o.Provider == provider && o.ID == id {
 			st.orgs = append(st.orgs[:i:i], st.orgs[i+1:]...)
 			delete(st.names, nameKey(o))
+			st.rev++
 			return
 		}
 	}
@@ -85,3 +89,14 @@ func (st *store) ownedBy(provider, owner string) []Organization {
 }
 
 func (st *store) all() []Organization { return append([]Organization(nil), st.orgs...) }
+
+// load replaces the organizations by orgs (from a state file), keeping the
+// revision moving; an organization whose name is taken already is dropped.
+func (st *store) load(orgs []Organization) {
+	rev := st.rev + 1
+	*st = store{}
+	for _, o := range orgs {
+		st.insert(o)
+	}
+	st.rev = rev
+}

@@ -171,7 +171,10 @@ $ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
 			missing := map[string]bool{}
 			for _, name := range provider.Names() {
 				tokenKey, _ := providers.Keys(name)
-				token := cfg.Get(tokenKey)
+				token, source := cfg.Get(tokenKey), cfg.Source(tokenKey)
+				if deps.Global.Sandbox {
+					token, source = cmdutil.SandboxToken, "--sandbox"
+				}
 				if token == "" {
 					missing[name] = true
 					tw.AddRow(name, "-", "-", "-", "none")
@@ -187,7 +190,7 @@ $ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
 						}
 					}
 				}
-				tw.AddRow(name, config.Mask(token), kind, expires, cfg.Source(tokenKey))
+				tw.AddRow(name, config.Mask(token), kind, expires, source)
 			}
 			if err := tw.Render(); err != nil {
 				return err

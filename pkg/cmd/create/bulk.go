@@ -125,7 +125,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			pacer = api.NewPacer(rateN, ratePer)
 		}
 		run.Settings.Gate, run.Settings.Pacer, run.Settings.MaxWait = gate, pacer, b.MaxWait
-		if opts.Token != "" {
+		if opts.Token != "" && !run.Sandbox { // the sandbox never gets the user's token
 			run.Settings.Token = opts.Token
 		}
 		if provs[name], err = run.Provider(); err != nil {

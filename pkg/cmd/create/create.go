@@ -19,12 +19,8 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
-	"github.com/orgctl/orgctl/pkg/sandbox"
 	"github.com/orgctl/orgctl/pkg/text"
 )
-
-// sandboxToken is what --sandbox sends: never the user's real token.
-const sandboxToken = "orgctl-sandbox-token"
 
 // CreateOptions are the dependencies and flag values of one `create` run.
 type CreateOptions struct {
@@ -33,7 +29,6 @@ type CreateOptions struct {
 	Spec        provider.CreateSpec
 	Token       string // --token; empty means "from the environment or config"
 	DryRun      bool
-	Sandbox     bool
 	IfNotExists bool
 	Bulk        BulkOptions // -f and the flags that go with it
 	Exporter    cmdutil.Exporter
@@ -51,8 +46,9 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 
 The token comes from --token-stdin or --token, else the environment
 (ORGCTL_QOVERY_TOKEN or QOVERY_CLI_ACCESS_TOKEN; ORGCTL_VERTRA_TOKEN or
-VERTRA_API_KEY), else the config file. With --sandbox, orgctl starts its
-embedded emulator of both APIs and needs no token and no network.
+VERTRA_API_KEY), else the config file. With --sandbox, orgctl talks to its
+embedded emulator of both APIs instead, with no token and no network; the
+sandbox keeps what you create for the next command (orgctl list --sandbox).
 
 Everything is checked before a request is sent: a bad flag exits with
 code 2 and nothing is created. See "orgctl help exit-codes" for every code.`,
@@ -130,7 +126,6 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 	fl.DurationVar(&opts.Bulk.MaxWait, "max-wait", DefaultMaxWait, "with -f: wait out a rate limit's Retry-After up to this long instead of failing the entry")
 	fl.StringVar(&opts.Bulk.Progress, "progress", "", "with -f: progress line on stderr: auto (a terminal, not CI), always or never (env ORGCTL_PROGRESS)")
 	fl.BoolVar(&opts.Bulk.WithinQuota, "within-quota", false, "with -f: create only what the provider's daily quota allows today; list the rest as not started")
-	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against an embedded sandbox on a loopback port: no token, no network, nothing real is created")
 	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
@@ -147,7 +142,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	run.Settings.DryRun = opts.DryRun
-	if opts.Token != "" {
+	if opts.Token != "" && !run.Sandbox { // the sandbox never gets the user's token
 		run.Settings.Token = opts.Token
 	}
 	spec := opts.Spec
@@ -165,15 +160,6 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
 	}
 
-	if opts.Sandbox {
-		sb, err := sandbox.Start(sandbox.Options{VertraAPI: "both"}) // whatever vertra.api says
-		if err != nil {
-			return fmt.Errorf("starting the sandbox: %w", err)
-		}
-		defer sb.Close()
-		run.Settings.BaseURL, run.Settings.Token = sb.URL, sandboxToken
-		fmt.Fprintf(opts.IO.ErrOut, "Using the embedded sandbox at %s: nothing is created on %s.\n", sb.URL, providers.DisplayName(run.Name))
-	}
 	if run.Settings.Token == "" && opts.DryRun {
 		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" no token is set, so the request below has no Authorization header: "+run.MissingToken().Error())
 	}
@@ -273,10 +259,8 @@ func readToken(in io.Reader) (string, error) {
 // checkBulkFlags rejects flags that make no sense with, or without, -f.
 func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 	if opts.Bulk.File != "" {
-		for _, f := range []string{"name", "sandbox"} {
-			if cmd.Flags().Changed(f) {
-				return cmdutil.Usage(fmt.Errorf("--%s cannot be used with -f: the manifest names the organizations", f))
-			}
+		if cmd.Flags().Changed("name") {
+			return cmdutil.Usage(fmt.Errorf("--name cannot be used with -f: the manifest names the organizations"))
 		}
 		return nil
 	}

@@ -86,6 +86,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted (also --debug, ORGCTL_DEBUG=1)")
 	pf.DurationVar(&f.Global.Timeout, "timeout", f.Global.Timeout, "how long to wait for each request to the provider's API")
+	pf.BoolVar(&f.Global.Sandbox, "sandbox", false, "talk to orgctl's sandbox instead of the provider: no token, no network, nothing real is created; it keeps its organizations between commands (orgctl sandbox path)")
 	pf.IntVar(&f.Global.Retries, "retries", f.Global.Retries, "retries of a request the API provably did not act on (refused connection, HTTP 429/503)")
 	// Only the root binds these, once, so viper's last-binding-wins
 	// pitfall (spf13/viper#233) cannot bite.
@@ -169,6 +170,9 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err == nil {
 		return cmdutil.ExitOK
 	}

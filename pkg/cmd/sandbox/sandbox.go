@@ -25,12 +25,20 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 VertraCloud (/v1/organizations, or /v1/workspaces with --vertra-api): create,
 list, get, update and delete, with authentication, validation,
 case-insensitive name conflicts, the real status codes and error bodies, and
-fault injection. Organizations live in memory until it stops.
+fault injection.
+
+--sandbox, on any command that talks to a provider, runs the same emulator
+inside orgctl on the organizations of a state file in your state directory
+(orgctl sandbox path), locked while the command runs: what one command
+creates, the next one lists. orgctl sandbox reset empties it;
+orgctl sandbox serve --state FILE serves and keeps a state file too.
 
 See docs/sandbox.md for its admin endpoints (/_sandbox/...) and faults.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCmdServe(f, nil))
+	cmd.AddCommand(newCmdReset(f))
+	cmd.AddCommand(newCmdPath(f))
 	return cmd
 }
 
@@ -46,6 +54,7 @@ type ServeOptions struct {
 	Tier    string
 	Quota   int
 	Log     int
+	State   string
 }
 
 func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
@@ -79,6 +88,7 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Rate, "rate-limit", "", "answer 429 past N requests per account, as N/s, N/m or N/h (default on VertraCloud routes: 1000000/m; none on Qovery's)")
 	fl.StringVar(&opts.Tier, "tier", "", "emulate a VertraCloud plan's API-key limits exactly, e.g. free (30/m and 1,000/day)")
 	fl.IntVar(&opts.Quota, "quota", 0, "VertraCloud daily request quota per account (default 100000000)")
+	fl.StringVar(&opts.State, "state", "", `serve the organizations of this state file and keep them there (e.g. "$(orgctl sandbox path)", the one --sandbox uses); default: in memory`)
 	fl.IntVar(&opts.Log, "request-log", sandbox.DefaultRequestLog, "how many recent API requests GET /_sandbox/requests keeps")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
 	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteValues(sandbox.VertraAPIs()...))
@@ -125,6 +135,14 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 		}
 		sbOpts.RateLimit = &sandbox.RateLimit{N: n, Per: per}
 	}
+	if opts.State != "" {
+		n, err := sandbox.CheckState(opts.State)
+		if err != nil {
+			return err
+		}
+		sbOpts.StatePath = opts.State
+		fmt.Fprintf(opts.IO.ErrOut, "Serving the %d organizations of %s\n", n, opts.State)
+	}
 	for _, s := range opts.Faults {
 		fault, err := sandbox.ParseFault(s)
 		if err != nil {
@@ -142,4 +160,58 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "orgctl sandbox listening on %s (Ctrl-C to stop)\n", url)
 		fmt.Fprintf(opts.IO.ErrOut, "  export ORGCTL_QOVERY_URL=%s ORGCTL_VERTRA_URL=%s\n", url, url)
 	})
+}
+
+func newCmdReset(f *cmdutil.Factory) *cobra.Command {
+	var state string
+	cmd := &cobra.Command{
+		Use:   "reset",
+		Short: "Empty the sandbox's state: forget every organization",
+		Long: `Empty the state file that --sandbox uses (or the one --state names): every
+organization the sandbox holds is forgotten. It waits for a command using the
+state to finish first.`,
+		Example: `$ orgctl sandbox reset
+Emptied the sandbox state /home/me/.local/state/orgctl/sandbox.json (3 organizations).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := statePath(state)
+			if err != nil {
+				return err
+			}
+			n, err := sandbox.ResetState(path)
+			if err != nil {
+				return err
+			}
+			ios := f.IOStreams
+			fmt.Fprintf(ios.ErrOut, "%s Emptied the sandbox state %s (%d organizations).\n", ios.ErrColors().Green("✓"), path, n)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&state, "state", "", "the state file to empty (default: the one --sandbox uses)")
+	return cmd
+}
+
+func newCmdPath(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "path",
+		Short:   "Print the path of the state file --sandbox uses",
+		Example: `$ orgctl sandbox serve --state "$(orgctl sandbox path)"`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := sandbox.DefaultStatePath()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(f.IOStreams.Out, path)
+			return nil
+		},
+	}
+}
+
+// statePath is flag's value, else the default state file.
+func statePath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	return sandbox.DefaultStatePath()
 }

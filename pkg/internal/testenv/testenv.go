@@ -25,5 +25,6 @@ func Isolate(t testing.TB) string {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // the --sandbox state
 	return filepath.Join(dir, "orgctl", "config.yaml")
 }

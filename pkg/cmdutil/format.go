@@ -76,7 +76,7 @@ func (e *Exporter) Active() bool { return e != nil && e.compiled != nil }
 // Write applies --jq and --template to v's JSON document. A bulk run calls
 // it once per result line.
 func (e *Exporter) Write(ios *iostreams.IOStreams, v any) error {
-	return e.compiled.Write(ios.Out, v, export.Env{Width: width(ios), Color: ios.ColorOut()})
+	return e.compiled.Write(ios.Out, v, export.Env{Terminal: ios.IsStdoutTTY(), Width: width(ios), Color: ios.ColorOut()})
 }
 
 // Print is how every command prints its data: through --jq or --template

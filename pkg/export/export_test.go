@@ -106,3 +106,20 @@ func TestTemplateMistakes(t *testing.T) {
 		t.Errorf("run error = %v", err)
 	}
 }
+
+func TestOnATerminalServerStringsCannotDriveIt(t *testing.T) {
+	hostile := []org{{ID: "o1", Name: "evil\x1b[2J\u202ename", Tags: []string{"\x07"}}}
+	for _, tt := range []struct {
+		jq, tmpl string
+		env      Env
+		want     string
+	}{
+		{".[0].name, .[0].tags[0]", "", Env{Terminal: true}, `evil\x1b[2J\u202ename` + "\n" + `\x07` + "\n"},
+		{"", `{{range .}}{{.name}}{{"\n"}}{{end}}`, Env{Terminal: true}, `evil\x1b[2J\u202ename` + "\n"},
+		{".[0].name", "", Env{}, "evil\x1b[2J\u202ename\n"}, // piped: the bytes as they are
+	} {
+		if got := run(t, tt.jq, tt.tmpl, hostile, tt.env); got != tt.want {
+			t.Errorf("jq %q template %q terminal %v = %q, want %q", tt.jq, tt.tmpl, tt.env.Terminal, got, tt.want)
+		}
+	}
+}

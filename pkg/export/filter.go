@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"github.com/itchyny/gojq"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Filter is a compiled jq expression.
@@ -112,6 +114,11 @@ func (e *Exporter) Write(w io.Writer, v any, env Env) error {
 	if err != nil {
 		return err
 	}
+	if env.Terminal {
+		// A name from a server must not drive the terminal; piped, a
+		// script gets the bytes as they are.
+		doc = safeStrings(doc)
+	}
 	switch {
 	case e.filter != nil && e.tmpl != nil:
 		return e.filter.each(doc, func(v any) error { return e.tmpl.Execute(w, v, env) })
@@ -121,4 +128,24 @@ func (e *Exporter) Write(w io.Writer, v any, env Env) error {
 		return e.tmpl.Execute(w, doc, env)
 	}
 	return nil
+}
+
+// safeStrings escapes, with text.Safe, every string of a decoded document,
+// keys included.
+func safeStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return text.Safe(v)
+	case []any:
+		for i := range v {
+			v[i] = safeStrings(v[i])
+		}
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[text.Safe(k)] = safeStrings(x)
+		}
+		return out
+	}
+	return v
 }

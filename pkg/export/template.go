@@ -16,12 +16,15 @@ import (
 	"github.com/orgctl/orgctl/pkg/tableprinter"
 )
 
-// Env is where a template's text goes: the terminal's width for tablerow
-// (0 when piped), whether color may colour, and the time timeago counts from.
+// Env is where the text goes: whether it is a terminal (then the
+// document's strings are made safe for it first, as tables' cells are), its
+// width for tablerow (0 when piped), whether color may colour, and the time
+// timeago counts from.
 type Env struct {
-	Width int
-	Color bool
-	Now   time.Time
+	Terminal bool
+	Width    int
+	Color    bool
+	Now      time.Time
 }
 
 // Template is a parsed Go text/template with the helpers gh's templates

@@ -237,3 +237,26 @@ func TestConfigListTakesJQAndNoHeaders(t *testing.T) {
 		t.Errorf("config list --no-headers: exit %d\n%s", r.code, r.out)
 	}
 }
+
+func TestApplyAndDiffTakeJQAndLineUp(t *testing.T) {
+	_, environ := startSandbox(t, sandbox.Options{})
+	manifest := writeManifest(t, "m.yaml", "- {name: 日本語, provider: vertra, tags: [a]}\n- {name: "+strings.Repeat("n", 40)+", provider: vertra, tags: [b]}\n")
+	r := orgctl(t, environ, "diff", "-f", manifest, "--jq", ".summary.create, (.actions[] | .action + \" \" + .name)")
+	if r.code != 8 || r.out != "2\ncreate 日本語\ncreate "+strings.Repeat("n", 40)+"\n" {
+		t.Errorf("diff --jq: exit %d %q %s", r.code, r.out, r.errOut)
+	}
+	r = orgctl(t, environ, "apply", "-f", manifest, "--concurrency", "1")
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if r.code != 0 || len(lines) != 3 || !regexp.MustCompile(`^INDEX  ACTION  NAME {38}PROVIDER  STATUS   ID / ERROR$`).MatchString(lines[0]) {
+		t.Fatalf("apply table: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	for _, l := range lines[1:] {
+		if column(l, "vertra") != column(lines[0], "PROVIDER") || column(l, "created") != column(lines[0], "STATUS") {
+			t.Errorf("apply columns do not line up:\n%s", r.out)
+		}
+	}
+	r = orgctl(t, environ, "apply", "-f", writeManifest(t, "m2.yaml", "- {name: 日本語, provider: vertra, tags: [c]}\n"), "-t", `{{.action}} {{.name}} {{.status}}{{"\n"}}`)
+	if r.code != 0 || r.out != "update 日本語 updated\n" {
+		t.Errorf("apply --template per line: exit %d %q %s", r.code, r.out, r.errOut)
+	}
+}

@@ -41,6 +41,7 @@ type ApplyOptions struct {
 	Concurrency int
 	Rate        string
 	FailFast    bool
+	Exporter    cmdutil.Exporter // --jq, --template, --no-headers
 }
 
 // NewCmdApply builds `orgctl apply`; tests pass runF to capture the options.
@@ -93,6 +94,8 @@ $ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson`,
 	fl.StringVar(&opts.Rate, "rate", "", "at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "start no new change after the first failure")
 	_ = cmd.MarkFlagRequired("file")
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd
 }
@@ -129,6 +132,7 @@ $ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8`,
 	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
 	fl.BoolVar(&opts.Prune, "prune", false, "also show the deletions apply --prune would make")
 	_ = cmd.MarkFlagRequired("file")
+	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd
 }
@@ -213,7 +217,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	}
 
 	if opts.DryRun {
-		if err := printPlan(opts.IO, format, pl); err != nil {
+		if err := printPlan(opts.IO, format, &opts.Exporter, pl); err != nil {
 			return err
 		}
 		orphanHint(opts, pl)

@@ -4,19 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/bulk"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/progress"
 	"github.com/orgctl/orgctl/pkg/provider"
-	"github.com/orgctl/orgctl/pkg/text"
+	"github.com/orgctl/orgctl/pkg/tableprinter"
 )
 
 // phases are run one after the other: every create, then every update,
@@ -25,7 +26,7 @@ var phases = []plan.Kind{plan.Create, plan.Update, plan.Delete}
 
 // execute carries out the plan's changes through the bulk engine.
 func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *plan.Plan, conns map[string]*connection) error {
-	printer := &resultPrinter{w: opts.IO.Out, format: format}
+	printer := newResultPrinter(opts.IO, format, &opts.Exporter, pl)
 	var bar *progress.Line // nil draws nothing
 	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
 		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
@@ -83,7 +84,7 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	case total.Failed > 0:
 		return &cmdutil.CodeError{Code: worst, Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}
 	}
-	return nil
+	return printer.err // the changes were made; printing one failed
 }
 
 // jobs streams the plan's actions of one kind as bulk jobs.
@@ -174,12 +175,39 @@ func listPtr(v any) *[]string {
 	return &l
 }
 
-// resultPrinter streams results: NDJSON, a YAML stream, or table rows, one
-// per finished change, nothing buffered.
+// resultPrinter streams results: NDJSON (through --jq/--template when
+// given), a YAML stream, or table rows, one per finished change, nothing
+// buffered.
 type resultPrinter struct {
-	w       io.Writer
-	format  output.Format
-	started bool // the table header is out
+	ios    *iostreams.IOStreams
+	format output.Format
+	export *cmdutil.Exporter
+	table  *tableprinter.Table
+	err    error // the first --jq/--template failure
+}
+
+func newResultPrinter(ios *iostreams.IOStreams, format output.Format, export *cmdutil.Exporter, pl *plan.Plan) *resultPrinter {
+	p := &resultPrinter{ios: ios, format: format, export: export}
+	if format.IsTable() {
+		// Every change is known: reserve its cells' widths so the
+		// streamed rows line up.
+		p.table = output.NewView(ios, format, export.NoHeaders).Table("INDEX", "ACTION", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
+		p.table.ShrinkLast(2)
+		for _, a := range pl.Actions {
+			if a.Kind != plan.Unchanged {
+				p.table.Reserve(index(a.Index), string(a.Kind), a.Name, a.Provider, bulk.Skipped)
+			}
+		}
+	}
+	return p
+}
+
+// index is an entry's number, "-" for a delete (no entry).
+func index(i int) string {
+	if i > 0 {
+		return strconv.Itoa(i)
+	}
+	return "-"
 }
 
 // resultLine is one line of `apply -o json` (docs/apply.md): the keys of
@@ -210,28 +238,25 @@ func (p *resultPrinter) print(r bulk.Result) {
 			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
 		}
 	}
-	switch p.format {
-	case output.JSON:
-		_ = output.WriteNDJSON(p.w, line)
-	case output.YAML:
-		fmt.Fprintln(p.w, "---")
-		_ = output.WriteYAML(p.w, line)
-	default:
-		if !p.started {
-			fmt.Fprintf(p.w, "%-6s %-7s %-30s %-8s %-8s %s\n", "INDEX", "ACTION", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
-			p.started = true
+	switch {
+	case p.export.Active():
+		if err := p.export.Write(p.ios, line); err != nil && p.err == nil {
+			p.err = err
 		}
+	case p.format == output.JSON:
+		_ = output.WriteNDJSON(p.ios.Out, line)
+	case p.format == output.YAML:
+		fmt.Fprintln(p.ios.Out, "---")
+		_ = output.WriteYAML(p.ios.Out, line)
+	default:
 		detail := ""
 		switch {
 		case line.Error != nil:
-			detail = text.Safe(api.Excerpt([]byte(line.Error.Message), 200))
+			detail = api.Excerpt([]byte(line.Error.Message), 200)
 		case line.Organization != nil:
-			detail = text.Safe(line.Organization.ID)
+			detail = line.Organization.ID
 		}
-		index := "-"
-		if line.Index > 0 {
-			index = fmt.Sprint(line.Index)
-		}
-		fmt.Fprintf(p.w, "%-6s %-7s %-30s %-8s %-8s %s\n", index, line.Action, text.Safe(api.Excerpt([]byte(line.Name), 30)), line.Provider, line.Status, detail)
+		_ = p.table.Stream(tableprinter.Cell{Text: index(line.Index)}, tableprinter.Cell{Text: line.Action}, tableprinter.Cell{Text: line.Name},
+			tableprinter.Cell{Text: line.Provider}, tableprinter.Cell{Text: line.Status}, tableprinter.Cell{Text: detail})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
@@ -36,14 +37,18 @@ var marks = map[plan.Kind]string{plan.Create: "+", plan.Update: "~", plan.Delete
 
 // printPlan writes the plan: one line per organization for people, with
 // each change old → new; one document for scripts.
-func printPlan(ios *iostreams.IOStreams, format output.Format, pl *plan.Plan) error {
-	if format != output.Table {
-		actions := pl.Actions
-		if actions == nil {
-			actions = []plan.Action{}
-		}
-		return output.Write(ios.Out, format, planDocument{Summary: summaryOf(pl), Actions: actions})
+func printPlan(ios *iostreams.IOStreams, format output.Format, e *cmdutil.Exporter, pl *plan.Plan) error {
+	actions := pl.Actions
+	if actions == nil {
+		actions = []plan.Action{}
 	}
+	return cmdutil.Print(ios, format, e, planDocument{Summary: summaryOf(pl), Actions: actions}, func(output.View) error {
+		return printPlanText(ios, pl)
+	})
+}
+
+// printPlanText is the plan for people.
+func printPlanText(ios *iostreams.IOStreams, pl *plan.Plan) error {
 	c := ios.OutColors()
 	paint := map[plan.Kind]func(string) string{plan.Create: c.Green, plan.Update: c.Yellow, plan.Delete: c.Red, plan.Unchanged: c.Faint}
 	width := 0

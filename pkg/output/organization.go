@@ -34,11 +34,35 @@ func rows(org *provider.Organization, v View) [][]tableprinter.Cell {
 	add("Description", deref(org.Description), nil)
 	add("Tags", strings.Join(org.Tags, ", "), nil)
 	add("Owner", org.Owner, nil)
+	if p := org.OwnerPlanID; p != nil {
+		add("Owner plan", strconv.Itoa(*p), nil)
+	}
 	members := make([]string, 0, len(org.Members))
 	for _, m := range org.Members {
-		members = append(members, fmt.Sprintf("%s (%s)", m.UserID, m.Role))
+		who := m.UserID
+		if m.DisplayName != nil && m.Email != nil {
+			who = fmt.Sprintf("%s <%s>", *m.DisplayName, *m.Email)
+		}
+		members = append(members, fmt.Sprintf("%s (%s)", who, m.Role))
 	}
 	add("Members", strings.Join(members, ", "), nil)
+	roles := make([]string, 0, len(org.Roles))
+	for _, r := range org.Roles {
+		roles = append(roles, fmt.Sprintf("%s (%d permissions)", r.Name, len(r.Permissions)))
+	}
+	add("Roles", strings.Join(roles, ", "), nil)
+	if org.IsOwner != nil {
+		add("Yours", yesNo(*org.IsOwner), nil)
+	}
+	if org.Frozen != nil && *org.Frozen {
+		add("Frozen", "yes: the owner's plan lapsed, writes are refused", v.Colors.Red)
+	}
+	if org.Applications != nil {
+		add("Applications", strconv.Itoa(len(org.Applications)), nil)
+	}
+	if org.Databases != nil {
+		add("Databases", strconv.Itoa(len(org.Databases)), nil)
+	}
 	add("Website", deref(org.WebsiteURL), nil)
 	add("Repository", deref(org.Repository), nil)
 	add("Logo", deref(org.LogoURL), nil)
@@ -51,6 +75,13 @@ func rows(org *provider.Organization, v View) [][]tableprinter.Cell {
 	add("Created", org.CreatedAt, nil)
 	add("Updated", org.UpdatedAt, nil)
 	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func deref(s *string) string {

@@ -43,7 +43,13 @@ func TestJSONHasEveryKeyInOrder(t *testing.T) {
   "plan": "TEAM_2025",
   "tags": null,
   "owner": "owner-1",
+  "owner_plan_id": null,
   "members": null,
+  "roles": null,
+  "is_owner": null,
+  "frozen": null,
+  "applications": null,
+  "databases": null,
   "website_url": null,
   "repository": null,
   "logo_url": null,
@@ -77,10 +83,19 @@ plan: null
 tags:
   - ci
 owner: ""
+owner_plan_id: null
 members:
   - user_id: "1"
     role: owner
+    display_name: null
+    email: null
     joined_at: "2025-08-14T19:58:00Z"
+    expires_at: null
+roles: null
+is_owner: null
+frozen: null
+applications: null
+databases: null
 website_url: null
 repository: null
 logo_url: null
@@ -112,6 +127,35 @@ Billing:       NO_CREDIT_CARD
 Audit logs:    30 days
 Created:       2023-11-07T05:31:56Z
 Updated:       2023-11-07T05:31:57Z
+`
+	if buf.String() != want {
+		t.Errorf("table =\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestTableShowsAWorkspacesMembersAndRoles(t *testing.T) {
+	var buf bytes.Buffer
+	org := &provider.Organization{Provider: "vertra", ID: "ws1", Name: "acme", Owner: "42", OwnerPlanID: ptr(5),
+		Members: []provider.Member{{UserID: "42", Role: "Admin", DisplayName: ptr("Alice"), Email: ptr("alice@acme.io")}, {UserID: "7", Role: "Viewer"}},
+		Roles:   []provider.Role{{Name: "Admin", Permissions: []string{"apps:read", "apps:manage"}}, {Name: "Viewer", Permissions: []string{"apps:read"}}},
+		IsOwner: ptr(true), Frozen: ptr(true), Applications: []provider.Resource{{ID: "a1"}}, Databases: []provider.Resource{},
+		CreatedAt: "2026-09-01T12:00:00Z",
+	}
+	if err := Organization(&buf, Table, iostreams.Palette(false), org); err != nil {
+		t.Fatal(err)
+	}
+	want := `ID:            ws1
+Name:          acme
+Provider:      vertra
+Owner:         42
+Owner plan:    5
+Members:       Alice <alice@acme.io> (Admin), 7 (Viewer)
+Roles:         Admin (2 permissions), Viewer (1 permissions)
+Yours:         yes
+Frozen:        yes: the owner's plan lapsed, writes are refused
+Applications:  1
+Databases:     0
+Created:       2026-09-01T12:00:00Z
 `
 	if buf.String() != want {
 		t.Errorf("table =\n%s\nwant\n%s", buf.String(), want)

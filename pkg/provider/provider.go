@@ -134,25 +134,31 @@ func (u *UpdateSpec) IsEmpty() bool {
 
 // Organization is the normalized result printed for both providers. Every
 // key is always present so scripts can rely on the schema (docs/output.md);
-// a field a provider does not have is null.
+// a field a provider does not have, or did not send in this answer, is null.
 type Organization struct {
-	Provider                     string   `json:"provider"`
-	ID                           string   `json:"id"`
-	Name                         string   `json:"name"`
-	Description                  *string  `json:"description"`
-	Plan                         *string  `json:"plan"`
-	Tags                         []string `json:"tags"`
-	Owner                        string   `json:"owner"`
-	Members                      []Member `json:"members"`
-	WebsiteURL                   *string  `json:"website_url"`
-	Repository                   *string  `json:"repository"`
-	LogoURL                      *string  `json:"logo_url"`
-	IconURL                      *string  `json:"icon_url"`
-	AdminEmails                  []string `json:"admin_emails"`
-	BillingDeploymentRestriction *string  `json:"billing_deployment_restriction"`
-	AuditLogsRetentionInDays     *int     `json:"audit_logs_retention_in_days"`
-	CreatedAt                    string   `json:"created_at"`
-	UpdatedAt                    string   `json:"updated_at"`
+	Provider                     string     `json:"provider"`
+	ID                           string     `json:"id"`
+	Name                         string     `json:"name"`
+	Description                  *string    `json:"description"`
+	Plan                         *string    `json:"plan"`
+	Tags                         []string   `json:"tags"`
+	Owner                        string     `json:"owner"`
+	OwnerPlanID                  *int       `json:"owner_plan_id"`
+	Members                      []Member   `json:"members"`
+	Roles                        []Role     `json:"roles"`
+	IsOwner                      *bool      `json:"is_owner"`
+	Frozen                       *bool      `json:"frozen"`
+	Applications                 []Resource `json:"applications"`
+	Databases                    []Resource `json:"databases"`
+	WebsiteURL                   *string    `json:"website_url"`
+	Repository                   *string    `json:"repository"`
+	LogoURL                      *string    `json:"logo_url"`
+	IconURL                      *string    `json:"icon_url"`
+	AdminEmails                  []string   `json:"admin_emails"`
+	BillingDeploymentRestriction *string    `json:"billing_deployment_restriction"`
+	AuditLogsRetentionInDays     *int       `json:"audit_logs_retention_in_days"`
+	CreatedAt                    string     `json:"created_at"`
+	UpdatedAt                    string     `json:"updated_at"`
 	// Created and CreatedBy are set by `create` only (see CreateOnce):
 	// Created is false when --if-not-exists found the organization already
 	// there, and CreatedBy tells this run's work from an earlier one's.
@@ -160,9 +166,32 @@ type Organization struct {
 	CreatedBy string `json:"created_by,omitempty"`
 }
 
-// Member is one member of a VertraCloud organization.
+// Member is one member of a VertraCloud organization or workspace. Role is
+// the organization member's role, or the workspace member's role name; the
+// workspaces generation also gives who the member is and when their access
+// ends (null: never, or not given).
 type Member struct {
-	UserID   string `json:"user_id"`
-	Role     string `json:"role"`
-	JoinedAt string `json:"joined_at"`
+	UserID      string  `json:"user_id"`
+	Role        string  `json:"role"`
+	DisplayName *string `json:"display_name"`
+	Email       *string `json:"email"`
+	JoinedAt    string  `json:"joined_at"`
+	ExpiresAt   *string `json:"expires_at"`
+}
+
+// Role is a role of a VertraCloud workspace and what it permits.
+type Role struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Permissions  []string `json:"permissions"`
+	Preset       *string  `json:"preset"`
+	MembersCount int      `json:"members_count"`
+}
+
+// Resource is an application or database linked to a VertraCloud
+// organization or workspace.
+type Resource struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
 }

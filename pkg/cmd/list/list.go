@@ -25,7 +25,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Aliases: []string{"ls"},
 		Short:   "List the organizations your token can see",
 		Long: `List the organizations of the provider that your token can see: Qovery's
-GET /organization, VertraCloud's GET /v1/users/@me/organizations (or
+GET /organization, VertraCloud's GET /v1/organizations/all/@me (or
 GET /v1/workspaces on its newer API).`,
 		Example: `$ orgctl list --provider qovery
 $ orgctl list --provider vertra --jq '.[].name'

@@ -297,6 +297,10 @@ func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
 	if err != nil {
 		return nil, provider.WithOp(err, provider.OpRead, "")
 	}
+	return decodeList(resp)
+}
+
+func decodeList(resp *api.Response) ([]provider.Organization, error) {
 	if !resp.OK() {
 		return nil, provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
 	}

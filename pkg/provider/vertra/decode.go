@@ -1,7 +1,9 @@
 package vertra
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,11 +16,10 @@ import (
 // {"status":"success"|"error", ...} and the workspaces API's, without
 // "status". Errors carry a code, and may carry a message and details.
 type envelope struct {
-	Status   string          `json:"status"`
-	Code     string          `json:"code"`
-	Message  string          `json:"message"`
-	Details  details         `json:"details"`
-	Response json.RawMessage `json:"response"`
+	Status  string  `json:"status"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	Details details `json:"details"`
 }
 
 type details struct {
@@ -26,6 +27,13 @@ type details struct {
 	// a string or a list of strings.
 	Required   json.RawMessage `json:"required"`
 	RetryAfter *float64        `json:"retry_after"`
+}
+
+// answer is an envelope with its response typed, so that an answer is
+// decoded in one pass (not the envelope, then the response again).
+type answer[T any] struct {
+	envelope
+	Response *T `json:"response"`
 }
 
 // codes maps every documented error code to its kind and to what orgctl
@@ -73,26 +81,35 @@ func hasOrganizationsCode(body []byte) bool {
 	return env.Code == "ORGANIZATION_NOT_FOUND" || env.Code == "USER_NOT_FOUND" || env.Code == "NOT_ORGANIZATION_MEMBER"
 }
 
-// parse decodes an envelope; any non-success becomes a *provider.Error.
-// name is the organization name the request was about, for messages.
-func parse(resp *api.Response, name string) (envelope, error) {
-	var env envelope
-	if err := json.Unmarshal(resp.Body, &env); err != nil {
-		if resp.OK() {
-			if len(strings.TrimSpace(string(resp.Body))) == 0 {
-				return env, nil // the workspaces API answers some calls with no body
+// decode reads an answer in one pass; any non-success becomes a
+// *provider.Error. name is the organization name the request was about, for
+// messages. The response is nil when the answer had none (the workspaces
+// API answers some calls with no body) or it was unreadable (unreadable is
+// then true).
+func decode[T any](resp *api.Response, name string) (response *T, unreadable bool, err error) {
+	var a answer[T]
+	if err := json.Unmarshal(resp.Body, &a); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response") {
+			// The envelope is fine, the response is not what it should be:
+			// its code still decides, below.
+			a.Response, unreadable = nil, true
+		} else if resp.OK() {
+			if len(bytes.TrimSpace(resp.Body)) == 0 {
+				return nil, false, nil
 			}
-			return env, resp.Unreadable(provider.Vertra, "invalid JSON")
+			return nil, true, resp.Unreadable(provider.Vertra, "invalid JSON")
+		} else {
+			return nil, false, resp.Annotate(&provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
+				Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)})
 		}
-		return env, resp.Annotate(&provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
-			Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)})
 	}
 	// The error code decides, whatever the HTTP status: VertraCloud sends
 	// UNAUTHORIZED and PLAN_RESTRICTED_FEATURE with 403, a name conflict with 400.
-	if env.Code != "" || env.Status == "error" || !resp.OK() {
-		return env, codeError(resp, env, name)
+	if a.Code != "" || a.Status == "error" || !resp.OK() {
+		return nil, false, codeError(resp, a.envelope, name)
 	}
-	return env, nil
+	return a.Response, unreadable || a.Response == nil, nil
 }
 
 func codeError(resp *api.Response, env envelope, name string) error {
@@ -152,40 +169,106 @@ func RetryHint(body []byte) (time.Duration, bool) {
 	return time.Duration(*env.Details.RetryAfter * float64(time.Second)), true
 }
 
-// record is an organization (organizations API) or a workspace (workspaces
-// API): the workspace has no tags nor members in its create and list answers.
+// record is an organization (organizations API) or a workspace
+// (workspaces API), as any of their answers gives it: the organizations
+// API's create answer has no plan_id, applications nor databases (get.mdx
+// and getall.mdx at f991f03 have them); a workspace list item is an
+// APIWorkspace, and create, get and update answer the full
+// APIWorkspaceInfoResponse (vertracloud/api-types payloads/v1/workspace.ts
+// at 1e0867d) with members, roles and the caller's view.
 type record struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Description *string  `json:"description"`
-	Tags        []string `json:"tags"`
-	OwnerID     string   `json:"owner_id"`
-	Members     []member `json:"members"`
-	CreatedAt   string   `json:"created_at"`
-	UpdatedAt   string   `json:"updated_at"`
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Description  *string    `json:"description"`
+	Tags         []string   `json:"tags"`
+	OwnerID      string     `json:"owner_id"`
+	PlanID       *int       `json:"plan_id"`       // organizations: the owner's plan
+	OwnerPlanID  *int       `json:"owner_plan_id"` // workspaces: the owner's plan
+	Members      []member   `json:"members"`
+	Roles        []role     `json:"roles"`
+	Applications []resource `json:"applications"`
+	Databases    []resource `json:"databases"`
+	IsOwner      *bool      `json:"is_owner"`
+	Frozen       *bool      `json:"frozen"`
+	CreatedAt    string     `json:"created_at"`
+	UpdatedAt    string     `json:"updated_at"`
 }
 
+// member is an organization member ({user_id, role, joined_at}) or an
+// APIWorkspaceMember ({user_id, role_id, role_name, joined_at, expires_at,
+// user{display_name, email}}).
 type member struct {
-	UserID   string `json:"user_id"`
-	Role     string `json:"role"`
-	JoinedAt string `json:"joined_at"`
+	UserID    string  `json:"user_id"`
+	Role      string  `json:"role"`
+	RoleName  string  `json:"role_name"`
+	JoinedAt  string  `json:"joined_at"`
+	ExpiresAt *string `json:"expires_at"`
+	User      *struct {
+		DisplayName *string `json:"display_name"`
+		Email       *string `json:"email"`
+	} `json:"user"`
+}
+
+// role is an APIWorkspaceRole, less its workspace_id, position and dates.
+type role struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Permissions  []string `json:"permissions"`
+	Preset       *string  `json:"preset"`
+	MembersCount int      `json:"members_count"`
+}
+
+// resource is an application or database linked to an organization: only
+// what identifies it (the docs disagree on the other fields' types).
+type resource struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
 }
 
 func (r *record) normalize(gen string) provider.Organization {
 	out := provider.Organization{
 		Provider: provider.Vertra, ID: r.ID, Name: r.Name, Description: r.Description,
-		Owner: r.OwnerID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Owner: r.OwnerID, OwnerPlanID: r.PlanID, IsOwner: r.IsOwner, Frozen: r.Frozen,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if gen == APIWorkspaces {
-		return out // workspaces have neither tags nor members: null
+		out.OwnerPlanID = r.OwnerPlanID
+	} else {
+		out.Tags = r.Tags // workspaces have no tags: null
+		if out.Tags == nil {
+			out.Tags = []string{}
+		}
 	}
-	out.Tags = r.Tags
-	if out.Tags == nil {
-		out.Tags = []string{}
+	// A workspace list item has no members: null, not an empty list.
+	if r.Members != nil || gen != APIWorkspaces {
+		out.Members = make([]provider.Member, 0, len(r.Members))
+		for _, m := range r.Members {
+			pm := provider.Member{UserID: m.UserID, Role: provider.FirstNonEmpty(m.RoleName, m.Role), JoinedAt: m.JoinedAt, ExpiresAt: m.ExpiresAt}
+			if m.User != nil {
+				pm.DisplayName, pm.Email = m.User.DisplayName, m.User.Email
+			}
+			out.Members = append(out.Members, pm)
+		}
 	}
-	out.Members = make([]provider.Member, 0, len(r.Members))
-	for _, m := range r.Members {
-		out.Members = append(out.Members, provider.Member(m))
+	if r.Roles != nil {
+		out.Roles = make([]provider.Role, 0, len(r.Roles))
+		for _, ro := range r.Roles {
+			out.Roles = append(out.Roles, provider.Role{ID: ro.ID, Name: ro.Name, Permissions: ro.Permissions, Preset: ro.Preset, MembersCount: ro.MembersCount})
+		}
+	}
+	out.Applications = resources(r.Applications)
+	out.Databases = resources(r.Databases)
+	return out
+}
+
+func resources(rs []resource) []provider.Resource {
+	if rs == nil {
+		return nil
+	}
+	out := make([]provider.Resource, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, provider.Resource(r))
 	}
 	return out
 }
@@ -193,12 +276,11 @@ func (r *record) normalize(gen string) provider.Organization {
 // decodeOne turns any answer about one organization into it or a
 // *provider.Error; it never panics, whatever the body (see the fuzz test).
 func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, error) {
-	env, err := parse(resp, name)
+	r, unreadable, err := decode[record](resp, name)
 	if err != nil {
 		return nil, err
 	}
-	var r record
-	if len(env.Response) == 0 || json.Unmarshal(env.Response, &r) != nil || r.ID == "" {
+	if unreadable || r == nil || r.ID == "" {
 		return nil, resp.Unreadable(provider.Vertra, "no organization in the response")
 	}
 	org := r.normalize(gen)
@@ -206,17 +288,16 @@ func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, er
 }
 
 func decodeList(resp *api.Response, gen string) ([]provider.Organization, error) {
-	env, err := parse(resp, "")
+	rs, unreadable, err := decode[[]record](resp, "")
 	if err != nil {
 		return nil, err
 	}
-	var rs []record
-	if len(env.Response) == 0 || json.Unmarshal(env.Response, &rs) != nil {
+	if unreadable || rs == nil {
 		return nil, resp.Unreadable(provider.Vertra, "no list in the response")
 	}
-	orgs := make([]provider.Organization, 0, len(rs))
-	for _, r := range rs {
-		orgs = append(orgs, r.normalize(gen))
+	orgs := make([]provider.Organization, 0, len(*rs))
+	for i := range *rs {
+		orgs = append(orgs, (*rs)[i].normalize(gen))
 	}
 	return orgs, nil
 }
@@ -225,6 +306,6 @@ func decodeList(resp *api.Response, gen string) ([]provider.Organization, error)
 // {"status":"success","message":"ORGANIZATION_DELETED"} and the workspaces
 // API's empty answer.
 func decodeDeleted(resp *api.Response) error {
-	_, err := parse(resp, "")
+	_, _, err := decode[json.RawMessage](resp, "")
 	return err
 }

@@ -38,8 +38,14 @@ func TestAutoFallsBackToWorkspacesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if org.Name != "acme" || org.Tags != nil || org.Members != nil || *org.Description != "Acme" {
+	if org.Name != "acme" || org.Tags != nil || *org.Description != "Acme" {
 		t.Errorf("workspace = %+v", org)
+	}
+	// The full APIWorkspaceInfoResponse: the caller as owner and member, the
+	// four seed roles.
+	if len(org.Members) != 1 || org.Members[0].UserID != org.Owner || org.Members[0].Role != "Admin" || len(org.Roles) != 4 ||
+		org.IsOwner == nil || !*org.IsOwner || org.Frozen == nil || *org.Frozen || org.OwnerPlanID == nil {
+		t.Errorf("workspace view = %+v", org)
 	}
 	if _, err := p.List(ctx); err != nil {
 		t.Fatal(err)

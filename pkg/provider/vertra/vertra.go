@@ -161,9 +161,13 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 var errNoTags = &provider.Error{Provider: provider.Vertra, Kind: provider.KindInvalid,
 	Message: "this VertraCloud API serves workspaces, which have no tags: drop --tag (nothing was created)"}
 
-// List implements provider.Provider.
+// List implements provider.Provider: GET /v1/organizations/all/@me, the
+// path getall.mdx gives since vertracloud/docs 9b9caf7 ("change
+// organization routes", kept at f991f03; it replaced
+// /v1/users/{id}/organizations), or GET /v1/workspaces (workspaces/get-all.mdx
+// at 83178b2).
 func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
-	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/users/@me/organizations", "/v1/workspaces"}, nil, nil)
+	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/organizations/all/@me", "/v1/workspaces"}, nil, nil)
 	if err != nil {
 		return nil, provider.WithOp(err, provider.OpRead, "")
 	}

@@ -53,11 +53,11 @@ a bad flag, or a flag the provider does not take, exits with code 2.
 With --dry-run, orgctl still reads the organization (to find it, and on
 Qovery to fill in the current values) but sends no change: it prints the
 request it would send, token redacted.`,
-		Example: `# See the request first: orgctl reads, and sends no change
-$ orgctl update --provider vertra acme --description "Acme Corp" --tag ci --tag prod --dry-run
+		Example: `$ orgctl update --provider vertra acme --description "Acme Corp" --tag ci --tag prod
 
-# Rename, clear the website and change the plan
-$ orgctl update --provider qovery acme --new-name acme-corp --website-url '' --plan TEAM_2025 --dry-run`,
+# Rename, clear the website and change the plan, seeing the request first
+$ orgctl update --provider qovery acme --website-url '' --plan TEAM_2025 --dry-run
+$ orgctl update --provider qovery acme --new-name acme-corp --website-url '' --plan TEAM_2025`,
 		Args:              cmdutil.ExactArgs(1, "update needs an organization id or name"),
 		ValidArgsFunction: f.CompleteOrgNames(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

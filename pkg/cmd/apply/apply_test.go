@@ -131,7 +131,7 @@ Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged.
 		reads = append(reads, req.Method+" "+req.Path+" "+strings.Fields(req.Header.Get("Authorization"))[0])
 	}
 	sort.Strings(reads) // the providers are read concurrently
-	if strings.Join(reads, ", ") != "GET /organization Token, GET /v1/users/@me/organizations Bearer" {
+	if strings.Join(reads, ", ") != "GET /organization Token, GET /v1/organizations/all/@me Bearer" {
 		t.Errorf("requests: %v", reads)
 	}
 }

@@ -141,7 +141,7 @@ func TestTableShowsAWorkspacesMembersAndRoles(t *testing.T) {
 		IsOwner: ptr(true), Frozen: ptr(true), Applications: []provider.Resource{{ID: "a1"}}, Databases: []provider.Resource{},
 		CreatedAt: "2026-09-01T12:00:00Z",
 	}
-	if err := Organization(&buf, Table, iostreams.Palette(false), org); err != nil {
+	if err := OrganizationTable(View{Out: &buf, Colors: iostreams.Palette(false)}, org); err != nil {
 		t.Fatal(err)
 	}
 	want := `ID:            ws1

@@ -55,7 +55,7 @@ func newHostile(t *testing.T, plan func(name string, attempt int) string) *hosti
 	mux.HandleFunc("POST /organization", func(w http.ResponseWriter, r *http.Request) { h.create(w, r, "qovery") })
 	mux.HandleFunc("POST /v1/organizations", func(w http.ResponseWriter, r *http.Request) { h.create(w, r, "vertra") })
 	mux.HandleFunc("GET /organization", func(w http.ResponseWriter, r *http.Request) { h.list(w, "qovery") })
-	mux.HandleFunc("GET /v1/users/@me/organizations", func(w http.ResponseWriter, r *http.Request) { h.list(w, "vertra") })
+	mux.HandleFunc("GET /v1/organizations/all/@me", func(w http.ResponseWriter, r *http.Request) { h.list(w, "vertra") })
 	mux.HandleFunc("GET /organization/{id}", func(w http.ResponseWriter, r *http.Request) { h.get(w, r.PathValue("id")) })
 	mux.HandleFunc("PUT /organization/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusGatewayTimeout) // updated or not: the gateway cannot say

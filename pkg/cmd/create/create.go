@@ -225,7 +225,7 @@ func billingWarning(org *provider.Organization) string {
 	case *r == "NO_CREDIT_CARD":
 		return "billing restriction NO_CREDIT_CARD: until a credit card is added, managed cluster creation and deployments on managed clusters are blocked (demo clusters work)"
 	}
-	return fmt.Sprintf("billing restriction %s: all deployments are blocked for this organization until billing is fixed", *r)
+	return fmt.Sprintf("billing restriction %s: all deployments are blocked for this organization until billing is fixed", text.Safe(*r))
 }
 
 func qoveryPlans() []string {

@@ -93,3 +93,27 @@ func TestBulkTableIsSanitised(t *testing.T) {
 		t.Errorf("stdout = %q, want the controls shown escaped", r.out)
 	}
 }
+
+// TestBillingWarningIsSanitised: the billing restriction Qovery answers is
+// quoted in a warning on stderr, escaped.
+func TestBillingWarningIsSanitised(t *testing.T) {
+	testenv.Isolate(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		fmt.Fprintf(w, `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","name":"acme","plan":"TEAM_2025","created_at":"2023-11-07T05:31:56Z","billing_deployment_restriction":%s}`,
+			jsonString("UNPAID\x1b]8;;http://evil/\x07click\u202e"))
+	}))
+	defer srv.Close()
+	t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
+	t.Setenv("ORGCTL_QOVERY_TOKEN", qoveryToken)
+	r := run(t, "create", "--provider", "qovery", "--name", "acme", "--plan", "TEAM_2025")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+	}
+	assertInert(t, "the billing warning", r.errOut)
+	assertInert(t, "the table", r.out)
+	if !strings.Contains(r.errOut, `billing restriction UNPAID\x1b]8;;http://evil/\x07click\u202e`) {
+		t.Errorf("stderr = %q", r.errOut)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // UpdateOptions are the dependencies, argument and flags of one `update` run.
@@ -143,13 +144,13 @@ func updateRun(ctx context.Context, opts *UpdateOptions) error {
 	updated, err := p.Update(ctx, org.ID, spec)
 	var dry *api.DryRun
 	if errors.As(err, &dry) {
-		fmt.Fprintf(opts.IO.ErrOut, "Dry run: nothing was changed on %s %s (id %s).\n", providers.DisplayName(run.Name), org.Name, org.ID)
+		fmt.Fprintf(opts.IO.ErrOut, "Dry run: nothing was changed on %s %s (id %s).\n", providers.DisplayName(run.Name), text.Safe(org.Name), text.Safe(org.ID))
 		return cmdutil.PrintRequest(opts.IO, run.Format, &opts.Exporter, dry.Request)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s Updated organization %s (id %s) on %s: %s.\n", errColors.Green("✓"), updated.Name, updated.ID,
+	fmt.Fprintf(opts.IO.ErrOut, "%s Updated organization %s (id %s) on %s: %s.\n", errColors.Green("✓"), text.Safe(updated.Name), text.Safe(updated.ID),
 		providers.DisplayName(run.Name), strings.Join(changed(spec), ", "))
 	return cmdutil.Print(opts.IO, run.Format, &opts.Exporter, updated, func(v output.View) error {
 		return output.OrganizationTable(v, updated)

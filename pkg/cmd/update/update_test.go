@@ -165,3 +165,23 @@ func TestUpdateWithoutTokenSendsNothing(t *testing.T) {
 		t.Errorf("sent %d requests", n)
 	}
 }
+
+// TestUpdatedLineIsSanitised: the name the API answers reaches the
+// "Updated …" line escaped, never raw.
+func TestUpdatedLineIsSanitised(t *testing.T) {
+	hostile := strings.Replace(vertraOrg, `"name":"acme"`, `"name":"acme\u001b[2J\u202eevil\u0007"`, 1)
+	serve(t, map[string]providertest.Answer{
+		"GET /v1/organizations/org123": {Status: 200, Body: hostile},
+		"PUT /v1/organizations/org123": {Status: 200, Body: hostile},
+	})
+	r := run(t, "update", "org123", "--provider", "vertra", "--vertra-api", "organizations", "--description", "Acme Corp")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.errOut)
+	}
+	if strings.ContainsAny(r.errOut+r.out, "\x1b\x07\u202e") {
+		t.Errorf("a server string reaches the terminal raw:\nstdout %q\nstderr %q", r.out, r.errOut)
+	}
+	if !strings.Contains(r.errOut, `Updated organization acme\x1b[2J\u202eevil\x07 (id org123)`) {
+		t.Errorf("stderr %q", r.errOut)
+	}
+}

@@ -476,3 +476,23 @@ func TestMissingTokenIsExit3(t *testing.T) {
 		t.Errorf("exit %d %q", r.code, r.errOut)
 	}
 }
+
+func TestJQAndTable(t *testing.T) {
+	sb := sandboxed(t)
+	file := write(t, "t.yaml", tenants)
+	r := run(t, "", false, "diff", "-f", file, "--jq", ".summary.create")
+	if r.code != 8 || r.out != "2\n" {
+		t.Errorf("diff --jq: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	r = run(t, "", false, "apply", "-f", file, "--jq", `.action + " " + .name + " " + .status`)
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	sort.Strings(lines)
+	if r.code != 0 || strings.Join(lines, ",") != "create acme created,create globex created" {
+		t.Errorf("apply --jq: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	seed(t, sb, "vertra", `{"name":"initech"}`)
+	r = run(t, "", false, "apply", "-f", write(t, "m.yaml", "- {name: initech, provider: vertra, description: Initech}\n"))
+	if r.code != 0 || !strings.HasPrefix(r.out, "INDEX  ACTION  NAME     PROVIDER  STATUS   ID / ERROR\n1      update  initech  vertra    updated  org_") {
+		t.Errorf("apply table: exit %d\n%s", r.code, r.out)
+	}
+}

@@ -2,17 +2,14 @@ package apply
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"os"
-	"strconv"
 	"time"
 
-	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/bulk"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/results"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/progress"
@@ -26,7 +23,17 @@ var phases = []plan.Kind{plan.Create, plan.Update, plan.Delete}
 
 // execute carries out the plan's changes through the bulk engine.
 func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *plan.Plan, conns map[string]*connection) error {
-	printer := newResultPrinter(opts.IO, format, &opts.Exporter, pl)
+	// The widest name, the last index and an action stand for every row.
+	var widest []bulk.Job
+	for _, a := range pl.Actions {
+		if len(widest) == 0 || tableprinter.Width(a.Name) > tableprinter.Width(widest[0].Name) {
+			widest = []bulk.Job{{Name: a.Name, Provider: a.Provider}}
+		}
+	}
+	for i := range widest {
+		widest[i].Index = len(pl.Actions)
+	}
+	printer := results.New(opts.IO, format, &opts.Exporter, widest, true)
 	var bar *progress.Line // nil draws nothing
 	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
 		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
@@ -52,7 +59,7 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 				if r.Status == bulk.Failed {
 					worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
 				}
-				printer.print(r)
+				printer.Print(r)
 				bar.Add(1)
 			})
 		total.Created += sum.Created
@@ -84,7 +91,7 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	case total.Failed > 0:
 		return &cmdutil.CodeError{Code: worst, Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}
 	}
-	return printer.err // the changes were made; printing one failed
+	return printer.Err() // the changes were made; printing one failed
 }
 
 // jobs streams the plan's actions of one kind as bulk jobs.
@@ -173,90 +180,4 @@ func listPtr(v any) *[]string {
 		l = []string{}
 	}
 	return &l
-}
-
-// resultPrinter streams results: NDJSON (through --jq/--template when
-// given), a YAML stream, or table rows, one per finished change, nothing
-// buffered.
-type resultPrinter struct {
-	ios    *iostreams.IOStreams
-	format output.Format
-	export *cmdutil.Exporter
-	table  *tableprinter.Table
-	err    error // the first --jq/--template failure
-}
-
-func newResultPrinter(ios *iostreams.IOStreams, format output.Format, export *cmdutil.Exporter, pl *plan.Plan) *resultPrinter {
-	p := &resultPrinter{ios: ios, format: format, export: export}
-	if format.IsTable() {
-		// Every change is known: reserve its cells' widths so the
-		// streamed rows line up.
-		p.table = output.NewView(ios, format, export.NoHeaders).Table("INDEX", "ACTION", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
-		p.table.ShrinkLast(2)
-		for _, a := range pl.Actions {
-			if a.Kind != plan.Unchanged {
-				p.table.Reserve(index(a.Index), string(a.Kind), a.Name, a.Provider, bulk.Skipped)
-			}
-		}
-	}
-	return p
-}
-
-// index is an entry's number, "-" for a delete (no entry).
-func index(i int) string {
-	if i > 0 {
-		return strconv.Itoa(i)
-	}
-	return "-"
-}
-
-// resultLine is one line of `apply -o json` (docs/apply.md): the keys of
-// create -f's lines, plus the action.
-type resultLine struct {
-	Index        int                    `json:"index,omitempty"`
-	Action       string                 `json:"action"`
-	Name         string                 `json:"name"`
-	Provider     string                 `json:"provider"`
-	Status       string                 `json:"status"`
-	Organization *provider.Organization `json:"organization,omitempty"`
-	Error        *resultError           `json:"error,omitempty"`
-}
-
-type resultError struct {
-	Code       string `json:"code,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	ExitCode   int    `json:"exit_code"`
-	Message    string `json:"message"`
-}
-
-func (p *resultPrinter) print(r bulk.Result) {
-	line := resultLine{Index: r.Index, Action: r.Kind, Name: r.Name, Provider: r.Provider, Status: r.Status, Organization: r.Organization}
-	if r.Err != nil {
-		line.Error = &resultError{ExitCode: cmdutil.ExitCode(r.Err), Message: r.Err.Error()}
-		var perr *provider.Error
-		if errors.As(r.Err, &perr) {
-			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
-		}
-	}
-	switch {
-	case p.export.Active():
-		if err := p.export.Write(p.ios, line); err != nil && p.err == nil {
-			p.err = err
-		}
-	case p.format == output.JSON:
-		_ = output.WriteNDJSON(p.ios.Out, line)
-	case p.format == output.YAML:
-		fmt.Fprintln(p.ios.Out, "---")
-		_ = output.WriteYAML(p.ios.Out, line)
-	default:
-		detail := ""
-		switch {
-		case line.Error != nil:
-			detail = api.Excerpt([]byte(line.Error.Message), 200)
-		case line.Organization != nil:
-			detail = line.Organization.ID
-		}
-		_ = p.table.Stream(tableprinter.Cell{Text: index(line.Index)}, tableprinter.Cell{Text: line.Action}, tableprinter.Cell{Text: line.Name},
-			tableprinter.Cell{Text: line.Provider}, tableprinter.Cell{Text: line.Status}, tableprinter.Cell{Text: detail})
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -16,16 +15,15 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/bulk"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/results"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
-	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/progress"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
 	"github.com/orgctl/orgctl/pkg/tableprinter"
-	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // BulkOptions are the flags that only `create -f` takes.
@@ -193,7 +191,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	for _, name := range chk.providers {
 		widest = append(widest, bulk.Job{Index: chk.count, Name: chk.widest, Provider: name})
 	}
-	printer := newResultPrinter(&streamIO, format, &opts.Exporter, widest)
+	printer := results.New(&streamIO, format, &opts.Exporter, widest, false)
 	var bar *progress.Line
 	if showProgress {
 		bar = progress.New(opts.IO.ErrOut, "creating", chk.count)
@@ -209,7 +207,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			if r.Status == bulk.Failed {
 				worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
 			}
-			printer.print(r)
+			printer.Print(r)
 			bar.Add(1)
 		})
 	bar.Finish()
@@ -237,7 +235,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		return &cmdutil.CodeError{Code: cmdutil.ExitUnavailable,
 			Err: fmt.Errorf("the daily quota is used up: %d organizations not started", sum.NotStarted)}
 	}
-	return printer.err // the organizations were created; printing one failed
+	return printer.Err() // the organizations were created; printing one failed
 }
 
 // manifestSource reads a manifest twice (check, then send). Standard
@@ -556,82 +554,4 @@ func orList(a, b []string) []string {
 		return a
 	}
 	return b
-}
-
-// resultPrinter streams results: NDJSON (through --jq/--template when
-// given), a YAML stream, or table rows, one per finished entry, nothing
-// buffered.
-type resultPrinter struct {
-	ios    *iostreams.IOStreams
-	format output.Format
-	export *cmdutil.Exporter
-	table  *tableprinter.Table
-	err    error // the first --jq/--template failure
-}
-
-func newResultPrinter(ios *iostreams.IOStreams, format output.Format, export *cmdutil.Exporter, jobs []bulk.Job) *resultPrinter {
-	p := &resultPrinter{ios: ios, format: format, export: export}
-	if format.IsTable() {
-		// Every row's index, name and provider are known: reserve their
-		// widths so the streamed rows line up.
-		p.table = output.NewView(ios, format, export.NoHeaders).Table("INDEX", "NAME", "PROVIDER", "STATUS", "ID / ERROR")
-		p.table.ShrinkLast(1)
-		for _, j := range jobs {
-			p.table.Reserve(strconv.Itoa(j.Index), j.Name, j.Provider, bulk.Skipped)
-		}
-	}
-	return p
-}
-
-type resultLine struct {
-	Index        int                    `json:"index"`
-	Name         string                 `json:"name"`
-	Provider     string                 `json:"provider"`
-	Status       string                 `json:"status"`
-	Organization *provider.Organization `json:"organization,omitempty"`
-	Error        *resultError           `json:"error,omitempty"`
-}
-
-type resultError struct {
-	Code       string `json:"code,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	ExitCode   int    `json:"exit_code"`
-	Message    string `json:"message"`
-	// MayHaveSucceeded: the request reached the provider and its outcome
-	// is unknown; the message says how to check.
-	MayHaveSucceeded bool `json:"may_have_succeeded"`
-}
-
-func (p *resultPrinter) print(r bulk.Result) {
-	line := resultLine{Index: r.Index, Name: r.Name, Provider: r.Provider, Status: r.Status, Organization: r.Organization}
-	if r.Err != nil {
-		line.Error = &resultError{ExitCode: cmdutil.ExitCode(r.Err), Message: r.Err.Error()}
-		var perr *provider.Error
-		if errors.As(r.Err, &perr) {
-			line.Error.Code, line.Error.HTTPStatus = perr.Code, perr.Status
-			line.Error.MayHaveSucceeded = perr.MayHaveSucceeded
-		}
-	}
-	w := p.ios.Out
-	switch {
-	case p.export.Active():
-		if err := p.export.Write(p.ios, line); err != nil && p.err == nil {
-			p.err = err
-		}
-	case p.format == output.JSON:
-		_ = output.WriteNDJSON(w, line)
-	case p.format == output.YAML:
-		fmt.Fprintln(w, "---")
-		_ = output.WriteYAML(w, line)
-	default:
-		detail := ""
-		switch {
-		case line.Organization != nil:
-			detail = text.Safe(line.Organization.ID)
-		case line.Error != nil:
-			detail = text.Safe(api.Excerpt([]byte(line.Error.Message), 200))
-		}
-		_ = p.table.Stream(tableprinter.Cell{Text: strconv.Itoa(line.Index)}, tableprinter.Cell{Text: line.Name},
-			tableprinter.Cell{Text: line.Provider}, tableprinter.Cell{Text: line.Status}, tableprinter.Cell{Text: detail})
-	}
 }

@@ -21,8 +21,9 @@ func TestLoginPromptHidesTheToken(t *testing.T) {
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Skip("script(1) is not installed")
 	}
+	sb, _ := startSandbox(t, sandbox.Options{}) // login checks the token with the API
 	home := t.TempDir()
-	environ := env(t, "XDG_CONFIG_HOME="+home)
+	environ := env(t, "XDG_CONFIG_HOME="+home, "ORGCTL_VERTRA_URL="+sb.URL)
 	cmd := exec.Command("script", "-qec", binary+" auth login --provider vertra", "/dev/null")
 	cmd.Env = environ
 	stdin, err := cmd.StdinPipe()
@@ -55,7 +56,7 @@ func TestLoginPromptHidesTheToken(t *testing.T) {
 	stdin.Close()
 	out := screen.String()
 	assertNoSecret(t, out) // the typed token was not echoed
-	if !strings.Contains(out, "Logged in to VertraCloud: token vtk_…alue stored in ") {
+	if !strings.Contains(out, "Logged in to VertraCloud: the token sees 0 organizations; token vtk_…alue stored in ") {
 		t.Errorf("screen:\n%s", out)
 	}
 	path := filepath.Join(home, "orgctl", "config.yaml")

@@ -1,10 +1,13 @@
-// Package auth implements `orgctl auth login|status|logout`.
+// Package auth implements `orgctl auth login|status|logout|token`.
 package auth
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,11 +27,13 @@ func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 		Short: "Store, check and remove provider tokens",
 		Example: `$ orgctl auth login --provider qovery
 $ orgctl auth status`,
-		Long: `Store a provider's token in the config file (0600), see where each token
-comes from, and remove it. Environment variables still win over the file.`,
+		Long: `Store a provider's token in the config file (0600) once the provider has
+accepted it, see where each token comes from and whether it still works,
+print it for another tool, and remove it. Environment variables still win
+over the file.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f))
+	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f), newCmdToken(f))
 	return cmd
 }
 
@@ -36,10 +41,10 @@ comes from, and remove it. Environment variables still win over the file.`,
 const expiringSoon = 24 * time.Hour
 
 func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
-	var withToken bool
+	var withToken, skipVerify bool
 	deps := f.Deps()
 	cmd := &cobra.Command{
-		Use:   "login --provider qovery|vertra [--with-token]",
+		Use:   "login --provider qovery|vertra [--with-token] [--skip-verify]",
 		Short: "Store a provider token in the config file",
 		Long: `Store a provider's token in the config file, created 0600 in a 0700
 directory; other keys and comments in the file are kept.
@@ -48,8 +53,12 @@ On a terminal, orgctl asks for the token without echoing it. Otherwise pipe
 it with --with-token. A token is never taken as an argument: arguments are
 visible in the process list and the shell history.
 
-orgctl checks what it can offline: the token's shape, and a Qovery JWT's
-expiry (a warning when it has expired or expires within a day).`,
+Before storing it, orgctl asks the provider which organizations the token
+sees (one list request) and says how many: a token the provider rejects
+(HTTP 401/403) is not stored (exit 3), nor one it could not check (network
+or provider failure, exit 6). --skip-verify stores it without asking, e.g.
+offline. Offline, orgctl checks the token's shape and a Qovery JWT's expiry
+(a warning when it has expired or expires within a day).`,
 		Example: `# On a terminal: asks for the token without echoing it
 $ orgctl auth login --provider qovery
 
@@ -91,12 +100,20 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 				return cmdutil.Usage(err)
 			}
 			warnExpiry(deps, run.Name, token)
+			sees := "not verified (--skip-verify)"
+			if !skipVerify {
+				n, err := verify(cmd.Context(), run, token)
+				if err != nil {
+					return fmt.Errorf("%w: nothing stored (--skip-verify stores a token unchecked)", err)
+				}
+				sees = "the token sees " + organizations(n)
+			}
 			tokenKey, _ := providers.Keys(run.Name)
 			if err := config.SetValue(run.Config.Path, config.KeyPath(run.Config.Profile, tokenKey), token); err != nil {
 				return err
 			}
-			fmt.Fprintf(ios.ErrOut, "%s Logged in to %s: token %s stored in %s%s.\n", ios.ErrColors().Green("✓"),
-				providers.DisplayName(run.Name), config.Mask(token), run.Config.Path, profileNote(run.Config.Profile))
+			fmt.Fprintf(ios.ErrOut, "%s Logged in to %s: %s; token %s stored in %s%s.\n", ios.ErrColors().Green("✓"),
+				providers.DisplayName(run.Name), sees, config.Mask(token), run.Config.Path, profileNote(run.Config.Profile))
 			if src := run.Config.Source(tokenKey); strings.HasPrefix(src, "env ") {
 				fmt.Fprintf(ios.ErrOut, "%s %s is set and wins over the file.\n", ios.ErrColors().Yellow("warning:"), strings.TrimPrefix(src, "env "))
 			}
@@ -104,7 +121,36 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 		},
 	}
 	cmd.Flags().BoolVar(&withToken, "with-token", false, "read the token from standard input")
+	cmd.Flags().BoolVar(&skipVerify, "skip-verify", false, "store the token without asking the provider whether it works")
 	return cmd
+}
+
+// verify asks the provider, with token, for the organizations it sees: the
+// cheapest authenticated request both APIs have. A rejection is an
+// AuthError-class provider error (exit 3); no answer is exit 6.
+func verify(ctx context.Context, run *cmdutil.Run, token string) (int, error) {
+	s := run.Settings
+	s.Token, s.DryRun = token, false
+	p, err := providers.New(s)
+	if err != nil {
+		return 0, cmdutil.Usage(err)
+	}
+	orgs, err := p.List(ctx)
+	if err != nil {
+		var perr *provider.Error
+		if errors.As(err, &perr) && perr.Kind == provider.KindAuth {
+			return 0, fmt.Errorf("%s rejected the token: %w", providers.DisplayName(run.Name), err)
+		}
+		return 0, fmt.Errorf("could not check the token with %s: %w", providers.DisplayName(run.Name), err)
+	}
+	return len(orgs), nil
+}
+
+func organizations(n int) string {
+	if n == 1 {
+		return "1 organization"
+	}
+	return fmt.Sprintf("%d organizations", n)
 }
 
 // checkShape rejects what cannot be a token: empty, or with white space
@@ -144,17 +190,50 @@ func profileNote(profile string) string {
 	return " (profile " + profile + ")"
 }
 
+// tokenStatus is one row of `auth status`; its JSON form is documented in
+// docs/output.md.
+type tokenStatus struct {
+	Provider      string  `json:"provider"`
+	Token         *string `json:"token"` // masked
+	Kind          *string `json:"kind"`
+	ExpiresAt     *string `json:"expires_at"`
+	Source        string  `json:"source"`
+	Status        string  `json:"status"`
+	Organizations *int    `json:"organizations"`
+	Error         *string `json:"error"`
+
+	code int // the exit code this row asks for
+}
+
+// Values of tokenStatus.Status.
+const (
+	statusValid       = "valid"       // the provider accepted the token
+	statusRejected    = "rejected"    // HTTP 401/403
+	statusUnreachable = "unreachable" // no answer, or a provider failure
+	statusUnverified  = "unverified"  // --skip-verify
+	statusMissing     = "missing"     // no token anywhere
+)
+
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 	deps := f.Deps()
-	return &cobra.Command{
+	var skipVerify bool
+	var exporter cmdutil.Exporter
+	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show where each provider's token comes from",
+		Short: "Show where each provider's token comes from and whether it works",
 		Long: `Show, for each provider, where its token comes from (a flag, an environment
 variable, the config file, or nowhere), the token masked, its kind and, for a
-JWT, its expiry. Exits 3 when the selected provider (--provider, or the
-configured one) has no token, or, with none selected, when no provider has one.`,
+JWT, its expiry, and whether the provider accepts it: orgctl lists the
+organizations it sees (one request per provider, both at once; --skip-verify
+sends nothing).
+
+Exits 3 when the selected provider (--provider, or the configured one) has
+no token or the provider rejects it, 6 when the provider could not be asked;
+with no provider selected, the same for every provider that has a token, and
+3 when none has one. -o json prints the rows as documented in docs/output.md.`,
 		Example: `$ orgctl auth status
-$ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
+$ orgctl auth status --provider vertra || orgctl auth login --provider vertra
+$ orgctl auth status -o json --skip-verify`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := deps.ReadConfig()
@@ -167,44 +246,131 @@ $ orgctl auth status --provider vertra || orgctl auth login --provider vertra`,
 					return cmdutil.Usage(err)
 				}
 			}
-			tw := output.NewView(deps.IO, output.Table, false).Table("PROVIDER", "TOKEN", "KIND", "EXPIRES", "SOURCE")
-			missing := map[string]bool{}
-			for _, name := range provider.Names() {
-				tokenKey, _ := providers.Keys(name)
-				token, source := cfg.Get(tokenKey), cfg.Source(tokenKey)
-				if deps.Global.Sandbox {
-					token, source = cmdutil.SandboxToken, "--sandbox"
+			rows := make([]tokenStatus, len(provider.Names()))
+			var wg sync.WaitGroup
+			for i, name := range provider.Names() {
+				run, err := cmdutil.ResolveRun(cfg, name, deps.IO, deps.Global, deps.HTTPClient())
+				if err != nil {
+					return err
 				}
-				if token == "" {
-					missing[name] = true
-					tw.AddRow(name, "-", "-", "-", "none")
-					continue
-				}
-				kind, expires := "API token", "-"
-				if name == provider.Qovery && qovery.IsJWT(token) {
-					kind = "JWT"
-					if exp, ok := config.JWTExpiry(token); ok {
-						expires = exp.UTC().Format(time.RFC3339)
-						if time.Until(exp) <= 0 {
-							expires += " (expired)"
-						}
-					}
-				}
-				tw.AddRow(name, config.Mask(token), kind, expires, source)
+				wg.Go(func() { rows[i] = status(cmd.Context(), run, skipVerify) })
 			}
-			if err := tw.Render(); err != nil {
+			wg.Wait()
+			format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+			if err != nil {
+				return cmdutil.Usage(err)
+			}
+			if err := cmdutil.Print(deps.IO, format, &exporter, rows, func(v output.View) error { return statusTable(v, rows) }); err != nil {
 				return err
 			}
-			if (selected != "" && missing[selected]) || (selected == "" && len(missing) == len(provider.Names())) {
-				what := "no provider has a token"
-				if selected != "" {
-					what = "no " + providers.DisplayName(selected) + " token"
-				}
-				return &cmdutil.AuthError{Err: fmt.Errorf("%s: run orgctl auth login --provider %s", what, or(selected, "qovery|vertra"))}
-			}
-			return nil
+			return statusError(rows, selected)
 		},
 	}
+	cmd.Flags().BoolVar(&skipVerify, "skip-verify", false, "do not ask the providers whether the tokens work")
+	cmdutil.AddFormatFlags(cmd, &exporter)
+	cmdutil.AddNoHeadersFlag(cmd, &exporter)
+	return cmd
+}
+
+// status describes one provider's token, asking the provider about it
+// unless skipVerify.
+func status(ctx context.Context, run *cmdutil.Run, skipVerify bool) tokenStatus {
+	tokenKey, _ := providers.Keys(run.Name)
+	token := run.Settings.Token
+	row := tokenStatus{Provider: run.Name, Source: run.Config.Source(tokenKey), Status: statusMissing, code: cmdutil.ExitAuth}
+	if run.Sandbox {
+		row.Source = "--sandbox"
+	}
+	if token == "" {
+		row.Source = "none"
+		return row
+	}
+	kind := "API token"
+	if run.Name == provider.Qovery && qovery.IsJWT(token) {
+		kind = "JWT"
+		if exp, ok := config.JWTExpiry(token); ok {
+			row.ExpiresAt = ptr(exp.UTC().Format(time.RFC3339))
+		}
+	}
+	row.Token, row.Kind = ptr(config.Mask(token)), &kind
+	if skipVerify {
+		row.Status, row.code = statusUnverified, cmdutil.ExitOK
+		return row
+	}
+	n, err := verify(ctx, run, token)
+	switch code := cmdutil.ExitCode(err); {
+	case err == nil:
+		row.Status, row.Organizations, row.code = statusValid, &n, cmdutil.ExitOK
+	case code == cmdutil.ExitAuth:
+		row.Status, row.Error, row.code = statusRejected, ptr(err.Error()), code
+	default:
+		row.Status, row.Error, row.code = statusUnreachable, ptr(err.Error()), code
+	}
+	return row
+}
+
+func statusTable(v output.View, rows []tokenStatus) error {
+	t := v.Table("PROVIDER", "TOKEN", "KIND", "EXPIRES", "SOURCE", "STATUS")
+	for _, r := range rows {
+		expires := deref(r.ExpiresAt)
+		if r.ExpiresAt != nil {
+			if exp, err := time.Parse(time.RFC3339, *r.ExpiresAt); err == nil && time.Until(exp) <= 0 {
+				expires += " (expired)"
+			}
+		}
+		state := r.Status
+		switch r.Status {
+		case statusValid:
+			state = v.Colors.Green("valid") + " (sees " + organizations(*r.Organizations) + ")"
+		case statusRejected, statusUnreachable:
+			state = v.Colors.Red(r.Status)
+		case statusUnverified:
+			state = "not checked"
+		case statusMissing:
+			state = "-"
+		}
+		t.AddRow(r.Provider, deref(r.Token), deref(r.Kind), expires, r.Source, state)
+	}
+	return t.Render()
+}
+
+// statusError is the error `auth status` ends with: the selected provider's
+// problem, or, with none selected, every provider's (none having a token is
+// one too).
+func statusError(rows []tokenStatus, selected string) error {
+	var codes []int
+	var problems []string
+	tokens := 0
+	for _, r := range rows {
+		if r.Status != statusMissing {
+			tokens++
+		}
+		if (selected != "" && r.Provider != selected) || (selected == "" && r.Status == statusMissing) || r.code == cmdutil.ExitOK {
+			continue
+		}
+		codes = append(codes, r.code)
+		if r.Status == statusMissing {
+			problems = append(problems, fmt.Sprintf("no %s token: run orgctl auth login --provider %s", providers.DisplayName(r.Provider), r.Provider))
+		} else {
+			problems = append(problems, *r.Error)
+		}
+	}
+	if selected == "" && tokens == 0 {
+		return &cmdutil.AuthError{Err: errors.New("no provider has a token: run orgctl auth login --provider qovery|vertra")}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	return &cmdutil.CodeError{Code: cmdutil.MostSevere(codes...), Err: errors.New(strings.Join(problems, "; "))}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref(s *string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return *s
 }
 
 func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
@@ -243,9 +409,38 @@ func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
 	}
 }
 
-func or(a, b string) string {
-	if a != "" {
-		return a
+func newCmdToken(f *cmdutil.Factory) *cobra.Command {
+	deps := f.Deps()
+	var show bool
+	cmd := &cobra.Command{
+		Use:   "token --provider qovery|vertra",
+		Short: "Print the token orgctl would use, for another tool",
+		Long: `Print, on standard output, the token orgctl would send to the provider
+(from the environment, the profile or the config file, as every command
+resolves it), so another tool can use it without a second copy. It is the
+one command that prints a whole token: it refuses to write it to a
+terminal, where it would stay on screen and in scrollback, unless --show is
+given (exit 2). Exits 3 when there is no token.`,
+		Example: `$ export VERTRA_API_KEY="$(orgctl auth token --provider vertra)"
+$ orgctl auth token --provider qovery | wc -c`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			run, err := deps.Resolve()
+			if err != nil {
+				return err
+			}
+			if run.Settings.Token == "" {
+				return &cmdutil.AuthError{Err: run.MissingToken()}
+			}
+			if deps.IO.IsStdoutTTY() && !show {
+				return cmdutil.Usage(errors.New("refusing to print a token to a terminal: pipe it to the tool that needs it, or pass --show"))
+			}
+			// The token is this command's output: it goes to the unredacted
+			// stdout, the one exception to redaction (docs/security.md).
+			_, err = fmt.Fprintln(deps.IO.RawOut(), run.Settings.Token)
+			return err
+		},
 	}
-	return b
+	cmd.Flags().BoolVar(&show, "show", false, "print the token even when standard output is a terminal")
+	return cmd
 }

@@ -3,10 +3,14 @@ package auth_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +44,52 @@ func run(t *testing.T, stdin string, tty bool, typed string, args ...string) res
 	return r
 }
 
+// api is a fake of both providers' list endpoints on loopback: it answers
+// with status (200: two organizations) and records what reached it.
+type api struct {
+	mu     sync.Mutex
+	status int
+	seen   []string // "METHOD PATH Authorization"
+}
+
+func fakeAPI(t *testing.T, status int) *api {
+	a := &api{status: status}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.mu.Lock()
+		a.seen = append(a.seen, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		status := a.status
+		a.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		switch {
+		case status == 401:
+			json.NewEncoder(w).Encode(map[string]any{"status": "error", "code": "UNAUTHORIZED", "message": "Invalid token"})
+		case status != 200:
+			fmt.Fprint(w, `{"status":"error","message":"boom"}`)
+		case r.URL.Path == "/organization":
+			fmt.Fprint(w, `{"results":[{"id":"q1","name":"one"}]}`)
+		default:
+			fmt.Fprint(w, `{"status":"success","response":[{"id":"v1","name":"one"},{"id":"v2","name":"two"}]}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
+	t.Setenv("ORGCTL_QOVERY_URL", srv.URL)
+	return a
+}
+
+func (a *api) set(status int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.status = status
+}
+
+func (a *api) requests() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.seen...)
+}
+
 func jwt(exp time.Time) string {
 	payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"u","exp":%d}`, exp.Unix())))
 	return "eyJhbGciOiJIUzI1NiJ9." + payload + ".c2lnbmF0dXJlLXZhbHVl"
@@ -47,9 +97,13 @@ func jwt(exp time.Time) string {
 
 func TestLoginPipedStatusLogout(t *testing.T) {
 	path := testenv.Isolate(t)
+	api := fakeAPI(t, 200)
 	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
-	if r.code != 0 || r.errOut != "✓ Logged in to VertraCloud: token vtk_…cret stored in "+path+".\n" {
+	if r.code != 0 || r.errOut != "✓ Logged in to VertraCloud: the token sees 2 organizations; token vtk_…cret stored in "+path+".\n" {
 		t.Fatalf("login: exit %d %q", r.code, r.errOut)
+	}
+	if got := api.requests(); len(got) != 1 || got[0] != "GET /v1/organizations/all/@me Bearer "+vertraToken {
+		t.Errorf("login sent %q, want one authenticated list request", got)
 	}
 	data, _ := os.ReadFile(path)
 	fi, _ := os.Stat(path)
@@ -59,7 +113,8 @@ func TestLoginPipedStatusLogout(t *testing.T) {
 	}
 
 	r = run(t, "", false, "", "auth", "status")
-	if r.code != 0 || !strings.Contains(r.out, "vertra    vtk_…cret  API token  -        config file "+path) || !strings.Contains(r.out, "qovery    -          -          -        none") {
+	if r.code != 0 || !strings.Contains(r.out, "vertra    vtk_…cret  API token  -        config file "+path+"  valid (sees 2 organizations)") ||
+		!strings.Contains(r.out, "qovery    -          -          -        none") {
 		t.Errorf("status: exit %d\n%s", r.code, r.out)
 	}
 	if r := run(t, "", false, "", "auth", "status", "--provider", "qovery"); r.code != 3 ||
@@ -87,10 +142,11 @@ func TestLoginPipedStatusLogout(t *testing.T) {
 
 func TestLoginPromptsOnATerminal(t *testing.T) {
 	path := testenv.Isolate(t)
+	fakeAPI(t, 200)
 	token := jwt(time.Now().Add(2 * time.Hour))
 	r := run(t, "", true, token, "auth", "login", "--provider", "qovery", "--profile", "staging")
 	if r.code != 0 || !strings.HasPrefix(r.errOut, "Paste your Qovery token (it will not be shown): \nwarning: this Qovery token expires in 2h0m0s (") ||
-		!strings.Contains(r.errOut, "\n✓ Logged in to Qovery: token eyJ…bHVl stored in "+path+" (profile staging).\n") {
+		!strings.Contains(r.errOut, "\n✓ Logged in to Qovery: the token sees 1 organization; token eyJ…bHVl stored in "+path+" (profile staging).\n") {
 		t.Errorf("exit %d %q", r.code, r.errOut)
 	}
 	data, _ := os.ReadFile(path)
@@ -113,6 +169,7 @@ func TestLoginPromptsOnATerminal(t *testing.T) {
 
 func TestLoginRefusals(t *testing.T) {
 	testenv.Isolate(t)
+	api := fakeAPI(t, 200)
 	for _, tt := range []struct {
 		stdin string
 		tty   bool
@@ -132,5 +189,131 @@ func TestLoginRefusals(t *testing.T) {
 		if r.code != 2 || r.errOut != tt.want {
 			t.Errorf("%v: exit %d %q", tt.args, r.code, r.errOut)
 		}
+	}
+	if got := api.requests(); len(got) != 0 {
+		t.Errorf("a refused login sent %q", got)
+	}
+}
+
+func TestLoginVerifiesTheToken(t *testing.T) {
+	path := testenv.Isolate(t)
+	api := fakeAPI(t, 401)
+	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
+	if r.code != 3 || r.errOut != "error: VertraCloud rejected the token: vertra: HTTP 401 UNAUTHORIZED: the VertraCloud token was rejected (Invalid token): nothing stored (--skip-verify stores a token unchecked)\n" {
+		t.Errorf("rejected: exit %d %q", r.code, r.errOut)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a rejected token was stored: %v", err)
+	}
+	api.set(500)
+	r = run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token", "--retries", "0")
+	if r.code != 6 || !strings.HasPrefix(r.errOut, "error: could not check the token with VertraCloud: vertra: HTTP 500") ||
+		!strings.HasSuffix(r.errOut, ": nothing stored (--skip-verify stores a token unchecked)\n") {
+		t.Errorf("server failure: exit %d %q", r.code, r.errOut)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("an unchecked token was stored: %v", err)
+	}
+	before := len(api.requests())
+	r = run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token", "--skip-verify")
+	if r.code != 0 || r.errOut != "✓ Logged in to VertraCloud: not verified (--skip-verify); token vtk_…cret stored in "+path+".\n" {
+		t.Errorf("--skip-verify: exit %d %q", r.code, r.errOut)
+	}
+	if len(api.requests()) != before {
+		t.Errorf("--skip-verify sent a request")
+	}
+}
+
+// TestLoginAndLogoutEditAHandWrittenFile: keys in capitals are the same
+// keys for login (replaces), logout (removes) and status (reads).
+func TestLoginAndLogoutEditAHandWrittenFile(t *testing.T) {
+	path := testenv.Isolate(t)
+	fakeAPI(t, 200)
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	if err := os.WriteFile(path, []byte("Vertra:\n  Token: vtk_old_token_value # mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token"); r.code != 0 {
+		t.Fatalf("login: %d %q", r.code, r.errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "Vertra:\n  Token: "+vertraToken+" # mine\n" {
+		t.Errorf("after login: %q", data)
+	}
+	r := run(t, "", false, "", "auth", "logout", "--provider", "vertra")
+	if r.code != 0 || !strings.HasPrefix(r.errOut, "✓ Removed the VertraCloud token") {
+		t.Errorf("logout: %d %q", r.code, r.errOut)
+	}
+	if r := run(t, "", false, "", "auth", "status", "--provider", "vertra"); r.code != 3 || r.errOut != "error: no VertraCloud token: run orgctl auth login --provider vertra\n" {
+		t.Errorf("status after logout: %d %q", r.code, r.errOut)
+	}
+}
+
+func TestStatusJSONAndFailures(t *testing.T) {
+	testenv.Isolate(t)
+	api := fakeAPI(t, 200)
+	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
+	r := run(t, "", false, "", "auth", "status", "-o", "json")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &rows); r.code != 0 || err != nil || len(rows) != 2 {
+		t.Fatalf("exit %d %v\n%s", r.code, err, r.out)
+	}
+	want := []string{
+		`{"error":null,"expires_at":null,"kind":null,"organizations":null,"provider":"qovery","source":"none","status":"missing","token":null}`,
+		`{"error":null,"expires_at":null,"kind":"API token","organizations":2,"provider":"vertra","source":"env ORGCTL_VERTRA_TOKEN","status":"valid","token":"vtk_…cret"}`,
+	}
+	for i, row := range rows {
+		if got, _ := json.Marshal(row); string(got) != want[i] {
+			t.Errorf("row %d = %s\nwant    %s", i, got, want[i])
+		}
+	}
+	if !strings.HasPrefix(r.out, "[\n  {\n    \"provider\": \"qovery\",\n    \"token\": null,\n    \"kind\": null,\n    \"expires_at\": null,\n    \"source\": \"none\",\n    \"status\": \"missing\",") {
+		t.Errorf("keys out of the documented order:\n%s", r.out)
+	}
+	if got := api.requests(); len(got) != 1 || got[0] != "GET /v1/organizations/all/@me Bearer "+vertraToken {
+		t.Errorf("requests %q: only the provider with a token is asked", got)
+	}
+
+	api.set(401)
+	r = run(t, "", false, "", "auth", "status")
+	if r.code != 3 || !strings.Contains(r.out, "rejected") || r.errOut != "error: VertraCloud rejected the token: vertra: HTTP 401 UNAUTHORIZED: the VertraCloud token was rejected (Invalid token)\n" {
+		t.Errorf("rejected: exit %d\n%s%q", r.code, r.out, r.errOut)
+	}
+	api.set(503)
+	r = run(t, "", false, "", "auth", "status", "--retries", "0", "-o", "yaml")
+	if r.code != 6 || !strings.Contains(r.out, "status: unreachable\n") || !strings.HasPrefix(r.errOut, "error: could not check the token with VertraCloud: vertra: HTTP 503") {
+		t.Errorf("unreachable: exit %d\n%s%q", r.code, r.out, r.errOut)
+	}
+	// The selected provider's problem decides: qovery has no token.
+	if r := run(t, "", false, "", "auth", "status", "--provider", "qovery", "--skip-verify"); r.code != 3 || r.errOut != "error: no Qovery token: run orgctl auth login --provider qovery\n" {
+		t.Errorf("qovery: exit %d %q", r.code, r.errOut)
+	}
+	before := len(api.requests())
+	r = run(t, "", false, "", "auth", "status", "--skip-verify", "--provider", "vertra")
+	if r.code != 0 || !strings.Contains(r.out, "not checked") || len(api.requests()) != before {
+		t.Errorf("--skip-verify: exit %d\n%s", r.code, r.out)
+	}
+}
+
+func TestTokenPrintsOnlyWhenPiped(t *testing.T) {
+	testenv.Isolate(t)
+	t.Setenv("VERTRA_API_KEY", vertraToken)
+	token := func(tty bool, args ...string) result {
+		ios, _, out, errOut := iostreams.Test()
+		ios.SetTTY(tty)
+		code := root.Run(context.Background(), ios, append([]string{"auth", "token"}, args...))
+		return result{code, out.String(), errOut.String()}
+	}
+	if r := token(false, "--provider", "vertra"); r.code != 0 || r.out != vertraToken+"\n" || r.errOut != "" {
+		t.Errorf("piped: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	if r := token(true, "--provider", "vertra"); r.code != 2 || r.out != "" ||
+		!strings.HasSuffix(r.errOut, "error:\x1b[0m refusing to print a token to a terminal: pipe it to the tool that needs it, or pass --show\n") {
+		t.Errorf("terminal: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	if r := token(true, "--provider", "vertra", "--show"); r.code != 0 || r.out != vertraToken+"\n" {
+		t.Errorf("--show: exit %d %q %q", r.code, r.out, r.errOut)
+	}
+	if r := token(false, "--provider", "qovery"); r.code != 3 || r.out != "" || !strings.HasPrefix(r.errOut, "error: no Qovery token: run orgctl auth login --provider qovery") {
+		t.Errorf("no token: exit %d %q %q", r.code, r.out, r.errOut)
 	}
 }

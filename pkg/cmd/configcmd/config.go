@@ -1,4 +1,4 @@
-// Package configcmd implements `orgctl config get|set|unset|list|path`.
+// Package configcmd implements `orgctl config get|set|unset|list|path|use-profile|current-profile`.
 package configcmd
 
 import (
@@ -27,12 +27,14 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 $ orgctl config list`,
 		Long: `Read and change the settings of the config file. Keys: ` + strings.Join(config.Keys(), ", ") + `.
 
-With --profile NAME (or ORGCTL_PROFILE), get/list show that profile's view and
-set/unset change profiles.NAME in the file. Tokens are always shown masked.`,
+With --profile NAME (or ORGCTL_PROFILE, or the profile chosen with
+use-profile), get/list show that profile's view and set/unset change
+profiles.NAME in the file. Tokens are always shown masked.`,
 		Args: cobra.NoArgs,
 	}
 	deps := f.Deps()
-	cmd.AddCommand(newCmdGet(deps), newCmdSet(deps), newCmdUnset(deps), newCmdList(deps), newCmdPath(deps))
+	cmd.AddCommand(newCmdGet(deps), newCmdSet(deps), newCmdUnset(deps), newCmdList(deps), newCmdPath(deps),
+		newCmdUseProfile(deps), newCmdCurrentProfile(deps))
 	return cmd
 }
 
@@ -74,10 +76,16 @@ func show(key, value string) string {
 }
 
 func newCmdGet(deps cmdutil.Deps) *cobra.Command {
-	return &cobra.Command{
-		Use:               "get KEY",
-		Short:             "Print a setting's resolved value (tokens masked)",
-		Example:           `$ orgctl config get provider`,
+	var exporter cmdutil.Exporter
+	cmd := &cobra.Command{
+		Use:   "get KEY",
+		Short: "Print a setting's resolved value (tokens masked)",
+		Long: `Print a setting's resolved value (flag > environment > profile > file >
+default), a token masked. -o json or -o yaml (given on the command line or in
+ORGCTL_OUTPUT, not taken from the config file, so $(orgctl config get KEY)
+stays a bare value) print {"key", "value", "source"}.`,
+		Example: `$ orgctl config get provider
+$ orgctl config get qovery.url -o json`,
 		Args:              cmdutil.ExactArgs(1, "config get needs a key"),
 		ValidArgsFunction: completeKey,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,10 +96,21 @@ func newCmdGet(deps cmdutil.Deps) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(deps.IO.Out, show(args[0], cfg.Get(args[0])))
-			return nil
+			format := output.Table
+			if src := cfg.Source(config.KeyOutput); strings.HasPrefix(src, "flag ") || strings.HasPrefix(src, "env ") {
+				if format, err = output.ParseFormat(cfg.Get(config.KeyOutput)); err != nil {
+					return cmdutil.Usage(err)
+				}
+			}
+			e := entry{Key: args[0], Value: show(args[0], cfg.Get(args[0])), Source: cfg.Source(args[0])}
+			return cmdutil.Print(deps.IO, format, &exporter, e, func(output.View) error {
+				_, err := fmt.Fprintln(deps.IO.Out, e.Value)
+				return err
+			})
 		},
 	}
+	cmdutil.AddFormatFlags(cmd, &exporter)
+	return cmd
 }
 
 func newCmdSet(deps cmdutil.Deps) *cobra.Command {
@@ -253,4 +272,116 @@ func newCmdPath(deps cmdutil.Deps) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newCmdUseProfile(deps cmdutil.Deps) *cobra.Command {
+	var clear bool
+	cmd := &cobra.Command{
+		Use:   "use-profile NAME | --clear",
+		Short: "Make a profile the one used when --profile and ORGCTL_PROFILE are absent",
+		Long: `Write current_profile to the config file: every later command uses that
+profile unless --profile or ORGCTL_PROFILE names another. The profile must be
+in the file (create it with config set ... --profile NAME or auth login
+--profile NAME). --clear goes back to the top level of the file.`,
+		Example: `$ orgctl config set provider vertra --profile staging
+$ orgctl config use-profile staging
+$ orgctl config current-profile
+$ orgctl config use-profile --clear`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if clear {
+				return cmdutil.ExactArgs(0, "config use-profile --clear takes no profile")(cmd, args)
+			}
+			return cmdutil.ExactArgs(1, "config use-profile needs a profile name (or --clear)")(cmd, args)
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if cfg, err := deps.Config(); err == nil && len(args) == 0 {
+				return cfg.Profiles(), cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := load(deps, true)
+			if err != nil {
+				return err
+			}
+			ios := deps.IO
+			if clear {
+				removed, err := config.UnsetValue(cfg.Path, []string{config.KeyCurrentProfile})
+				if err == nil && removed {
+					fmt.Fprintf(ios.ErrOut, "%s No current profile: the top level of %s is used.\n", ios.ErrColors().Green("✓"), cfg.Path)
+				} else if err == nil {
+					fmt.Fprintf(ios.ErrOut, "No current profile was set in %s.\n", cfg.Path)
+				}
+				return err
+			}
+			name := strings.ToLower(args[0])
+			if !slices.Contains(cfg.Profiles(), name) {
+				have := "has no profiles"
+				if len(cfg.Profiles()) > 0 {
+					have = "has " + strings.Join(cfg.Profiles(), ", ")
+				}
+				where := cfg.File
+				if where == "" {
+					where = cfg.Path + " (not created yet)"
+				}
+				return cmdutil.Usage(fmt.Errorf("unknown profile %q: %s %s; create it with orgctl config set KEY VALUE --profile %s", args[0], where, have, args[0]))
+			}
+			if err := config.SetValue(cfg.Path, []string{config.KeyCurrentProfile}, name); err != nil {
+				return err
+			}
+			fmt.Fprintf(ios.ErrOut, "%s Using profile %s (current_profile in %s).\n", ios.ErrColors().Green("✓"), name, cfg.Path)
+			if strings.HasPrefix(cfg.ProfileFrom, "env ") || strings.HasPrefix(cfg.ProfileFrom, "flag ") {
+				fmt.Fprintf(ios.ErrOut, "%s %s selects %s for this command; it wins over current_profile.\n", ios.ErrColors().Yellow("warning:"),
+					strings.TrimPrefix(strings.TrimPrefix(cfg.ProfileFrom, "env "), "flag "), cfg.Profile)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&clear, "clear", false, "use the top level of the config file again")
+	return cmd
+}
+
+// currentProfile is what `config current-profile -o json` prints.
+type currentProfile struct {
+	Profile *string `json:"profile"` // null: the top level of the file
+	Source  *string `json:"source"`  // what selected it
+}
+
+func newCmdCurrentProfile(deps cmdutil.Deps) *cobra.Command {
+	var exporter cmdutil.Exporter
+	cmd := &cobra.Command{
+		Use:   "current-profile",
+		Short: "Print the profile in effect and what selected it",
+		Long: `Print the name of the profile in effect: --profile, else ORGCTL_PROFILE, else
+the config file's current_profile (see use-profile). With none, stdout stays
+empty and stderr says the top level of the file is used. -o json prints
+{"profile", "source"}, both null when no profile is selected.`,
+		Example: `$ orgctl config current-profile
+$ orgctl config current-profile -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := load(deps, false)
+			if err != nil {
+				return err
+			}
+			var cur currentProfile
+			if cfg.Profile != "" {
+				cur = currentProfile{Profile: &cfg.Profile, Source: &cfg.ProfileFrom}
+			}
+			format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+			if err != nil {
+				return cmdutil.Usage(err)
+			}
+			return cmdutil.Print(deps.IO, format, &exporter, cur, func(output.View) error {
+				if cur.Profile == nil {
+					_, err := fmt.Fprintln(deps.IO.ErrOut, "No profile selected: orgctl uses the top level of the config file.")
+					return err
+				}
+				_, err := fmt.Fprintln(deps.IO.Out, cfg.Profile)
+				return err
+			})
+		},
+	}
+	cmdutil.AddFormatFlags(cmd, &exporter)
+	return cmd
 }

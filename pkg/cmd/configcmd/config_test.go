@@ -114,3 +114,71 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("unknown profile: %d %q", code, errOut)
 	}
 }
+
+func TestUseProfileAndCurrentProfile(t *testing.T) {
+	path := testenv.Isolate(t)
+	if code, out, errOut := run(t, "config", "current-profile"); code != 0 || out != "" || errOut != "No profile selected: orgctl uses the top level of the config file.\n" {
+		t.Errorf("none: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut := run(t, "config", "use-profile", "staging")
+	if code != 2 || errOut != `error: unknown profile "staging": `+path+` (not created yet) has no profiles; create it with orgctl config set KEY VALUE --profile staging`+"\n" {
+		t.Errorf("missing profile: %d %q", code, errOut)
+	}
+	run(t, "config", "set", "provider", "qovery")
+	run(t, "config", "set", "provider", "vertra", "--profile", "Staging")
+	if code, _, errOut := run(t, "config", "use-profile", "STAGING"); code != 0 || errOut != "✓ Using profile staging (current_profile in "+path+").\n" {
+		t.Fatalf("use-profile: %d %q", code, errOut)
+	}
+	if data, _ := os.ReadFile(path); !strings.HasSuffix(string(data), "current_profile: staging\n") {
+		t.Errorf("file:\n%s", data)
+	}
+	// Honoured by every command when --profile and ORGCTL_PROFILE are absent.
+	if code, out, _ := run(t, "config", "get", "provider"); code != 0 || out != "vertra\n" {
+		t.Errorf("get: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "config", "current-profile", "-o", "json"); code != 0 || out != "{\n  \"profile\": \"staging\",\n  \"source\": \"current_profile in "+path+"\"\n}\n" {
+		t.Errorf("current-profile json: %d %q", code, out)
+	}
+	// config set now writes into the current profile.
+	run(t, "config", "set", "output", "yaml")
+	if code, out, _ := run(t, "config", "get", "output", "-o", "json"); code != 0 ||
+		out != "{\n  \"key\": \"output\",\n  \"value\": \"json\",\n  \"source\": \"flag --output\"\n}\n" {
+		t.Errorf("get -o json: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "config", "get", "output"); code != 0 || out != "yaml\n" {
+		t.Errorf("get: output yaml in the file must not change get's plain value: %d %q", code, out)
+	}
+	// Flag and environment win over current_profile.
+	if code, out, _ := run(t, "config", "get", "provider", "--profile", "default-is-not-a-profile"); code != 2 || out != "" {
+		t.Errorf("--profile wins: %d %q", code, out)
+	}
+	t.Setenv("ORGCTL_PROFILE", "nope")
+	if code, _, errOut := run(t, "config", "current-profile"); code != 2 || !strings.HasPrefix(errOut, `error: unknown profile "nope": `) {
+		t.Errorf("env wins: %d %q", code, errOut)
+	}
+	t.Setenv("ORGCTL_PROFILE", "")
+	if code, _, errOut := run(t, "config", "use-profile", "--clear"); code != 0 || errOut != "✓ No current profile: the top level of "+path+" is used.\n" {
+		t.Errorf("--clear: %d %q", code, errOut)
+	}
+	if code, out, _ := run(t, "config", "get", "provider"); code != 0 || out != "qovery\n" {
+		t.Errorf("after --clear: %d %q", code, out)
+	}
+	// A current_profile naming a profile that is gone says where it came from.
+	os.WriteFile(path, []byte("current_profile: gone\nprofiles:\n  a: {}\n"), 0o600)
+	if code, _, errOut := run(t, "config", "list"); code != 2 || errOut != `error: unknown profile "gone" (current_profile; change it with orgctl config use-profile): `+path+" has a\n" {
+		t.Errorf("stale current_profile: %d %q", code, errOut)
+	}
+}
+
+func TestListSourceAndWarnings(t *testing.T) {
+	path := testenv.Isolate(t)
+	os.MkdirAll(strings.TrimSuffix(path, "/config.yaml"), 0o700)
+	os.WriteFile(path, []byte("Qovery:\n  Plan: TEAM\n  tokn: x\n"), 0o600)
+	code, out, errOut := run(t, "config", "list", "--jq", `.[] | select(.source != "default") | .key + "=" + .source`)
+	if code != 0 || out != "qovery.plan=config file "+path+"\n" {
+		t.Errorf("list: %d %q", code, out)
+	}
+	if errOut != "warning: unknown key qovery.tokn in "+path+": did you mean qovery.token?\n" {
+		t.Errorf("stderr %q", errOut)
+	}
+}

@@ -496,3 +496,58 @@ func TestJQAndTable(t *testing.T) {
 		t.Errorf("apply table: exit %d\n%s", r.code, r.out)
 	}
 }
+
+// TestFailedUpdateHoldsBackDeletes: a server that fails an update (HTTP
+// 500) fails that change, exit 6, and the deletes do not start: a prune
+// never runs on top of a half-applied manifest.
+func TestFailedUpdateHoldsBackDeletes(t *testing.T) {
+	sb := sandboxed(t)
+	seed(t, sb, "vertra", `{"name":"ci-a","description":"old"}`)
+	seed(t, sb, "vertra", `{"name":"ci-b"}`)
+	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPut, Status: http.StatusInternalServerError})
+	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPatch, Status: http.StatusInternalServerError})
+	m := write(t, "m.yaml", "prune: {match: '^ci-'}\norganizations:\n- {name: ci-a, provider: vertra, description: new}\n")
+	n := len(sb.Server.Requests())
+	r := run(t, "", false, "--retries", "0", "apply", "-f", m, "--prune", "--yes", "-o", "json")
+	if r.code != 6 || !strings.Contains(r.errOut, "created 0, updated 0, deleted 0, failed 1, not started 1") ||
+		!strings.Contains(r.errOut, "The 1 deletions were not started because a change failed: fix it and apply again.\n") {
+		t.Errorf("exit %d\n%s", r.code, r.errOut)
+	}
+	var line struct {
+		Action, Status string
+		Error          struct {
+			ExitCode int `json:"exit_code"`
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &line); err != nil || line.Action != "update" || line.Status != "failed" || line.Error.ExitCode != 6 {
+		t.Errorf("result %q (%v)", r.out, err)
+	}
+	for _, w := range writes(sb, n) {
+		if strings.HasPrefix(w, "DELETE") {
+			t.Errorf("deleted after a failure: %s", w)
+		}
+	}
+	if len(sb.Server.Organizations()) != 2 {
+		t.Errorf("%d organizations left, want 2", len(sb.Server.Organizations()))
+	}
+}
+
+// TestDiffIsColouredOnATerminal: + ~ - = in green, yellow, red and faint.
+func TestDiffIsColouredOnATerminal(t *testing.T) {
+	sb := sandboxed(t)
+	seed(t, sb, "vertra", `{"name":"old","description":"x"}`)
+	seed(t, sb, "vertra", `{"name":"same","description":"x"}`)
+	seed(t, sb, "vertra", `{"name":"ci-gone"}`)
+	m := write(t, "m.yaml", "prune: {match: '^ci-'}\norganizations:\n- {name: new, provider: vertra}\n- {name: old, provider: vertra, description: y}\n- {name: same, provider: vertra, description: x}\n")
+	ios, _, out, _ := iostreams.Test()
+	ios.SetTTY(true)
+	code := root.Run(context.Background(), ios, []string{"diff", "-f", m, "--prune"})
+	for _, want := range []string{"\x1b[32m+ create", "\x1b[33m~ update", "\x1b[31m- delete", "\x1b[2m= unchanged"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in %q", want, out.String())
+		}
+	}
+	if code != 8 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -1,11 +1,15 @@
 package vertra
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // Response decoding, per answer shape: go test -bench . -benchmem
@@ -50,6 +54,28 @@ func BenchmarkVertraDecodeList100(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if orgs, err := decodeList(resp, APIOrganizations); err != nil || len(orgs) != 100 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVertraCreateRoundTrip is one create as a bulk worker makes it:
+// encode, send over loopback, read, decode. Its allocations are the create
+// hot path's garbage.
+func BenchmarkVertraCreateRoundTrip(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, created)
+	}))
+	defer srv.Close()
+	p := New(&api.Client{Provider: "vertra", HTTP: srv.Client(), BaseURL: srv.URL, Authorization: AuthHeader("vtk"), UserAgent: "orgctl/bench"}, APIOrganizations)
+	spec := provider.CreateSpec{Name: "acme", Description: "Acme", Tags: []string{"ci", "prod"}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Create(ctx, spec); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -33,7 +33,7 @@ type details struct {
 // decoded in one pass (not the envelope, then the response again).
 type answer[T any] struct {
 	envelope
-	Response *T `json:"response"`
+	Response T `json:"response"`
 }
 
 // codes maps every documented error code to its kind and to what orgctl
@@ -83,33 +83,33 @@ func hasOrganizationsCode(body []byte) bool {
 
 // decode reads an answer in one pass; any non-success becomes a
 // *provider.Error. name is the organization name the request was about, for
-// messages. The response is nil when the answer had none (the workspaces
-// API answers some calls with no body) or it was unreadable (unreadable is
-// then true).
-func decode[T any](resp *api.Response, name string) (response *T, unreadable bool, err error) {
+// messages. The response is T's zero value when the answer had none (the
+// workspaces API answers some calls with no body) or it was unreadable
+// (unreadable is then true).
+func decode[T any](resp *api.Response, name string) (response T, unreadable bool, err error) {
 	var a answer[T]
 	if err := json.Unmarshal(resp.Body, &a); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response") {
 			// The envelope is fine, the response is not what it should be:
 			// its code still decides, below.
-			a.Response, unreadable = nil, true
+			unreadable = true
 		} else if resp.OK() {
 			if len(bytes.TrimSpace(resp.Body)) == 0 {
-				return nil, false, nil
+				return a.Response, false, nil
 			}
-			return nil, true, resp.Unreadable(provider.Vertra, "invalid JSON")
+			return a.Response, true, resp.Unreadable(provider.Vertra, "invalid JSON")
 		} else {
-			return nil, false, resp.Annotate(&provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
+			return a.Response, false, resp.Annotate(&provider.Error{Provider: provider.Vertra, Kind: kindForStatus(resp.Status), Status: resp.Status,
 				Message: "non-JSON body: " + api.Excerpt(resp.Body, 120)})
 		}
 	}
 	// The error code decides, whatever the HTTP status: VertraCloud sends
 	// UNAUTHORIZED and PLAN_RESTRICTED_FEATURE with 403, a name conflict with 400.
 	if a.Code != "" || a.Status == "error" || !resp.OK() {
-		return nil, false, codeError(resp, a.envelope, name)
+		return a.Response, false, codeError(resp, a.envelope, name)
 	}
-	return a.Response, unreadable || a.Response == nil, nil
+	return a.Response, unreadable, nil
 }
 
 func codeError(resp *api.Response, env envelope, name string) error {
@@ -280,7 +280,7 @@ func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, er
 	if err != nil {
 		return nil, err
 	}
-	if unreadable || r == nil || r.ID == "" {
+	if unreadable || r.ID == "" {
 		return nil, resp.Unreadable(provider.Vertra, "no organization in the response")
 	}
 	org := r.normalize(gen)
@@ -295,9 +295,9 @@ func decodeList(resp *api.Response, gen string) ([]provider.Organization, error)
 	if unreadable || rs == nil {
 		return nil, resp.Unreadable(provider.Vertra, "no list in the response")
 	}
-	orgs := make([]provider.Organization, 0, len(*rs))
-	for i := range *rs {
-		orgs = append(orgs, (*rs)[i].normalize(gen))
+	orgs := make([]provider.Organization, 0, len(rs))
+	for i := range rs {
+		orgs = append(orgs, rs[i].normalize(gen))
 	}
 	return orgs, nil
 }

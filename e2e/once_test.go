@@ -1,14 +1,18 @@
 package e2e
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -467,4 +471,43 @@ func TestExactlyOnceInBulk(t *testing.T) {
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestInterruptBeforeTheRepeatKeepsTheWarning interrupts the wait before a
+// repeat: the exit is 130, and the error still says the first attempt may
+// have created the organization.
+func TestInterruptBeforeTheRepeatKeepsTheWarning(t *testing.T) {
+	h := newHostile(t, always(act500))
+	cmd := exec.Command(binary, "create", "--provider", "qovery", "--name", "acme", "--plan", "TEAM", "--if-not-exists", "--retries", "10")
+	cmd.Env = hostileEnv(t, h)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "qovery: acme: HTTP 500; its name is unique, so repeating the create cannot make a second one: retrying in ") {
+		t.Fatalf("first stderr line %q", sc.Text())
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for sc.Scan() {
+		rest = append(rest, sc.Text())
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("exit = %v, want 130; stderr %q", err, rest)
+	}
+	want := "error: qovery: HTTP 500: Internal Server Error; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying; interrupted before repeating the create: context canceled"
+	if len(rest) != 1 || rest[0] != want {
+		t.Errorf("stderr after the notice %q\nwant %q", rest, want)
+	}
+	if _, ok, creates := h.exists("qovery", "acme"); !ok || creates != 1 {
+		t.Errorf("exists %v after %d creates, want 1", ok, creates)
+	}
 }

@@ -96,8 +96,9 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 			fmt.Fprintf(o.Notice, "%s: %s: %s; its name is unique, so repeating the create cannot make a second one: retrying in %s (retry %d of %d)\n",
 				p.Name(), spec.Name, unknownWhy(perr), wait.Round(time.Millisecond), attempt+1, o.Retries)
 		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+		if serr := sleep(ctx, wait); serr != nil {
+			// Keep what is known: the last attempt may have created it.
+			return nil, fmt.Errorf("%w; interrupted before repeating the create: %w", err, serr)
 		}
 	}
 }

@@ -140,6 +140,11 @@ func TestCreateOnceWaitsTheBackoffAndStopsOnCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || p.creates != 1 || len(waited) != 1 || waited[0] != 0 {
 		t.Errorf("err %v, creates %d, waited %v", err, p.creates, waited)
 	}
+	// The interruption does not hide that the first attempt may have worked.
+	want := "qovery: HTTP 502; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying; interrupted before repeating the create: context canceled"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant  %s", err, want)
+	}
 }
 
 func (s *scripted) Update(context.Context, string, UpdateSpec) (*Organization, error) {

@@ -79,7 +79,7 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 		if perr.Kind == KindConflict {
 			perr.Repeated = perr.Repeated || reached
 			if o.FindExisting || repeat && perr.Repeated {
-				return findExisting(ctx, p, spec.Name, perr, firstSent)
+				return findExisting(ctx, p, spec.Name, perr, firstSent, o)
 			}
 			return nil, err
 		}
@@ -88,10 +88,7 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 			return nil, err
 		}
 		reached = true
-		var wait time.Duration
-		if o.Backoff != nil {
-			wait = o.Backoff(attempt)
-		}
+		wait := o.wait(attempt)
 		if o.Notice != nil {
 			fmt.Fprintf(o.Notice, "%s: %s: %s; its name is unique, so repeating the create cannot make a second one: retrying in %s (retry %d of %d)\n",
 				p.Name(), spec.Name, unknownWhy(perr), wait.Round(time.Millisecond), attempt+1, o.Retries)
@@ -103,9 +100,21 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 	}
 }
 
-// findExisting looks up a name the provider said is taken.
-func findExisting(ctx context.Context, p Provider, name string, conflict *Error, firstSent time.Time) (*Organization, error) {
+// findExisting looks up a name the provider said is taken. The lookup only
+// reads, so a failure that may pass (a timeout, a 5xx) is tried again.
+func findExisting(ctx context.Context, p Provider, name string, conflict *Error, firstSent time.Time, o OnceOptions) (*Organization, error) {
 	existing, err := FindByName(ctx, p, name)
+	for n := 0; n < o.Retries && transient(err) && ctx.Err() == nil; n++ {
+		wait := o.wait(n)
+		if o.Notice != nil {
+			fmt.Fprintf(o.Notice, "%s: %s: the name is taken, but looking it up failed (%s): retrying in %s (retry %d of %d)\n",
+				p.Name(), name, err, wait.Round(time.Millisecond), n+1, o.Retries)
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			break
+		}
+		existing, err = FindByName(ctx, p, name)
+	}
 	if err != nil {
 		var nf *Error
 		if errors.As(err, &nf) && nf.Kind == KindNotFound {
@@ -121,6 +130,19 @@ func findExisting(ctx context.Context, p Provider, name string, conflict *Error,
 	}
 	existing.Created, existing.CreatedBy = ptr(by == ByEarlierAttempt), by
 	return existing, nil
+}
+
+func (o OnceOptions) wait(n int) time.Duration {
+	if o.Backoff == nil {
+		return 0
+	}
+	return o.Backoff(n)
+}
+
+// transient reports whether a read that failed may succeed if tried again.
+func transient(err error) bool {
+	var e *Error
+	return err != nil && errors.As(err, &e) && (e.Kind == KindNetwork || e.Kind == KindServer) && !errors.Is(err, context.Canceled)
 }
 
 // createdBy judges an organization found after an earlier attempt of this

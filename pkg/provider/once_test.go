@@ -14,6 +14,7 @@ import (
 type scripted struct {
 	answers        []error
 	orgs           []Organization
+	listErrs       []error // List fails with these first
 	creates, lists int
 }
 
@@ -28,6 +29,9 @@ func (s *scripted) Create(_ context.Context, spec CreateSpec) (*Organization, er
 }
 func (s *scripted) List(context.Context) ([]Organization, error) {
 	s.lists++
+	if s.lists <= len(s.listErrs) {
+		return nil, WithOp(s.listErrs[s.lists-1], OpRead, "")
+	}
 	return append([]Organization(nil), s.orgs...), nil
 }
 func (s *scripted) Get(context.Context, string) (*Organization, error) {
@@ -59,6 +63,7 @@ func TestCreateOnce(t *testing.T) {
 		opts           OnceOptions
 		answers        []error
 		orgs           []Organization
+		listErrs       []error
 		wantID, wantBy string
 		wantCreated    bool
 		wantErr        string
@@ -97,12 +102,19 @@ func TestCreateOnce(t *testing.T) {
 			wantErr: "connection refused", creates: 1},
 		{name: "an interrupt is not repeated", opts: OnceOptions{Repeat: true, Retries: 3}, answers: []error{eInterrupt},
 			wantErr: "interrupted", creates: 1},
+		{name: "a lookup that times out is tried again", opts: OnceOptions{Repeat: true, Retries: 2}, answers: []error{e502, eConflict}, orgs: existing(justAfter),
+			listErrs: []error{eTimeout, e502}, wantID: "found", wantBy: ByEarlierAttempt, wantCreated: true, creates: 2, lists: 3,
+			noticesContain: "qovery: acme: the name is taken, but looking it up failed (qovery: HTTP 502): retrying in 0s (retry 2 of 2)"},
+		{name: "a lookup that keeps failing fails", opts: OnceOptions{Repeat: true, Retries: 1}, answers: []error{e502, eConflict}, orgs: existing(justAfter),
+			listErrs: []error{eTimeout, eTimeout}, wantErr: "qovery: timed out waiting for the API", creates: 2, lists: 2},
+		{name: "a refused lookup is not tried again", opts: OnceOptions{Repeat: true, Retries: 1}, answers: []error{e502, eConflict}, orgs: existing(justAfter),
+			listErrs: []error{&Error{Provider: "qovery", Kind: KindAuth, Status: 403}}, wantErr: "qovery: HTTP 403", creates: 2, lists: 1},
 		{name: "taken but invisible", opts: OnceOptions{Repeat: true, Retries: 1}, answers: []error{e502, eConflict}, orgs: existing("")[:1],
 			wantErr: `already exists, but no organization of that name is visible to this token; an earlier attempt of this run may have created it`, creates: 2, lists: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &scripted{answers: tt.answers, orgs: tt.orgs}
+			p := &scripted{answers: tt.answers, orgs: tt.orgs, listErrs: tt.listErrs}
 			var notices bytes.Buffer
 			tt.opts.Notice, tt.opts.Now = &notices, clock
 			org, err := CreateOnce(context.Background(), p, CreateSpec{Name: "acme"}, tt.opts)

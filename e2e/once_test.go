@@ -511,3 +511,55 @@ func TestInterruptBeforeTheRepeatKeepsTheWarning(t *testing.T) {
 		t.Errorf("exists %v after %d creates, want 1", ok, creates)
 	}
 }
+
+// TestBulkSaysAnUnknownOutcome: without --skip-existing nothing is
+// repeated, and each NDJSON line says whether its create may have happened.
+func TestBulkSaysAnUnknownOutcome(t *testing.T) {
+	h := newHostile(t, func(name string, _ int) string {
+		return map[string]string{"t0": act500, "t1": actOK, "t2": actReset}[name]
+	})
+	h.seed("vertra", "t3")
+	manifest := "- {name: t0, provider: qovery}\n- {name: t1, provider: qovery}\n- {name: t2, provider: vertra}\n- {name: t3, provider: vertra}\n"
+	r := orgctl(t, hostileEnv(t, h), "create", "-f", writeManifest(t, "m.yaml", manifest), "--plan", "TEAM", "--concurrency", "1", "-o", "json")
+	if r.code != 6 || !strings.HasSuffix(r.errOut, "error: 3 of 4 organizations failed\n") {
+		t.Errorf("exit %d stderr %q", r.code, r.errOut)
+	}
+	type errLine struct {
+		Name  string
+		Error *struct {
+			ExitCode         int    `json:"exit_code"`
+			Message          string `json:"message"`
+			MayHaveSucceeded *bool  `json:"may_have_succeeded"`
+		}
+	}
+	want := map[string]struct {
+		code    int
+		may     bool
+		message string
+	}{
+		"t0": {6, true, "qovery: HTTP 500: Internal Server Error; the request was sent, so the organization may have been created: check with `orgctl get t0 --provider qovery` before retrying"},
+		"t2": {6, true, "vertra: the connection was closed before a complete answer; the request was sent, so the organization may have been created: check with `orgctl get t2 --provider vertra` before retrying"},
+		"t3": {4, false, `vertra: HTTP 400 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "t3" already exists`},
+	}
+	for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+		var got errLine
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("not NDJSON: %q", l)
+		}
+		w, failed := want[got.Name]
+		if !failed {
+			if got.Error != nil {
+				t.Errorf("%s failed: %s", got.Name, l)
+			}
+			continue
+		}
+		if got.Error == nil || got.Error.ExitCode != w.code || got.Error.MayHaveSucceeded == nil || *got.Error.MayHaveSucceeded != w.may || got.Error.Message != w.message {
+			t.Errorf("%s: %s\nwant exit_code %d, may_have_succeeded %v, message %q", got.Name, l, w.code, w.may, w.message)
+		}
+	}
+	for _, name := range []string{"t0", "t2"} {
+		if _, ok, creates := h.exists(map[string]string{"t0": "qovery", "t2": "vertra"}[name], name); !ok || creates != 1 {
+			t.Errorf("%s: exists %v after %d creates: nothing is repeated without --skip-existing", name, ok, creates)
+		}
+	}
+}

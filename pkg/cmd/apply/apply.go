@@ -359,7 +359,7 @@ func reportProblems(opts *ApplyOptions, problems []error, entries int) error {
 	for _, p := range problems {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
 	}
-	return cmdutil.Usage(fmt.Errorf("%d problems in %d entries: nothing was changed", len(problems), entries))
+	return cmdutil.Usage(fmt.Errorf("%s in %s: nothing was changed", count(len(problems), "problem"), count(entries, "entry")))
 }
 
 // scope lists the providers to read: those an entry names, and those the
@@ -386,7 +386,7 @@ func scope(doc *manifest.Document) []string {
 func confirm(opts *ApplyOptions, pl *plan.Plan) error {
 	ios := opts.IO
 	n := pl.Count(plan.Delete)
-	fmt.Fprintf(ios.ErrOut, "--prune deletes %d organizations, which cannot be undone:\n", n)
+	fmt.Fprintf(ios.ErrOut, "--prune deletes %s, which cannot be undone:\n", count(n, "organization"))
 	for _, a := range pl.Actions {
 		if a.Kind == plan.Delete {
 			fmt.Fprintf(ios.ErrOut, "  - %s %s (id %s)\n", a.Provider, text.Safe(a.Name), text.Safe(a.ID))
@@ -406,7 +406,7 @@ func confirm(opts *ApplyOptions, pl *plan.Plan) error {
 // orphanHint says when --prune would delete something.
 func orphanHint(opts *ApplyOptions, pl *plan.Plan) {
 	if pl.Orphans > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%d organizations the manifest owns are not in it: --prune deletes them.\n", pl.Orphans)
+		fmt.Fprintf(opts.IO.ErrOut, "--prune would delete %s the manifest owns but does not name.\n", count(pl.Orphans, "organization"))
 	}
 }
 
@@ -415,4 +415,15 @@ func or(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// count says "1 entry", "2 entries", "3 problems".
+func count(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

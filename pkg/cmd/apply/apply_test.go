@@ -208,7 +208,7 @@ organizations:
 		a.Changes[0].Field != "name" || a.Changes[0].Old != "globex" || a.Changes[0].New != "GLOBEX" {
 		t.Errorf("update action %+v", a)
 	}
-	if r.errOut != "1 organizations the manifest owns are not in it: --prune deletes them.\n" {
+	if r.errOut != "--prune would delete 1 organization the manifest owns but does not name.\n" {
 		t.Errorf("stderr %q", r.errOut)
 	}
 }
@@ -361,7 +361,7 @@ func TestPruneNeedsOwnershipAndConfirmation(t *testing.T) {
 	seed(t, sb, "vertra", `{"name":"ci-b"}`)
 	n := len(sb.Server.Requests())
 	r := run(t, "no\n", true, "apply", "-f", owned, "--prune")
-	if r.code != 2 || !strings.Contains(r.errOut, "--prune deletes 1 organizations, which cannot be undone:\n  - vertra ci-b (id org_") ||
+	if r.code != 2 || !strings.Contains(r.errOut, "--prune deletes 1 organization, which cannot be undone:\n  - vertra ci-b (id org_") ||
 		!strings.HasSuffix(r.errOut, "error: not confirmed: nothing was changed\n") {
 		t.Errorf("declined: exit %d %q", r.code, r.errOut)
 	}
@@ -428,7 +428,7 @@ error: 2 problems in 3 entries: nothing was changed
 	// A Qovery entry needs a plan only to be created.
 	seed(t, sb, "qovery", `{"name":"old","plan":"TEAM"}`)
 	r = run(t, "", false, "apply", "-f", write(t, "m.yaml", "- {name: old, provider: qovery}\n- {name: new, provider: qovery}\n"))
-	if r.code != 2 || r.errOut != "error: entry 2 (line 2): plan is required to create \"new\" on qovery (set plan in the entry, or qovery.plan in the config file)\nerror: 1 problems in 2 entries: nothing was changed\n" {
+	if r.code != 2 || r.errOut != "error: entry 2 (line 2): plan is required to create \"new\" on qovery (set plan in the entry, or qovery.plan in the config file)\nerror: 1 problem in 2 entries: nothing was changed\n" {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.errOut)
 	}
 	if w := writes(sb, 0); len(w) != 1 {
@@ -510,7 +510,7 @@ func TestFailedUpdateHoldsBackDeletes(t *testing.T) {
 	n := len(sb.Server.Requests())
 	r := run(t, "", false, "--retries", "0", "apply", "-f", m, "--prune", "--yes", "-o", "json")
 	if r.code != 6 || !strings.Contains(r.errOut, "created 0, updated 0, deleted 0, failed 1, not started 1") ||
-		!strings.Contains(r.errOut, "The 1 deletions were not started because a change failed: fix it and apply again.\n") {
+		!strings.Contains(r.errOut, "1 deletion not started because a change failed: fix it and apply again.\n") {
 		t.Errorf("exit %d\n%s", r.code, r.errOut)
 	}
 	var line struct {

@@ -81,12 +81,12 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	}
 	fmt.Fprintf(opts.IO.ErrOut, " in %s\n", total.Elapsed.Round(time.Millisecond))
 	if heldBack > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "The %d deletions were not started because a change failed: fix it and apply again.\n", heldBack)
+		fmt.Fprintf(opts.IO.ErrOut, "%s not started because a change failed: fix it and apply again.\n", count(heldBack, "deletion"))
 	}
 
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintf(opts.IO.ErrOut, "Interrupted: %d changes not started; apply again to finish.\n", notStarted)
+		fmt.Fprintf(opts.IO.ErrOut, "Interrupted: %s not started; apply again to finish.\n", count(notStarted, "change"))
 		return fmt.Errorf("interrupted: %w", context.Canceled)
 	case total.Failed > 0:
 		return &cmdutil.CodeError{Code: worst, Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}

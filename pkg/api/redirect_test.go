@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -134,5 +137,41 @@ func TestRedirectWithoutLocationIsAnError(t *testing.T) {
 	var perr *provider.Error
 	if !errors.As(err, &perr) || perr.Kind != provider.KindServer || perr.Status != 302 {
 		t.Fatalf("err = %#v", err)
+	}
+}
+
+// TestTraceEscapesHostileHeaders: a raw server puts ESC and bidi
+// characters in its status text, bidi and zero-width ones in a header
+// (Go refuses controls there), and both in the body; --verbose shows
+// them escaped.
+func TestTraceEscapesHostileHeaders(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = bufio.NewReader(conn).ReadString('\n')
+		body := "{\"message\":\"x\x1b[2J\u202eevil\"}\n\x1b]0;title\x07"
+		fmt.Fprintf(conn, "HTTP/1.1 400 Bad\x1b[31m Request\r\nX-Evil: a\u202eb\u200bc\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	}()
+	var trace bytes.Buffer
+	c := &Client{Provider: "p", HTTP: http.DefaultClient, BaseURL: "http://" + ln.Addr().String(), Trace: &trace}
+	if _, err := c.Do(context.Background(), "GET", "/x", nil); err != nil {
+		t.Fatal(err)
+	}
+	out := trace.String()
+	if strings.ContainsAny(out, "\x1b\x07\u202e") {
+		t.Fatalf("the trace carries raw controls:\n%q", out)
+	}
+	for _, want := range []string{`< X-Evil: a\u202eb\u200bc`, `400 Bad\x1b[31m Request`, `x\x1b[2J\u202eevil`, `\x1b]0;title\x07`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %s:\n%s", want, out)
+		}
 	}
 }

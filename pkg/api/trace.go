@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // traceLimit bounds how much of a body the trace shows.
@@ -25,7 +26,7 @@ func (c *Client) traceResponse(resp *http.Response, body []byte, took time.Durat
 	if c.Trace == nil {
 		return
 	}
-	fmt.Fprintf(c.Trace, "< %s %s\n", resp.Proto, resp.Status)
+	fmt.Fprintf(c.Trace, "< %s %s\n", resp.Proto, text.Safe(resp.Status))
 	writeHeaders(c.Trace, "< ", resp.Header)
 	fmt.Fprintf(c.Trace, "< \n< %s\n* %d in %s\n", safeText(body, traceLimit), resp.StatusCode, took.Round(time.Millisecond))
 }
@@ -41,26 +42,26 @@ func writeHeaders(w interface{ Write([]byte) (int, error) }, prefix string, h ht
 			if http.CanonicalHeaderKey(k) == "Authorization" || http.CanonicalHeaderKey(k) == "Set-Cookie" {
 				v = Redact(v)
 			}
-			fmt.Fprintf(w, "%s%s: %s\n", prefix, k, v)
+			// A hostile server's header can hold ESC or bidi characters.
+			fmt.Fprintf(w, "%s%s: %s\n", prefix, text.Safe(k), text.Safe(v))
 		}
 	}
 }
 
-// safeText returns at most n bytes of b for the trace, with invalid UTF-8 and
-// control characters other than newline and tab escaped, marking a cut.
+// safeText returns at most n bytes of b for the trace, each line through
+// text.Safe (controls, bidi and zero-width characters, invalid UTF-8
+// escaped), marking a cut.
 func safeText(b []byte, n int) string {
 	cut := ""
 	if len(b) > n {
 		cut = fmt.Sprintf("… (%d more bytes)", len(b)-n)
 		b = b[:n]
 	}
-	s := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
-			return r
-		}
-		return '\uFFFD'
-	}, strings.ToValidUTF8(string(b), "\uFFFD"))
-	return s + cut
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		lines[i] = text.Safe(l)
+	}
+	return strings.Join(lines, "\n") + cut
 }
 
 // Tracef adds a note to the --verbose trace.

@@ -60,6 +60,15 @@ type Status struct{ Code int }
 
 func (s *Status) Error() string { return fmt.Sprintf("exit status %d", s.Code) }
 
+// SignalError is the cause of a run's cancellation by a signal: the exit
+// code is 128 + the signal's number, as a shell reports it.
+type SignalError struct {
+	Name string // SIGINT, SIGTERM, SIGHUP
+	Code int
+}
+
+func (e *SignalError) Error() string { return "interrupted by " + e.Name }
+
 // ExitCodes documents every exit code, for `orgctl help exit-codes`; a
 // test checks it has every code of the severity order.
 var ExitCodes = []struct {
@@ -76,7 +85,10 @@ var ExitCodes = []struct {
 	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
 	{ExitChanges, "orgctl diff: the plan has changes (not a failure: nothing was sent)"},
 	{ExitChanges, "diff (and apply --dry-run): the plan has changes; 0 means none"},
-	{ExitInterrupted, "interrupted (Ctrl-C)"},
+	{ExitHangup, "hung up (SIGHUP): work stopped as for Ctrl-C"},
+	{ExitInterrupted, "interrupted (Ctrl-C, SIGINT)"},
+	{ExitBrokenPipe, "standard output was closed (| head): no new work started"},
+	{ExitTerminated, "terminated (SIGTERM): work stopped as for Ctrl-C"},
 }
 
 // Severity returns the order in which a bulk run picks its exit code.
@@ -85,7 +97,7 @@ func Severity() []int { return slices.Clone(severity) }
 // severity orders exit codes for a run with several failures: an
 // interruption first, then what blocks every later request (auth, an
 // unavailable API), then the plan, then per-organization outcomes.
-var severity = []int{ExitInterrupted, ExitAuth, ExitUnavailable, ExitPlan, ExitExists, ExitNotFound, ExitUsage, ExitError}
+var severity = []int{ExitInterrupted, ExitTerminated, ExitHangup, ExitBrokenPipe, ExitAuth, ExitUnavailable, ExitPlan, ExitExists, ExitNotFound, ExitUsage, ExitError}
 
 // MostSevere returns the most severe of some exit codes (ExitOK for none).
 func MostSevere(codes ...int) int {

@@ -26,6 +26,10 @@ type GlobalFlags struct {
 	Timeout    time.Duration // per request attempt
 	Retries    int           // retries of requests that provably were not acted on
 	Sandbox    bool          // --sandbox: talk to the sandbox kept in the user's state dir
+	// Connections is how many requests a command runs at once (bulk
+	// --concurrency), set before the HTTP client is first asked for: it
+	// sizes the connection pool.
+	Connections int
 
 	sandbox *sandboxSession // started by the first ResolveRun under --sandbox
 }
@@ -69,7 +73,10 @@ func New(ios *iostreams.IOStreams) *Factory {
 		// Timeouts come from the command's context (--timeout), so one
 		// deadline covers the whole exchange.
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64 // bulk workers each keep their connection
+		// Every bulk worker keeps its connection between requests: a pool
+		// smaller than the concurrency churns sockets into TIME_WAIT.
+		t.MaxIdleConnsPerHost = max(2, 2*f.Global.Connections)       // room for the spares dial races leave
+		t.MaxIdleConns = max(t.MaxIdleConns, 4*f.Global.Connections) // two providers' hosts
 		return &http.Client{Transport: t}
 	})
 	return f

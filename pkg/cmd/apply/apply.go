@@ -184,6 +184,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 
 	// Read every provider's current state, all at once. Nothing is written
 	// before the whole plan is known and valid.
+	opts.Global.Connections = opts.Concurrency // sizes the pool: before the HTTP client is built
 	gate := &api.Gate{}
 	names := scope(doc)
 	conns := make(map[string]*connection, len(names))

@@ -108,6 +108,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	// One provider per name, sharing one HTTP client (connection reuse) and
 	// one gate, so a 429 seen by any worker pauses them all. Each has its
 	// pacer: --rate, else the limit the provider's answers announce.
+	opts.Global.Connections = b.Concurrency // sizes the pool: before the HTTP client is built
 	gate := &api.Gate{}
 	provs := map[string]provider.Provider{}
 	settings := map[string]providers.Settings{}
@@ -169,10 +170,15 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			p, pacer, s := provs[name], pacers[name], settings[name]
 			job := bulk.Job{Index: e.Index, Name: spec.Name, Provider: name, Kind: bulk.Create,
 				Wait: func(ctx context.Context) error {
-					if err := quota.take(pacer); err != nil {
+					if quota.stopped.Load() {
+						return errQuota // no pacing for what will not be sent
+					}
+					// The quota is counted after the pacer lets a job go, so
+					// the first answer's x-quota-remaining is known by then.
+					if err := pacer.Wait(ctx); err != nil {
 						return err
 					}
-					return pacer.Wait(ctx)
+					return quota.take(pacer)
 				},
 				Do: func(ctx context.Context) (*provider.Organization, error) {
 					return createOrFind(ctx, p, spec, opts.IfNotExists, b.SkipExisting, s)

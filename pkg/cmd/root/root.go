@@ -45,8 +45,8 @@ manifest, and ships a sandbox that emulates both APIs.
 Settings come from flags, then ORGCTL_* environment variables, then the config
 file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
 where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
-6 unavailable, 7 not found, 8 changes (diff), 130 interrupted: see
-"orgctl help exit-codes".`,
+6 unavailable, 7 not found, 8 changes (diff), 129/130/143 signals,
+141 stdout closed: see "orgctl help exit-codes".`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
 $ orgctl auth login --provider qovery
 $ orgctl create -f tenants.yaml --skip-existing -o json
@@ -154,12 +154,36 @@ func debugEnv(v string) bool {
 }
 
 // Main runs orgctl with the process's arguments and streams and returns the
-// exit code.
+// exit code. SIGINT, SIGTERM and SIGHUP stop new work (what is in flight
+// finishes and is reported); a second one exits at once.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// A closed stdout (| head) is then an EPIPE error the bulk run handles,
+	// not a silent death with no summary.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	ios := iostreams.System()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		first := signalError(<-sigs)
+		cancel(first)
+		<-sigs
+		fmt.Fprintln(ios.ErrOut, "error: interrupted again: exiting now; a request in flight may have created an organization")
+		ios.Flush()
+		os.Exit(first.Code)
+	}()
 	return Run(ctx, ios, os.Args[1:])
+}
+
+func signalError(sig os.Signal) *cmdutil.SignalError {
+	switch sig {
+	case syscall.SIGTERM:
+		return &cmdutil.SignalError{Name: "SIGTERM", Code: cmdutil.ExitTerminated}
+	case syscall.SIGHUP:
+		return &cmdutil.SignalError{Name: "SIGHUP", Code: cmdutil.ExitHangup}
+	}
+	return &cmdutil.SignalError{Name: "SIGINT", Code: cmdutil.ExitInterrupted}
 }
 
 // Run executes one command line and returns its exit code, printing any
@@ -182,10 +206,17 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		code = cmdutil.ExitInterrupted
+		what := "interrupted"
+		var sig *cmdutil.SignalError
+		if errors.As(context.Cause(ctx), &sig) {
+			code, what = sig.Code, sig.Error()
+		}
 		// A provider error says whether the request had been sent.
 		if perr := (*provider.Error)(nil); !errors.As(err, &perr) {
-			err = errors.New("interrupted")
+			err = errors.New(what)
 		}
+	} else if errors.Is(err, syscall.EPIPE) {
+		return cmdutil.ExitBrokenPipe // stdout's reader left: nobody to tell
 	}
 	// The message may quote the server: one inert line, whatever it sent.
 	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), text.Safe(err.Error()))

@@ -1,0 +1,177 @@
+package create_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/orgctl/orgctl/pkg/cmd/root"
+	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/internal/testenv"
+	"github.com/orgctl/orgctl/pkg/iostreams"
+)
+
+// inProcess is a VertraCloud API answering in-process (an http.RoundTripper):
+// it checks each request and answers 201, and keeps nothing per request, so
+// the heap measured is orgctl's.
+type inProcess struct{ posts, bad atomic.Int64 }
+
+func (s *inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.Method != "POST" || r.URL.Path != "/v1/organizations" || r.Header.Get("Authorization") != "Bearer "+vertraToken ||
+		!bytes.HasPrefix(body, []byte(`{"name":"tenant-`)) {
+		s.bad.Add(1)
+	}
+	s.posts.Add(1)
+	return &http.Response{StatusCode: 201, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Request: r,
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   io.NopCloser(strings.NewReader(vertraOK))}, nil
+}
+
+// countingWriter is stdout: it counts lines and keeps nothing.
+type countingWriter struct{ lines atomic.Int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.lines.Add(int64(bytes.Count(p, []byte("\n"))))
+	return len(p), nil
+}
+
+// peakHeap runs f while sampling the live heap, and returns the highest
+// sample.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	return peak.Load()
+}
+
+func writeCSV(t *testing.T, n int) string {
+	path := filepath.Join(t.TempDir(), "m.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "name,provider,description,tags")
+	for i := range n {
+		fmt.Fprintf(w, "tenant-%d,vertra,tenant number %d,\"ci,bench\"\n", i, i)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+// TestBulkMemoryIsFlat: the manifest streams from the file to the workers
+// to the printer, so the peak heap of a 200,000-entry run stays under the
+// same fixed bound as a run a tenth of its size. The full sizes take about
+// a minute on a shared 2-core machine, so they run with
+// ORGCTL_TEST_LARGE=1 (bench/run.sh sets it); by default the sizes are
+// 10,000 and 40,000, and 2,000 and 8,000 under the race detector.
+func TestBulkMemoryIsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends tens of thousands of requests in-process")
+	}
+	testenv.Isolate(t)
+	t.Setenv("ORGCTL_VERTRA_URL", "https://vertra.invalid") // never dialled: the transport answers
+	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
+	const bound = 24 << 20
+	small, large := 10_000, 40_000
+	switch {
+	case os.Getenv("ORGCTL_TEST_LARGE") == "1":
+		small, large = 20_000, 200_000
+	case raceEnabled:
+		small, large = 2_000, 8_000 // the race detector is ~10x slower
+	}
+	for _, n := range []int{small, large} {
+		path := writeCSV(t, n)
+		srv, out := &inProcess{}, &countingWriter{}
+		var code int
+		var errOut bytes.Buffer
+		peak := peakHeap(func() {
+			ios, _, _, _ := iostreams.Test()
+			ios.Out, ios.ErrOut = out, &errOut
+			f := cmdutil.New(ios)
+			f.HTTPClient = func() *http.Client { return &http.Client{Transport: srv} }
+			cmd := root.NewCmdRoot(f)
+			cmd.SetArgs([]string{"create", "-f", path, "--concurrency", "8", "-o", "json", "--progress", "never"})
+			if err := cmd.ExecuteContext(context.Background()); err != nil {
+				code = cmdutil.ExitCode(err)
+			}
+		})
+		if code != 0 || srv.posts.Load() != int64(n) || srv.bad.Load() != 0 || out.lines.Load() != int64(n) {
+			t.Fatalf("%d entries: exit %d, %d requests (%d bad), %d result lines; stderr %s",
+				n, code, srv.posts.Load(), srv.bad.Load(), out.lines.Load(), errOut.String())
+		}
+		t.Logf("%d entries: peak heap %.1f MiB", n, float64(peak)/(1<<20))
+		if peak > bound {
+			t.Errorf("%d entries: peak heap %.1f MiB, bound %d MiB", n, float64(peak)/(1<<20), bound>>20)
+		}
+	}
+}
+
+// TestBulkPoolFitsConcurrency: with more workers than the old fixed pool
+// of 64 idle connections, each worker keeps its connection: none is closed
+// (to be dialled again) during the run.
+func TestBulkPoolFitsConcurrency(t *testing.T) {
+	testenv.Isolate(t)
+	var closed atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		time.Sleep(2 * time.Millisecond) // every worker busy at once
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		_, _ = io.WriteString(w, vertraOK)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	t.Setenv("ORGCTL_VERTRA_URL", srv.URL)
+	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
+	const n, workers = 1000, 96
+	r := run(t, "create", "-f", writeCSV(t, n), "--concurrency", fmt.Sprint(workers), "-o", "json")
+	if r.code != 0 || strings.Count(r.out, "\n") != n {
+		t.Fatalf("exit %d, %d lines; stderr %s", r.code, strings.Count(r.out, "\n"), r.errOut)
+	}
+	if got := closed.Load(); got > workers/16 { // 64 idle at most: over 150 closed
+
+		t.Errorf("%d connections closed during a run of %d workers: the pool churns", got, workers)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package create_test
+
+const raceEnabled = false

@@ -150,7 +150,7 @@ func TestBulkPacedFromHeaders(t *testing.T) {
 // DAILY_QUOTA_EXCEEDED answer stops new requests at once.
 func TestBulkDailyQuota(t *testing.T) {
 	sb, environ := startSandbox(t, sandbox.Options{Quota: 10})
-	r := orgctl(t, environ, "create", "-f", manifestOf(t, "quota", 25), "--within-quota", "-o", "json")
+	r := orgctl(t, environ, "create", "-f", manifestOf(t, "quota", 25), "--within-quota", "--concurrency", "1", "-o", "json")
 	_, counts := ndjson(t, r.out)
 	if r.code != 6 || counts["created"] != 10 || len(sb.Server.Requests()) != 10 ||
 		!strings.Contains(r.errOut, "warning: the daily API quota allows 9 more requests") ||

@@ -129,9 +129,12 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 		if !ok || attempt >= c.Retries {
 			return resp, err
 		}
-		if time.Now().Add(wait).After(deadline) && wait > c.MaxWait {
+		// A rate limit's own Retry-After may be waited out past the deadline,
+		// up to MaxWait; any other retry keeps to the deadline.
+		rateLimited := resp != nil && resp.Status == http.StatusTooManyRequests
+		if time.Now().Add(wait).After(deadline) && (!rateLimited || wait > c.MaxWait) {
 			limit := "the deadline of --timeout × (--retries+1)"
-			if c.MaxWait > 0 {
+			if rateLimited && c.MaxWait > 0 {
 				limit += " and --max-wait " + c.MaxWait.String()
 			}
 			c.notice("%s: %s; not retrying: waiting %s would pass %s", c.Provider, why, wait.Round(time.Millisecond), limit)

@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -110,6 +112,33 @@ func sortTimes(ts []time.Time) {
 	for i := 1; i < len(ts); i++ {
 		for j := i; j > 0 && ts[j].Before(ts[j-1]); j-- {
 			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+// TestMaxWaitOutlastsTheDeadline: a 429's Retry-After longer than the
+// retry deadline is waited out when --max-wait allows it, and only then.
+func TestMaxWaitOutlastsTheDeadline(t *testing.T) {
+	for _, tt := range []struct {
+		maxWait  time.Duration
+		requests int
+		status   int
+	}{{0, 1, 429}, {5 * time.Second, 2, 201}} {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+		}))
+		// The deadline is 2 × 300ms: shorter than the 1s Retry-After.
+		c := &Client{Provider: "vertra", HTTP: srv.Client(), BaseURL: srv.URL, Timeout: 300 * time.Millisecond, Retries: 1, MaxWait: tt.maxWait}
+		resp, err := c.Do(context.Background(), "POST", "/v1/organizations", map[string]string{"name": "a"})
+		srv.Close()
+		if err != nil || resp.Status != tt.status || int(n.Load()) != tt.requests {
+			t.Errorf("max-wait %s: status %v err %v after %d requests; want %d after %d", tt.maxWait, resp, err, n.Load(), tt.status, tt.requests)
 		}
 	}
 }

@@ -114,6 +114,7 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 			}
 			fmt.Fprintf(ios.ErrOut, "%s Logged in to %s: %s; token %s stored in %s%s.\n", ios.ErrColors().Green("✓"),
 				providers.DisplayName(run.Name), sees, config.Mask(token), run.Config.Path, profileNote(run.Config.Profile))
+			warnPermissions(deps, run.Config)
 			if src := run.Config.Source(tokenKey); strings.HasPrefix(src, "env ") {
 				fmt.Fprintf(ios.ErrOut, "%s %s is set and wins over the file.\n", ios.ErrColors().Yellow("warning:"), strings.TrimPrefix(src, "env "))
 			}
@@ -180,6 +181,18 @@ func warnExpiry(deps cmdutil.Deps, name, token string) {
 		fmt.Fprintf(deps.IO.ErrOut, "%s this Qovery token expired on %s\n", warn, exp.UTC().Format(time.RFC3339))
 	case left < expiringSoon:
 		fmt.Fprintf(deps.IO.ErrOut, "%s this Qovery token expires in %s (%s)\n", warn, left.Round(time.Minute), exp.UTC().Format(time.RFC3339))
+	}
+}
+
+// warnPermissions checks a config file that did not exist when the run
+// started (Load checked the others): a new file in a directory other users
+// can write to.
+func warnPermissions(deps cmdutil.Deps, cfg *config.Config) {
+	if cfg.File != "" {
+		return
+	}
+	for _, w := range config.PermissionWarnings(cfg.Path) {
+		fmt.Fprintln(deps.IO.ErrOut, deps.IO.ErrColors().Yellow("warning:")+" "+w)
 	}
 }
 
@@ -253,7 +266,12 @@ $ orgctl auth status -o json --skip-verify`,
 				if err != nil {
 					return err
 				}
-				wg.Go(func() { rows[i] = status(cmd.Context(), run, skipVerify) })
+				check := func() { rows[i] = status(cmd.Context(), run, skipVerify) }
+				if deps.Global.Verbose {
+					check() // one provider at a time, so the two traces do not interleave
+				} else {
+					wg.Go(check)
+				}
 			}
 			wg.Wait()
 			format, err := output.ParseFormat(cfg.Get(config.KeyOutput))

@@ -317,3 +317,19 @@ func TestTokenPrintsOnlyWhenPiped(t *testing.T) {
 		t.Errorf("no token: exit %d %q %q", r.code, r.out, r.errOut)
 	}
 }
+
+// TestLoginWarnsAboutADirectoryOthersCanWrite: the first login into an
+// existing directory open to other users says so at once.
+func TestLoginWarnsAboutADirectoryOthersCanWrite(t *testing.T) {
+	path := testenv.Isolate(t)
+	fakeAPI(t, 200)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
+	if r.code != 0 || !strings.HasSuffix(r.errOut, "\nwarning: config directory "+dir+" is writable by other users (mode 0777): run chmod 700 "+dir+"\n") {
+		t.Errorf("exit %d %q", r.code, r.errOut)
+	}
+}

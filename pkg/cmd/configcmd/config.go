@@ -143,7 +143,15 @@ $ orgctl config set vertra.url https://api.vertracloud.app --profile staging`,
 			if warning != "" {
 				fmt.Fprintln(deps.IO.ErrOut, deps.IO.ErrColors().Yellow("warning:")+" "+warning)
 			}
-			return config.SetValue(cfg.Path, config.KeyPath(cfg.Profile, key), value)
+			if err := config.SetValue(cfg.Path, config.KeyPath(cfg.Profile, key), value); err != nil {
+				return err
+			}
+			if cfg.File == "" { // a new file: Load had nothing to check
+				for _, w := range config.PermissionWarnings(cfg.Path) {
+					fmt.Fprintln(deps.IO.ErrOut, deps.IO.ErrColors().Yellow("warning:")+" "+w)
+				}
+			}
+			return nil
 		},
 	}
 }

@@ -50,12 +50,12 @@ type qoveryPlan struct {
 }
 
 func (s *Server) registerQovery() {
-	s.mux.HandleFunc("POST /organization", s.createQovery)
-	s.mux.HandleFunc("GET /organization", s.listQovery)
+	s.handle("POST /organization", s.createQovery)
+	s.handle("GET /organization", s.listQovery)
 	s.mux.HandleFunc("/organization", methodNotAllowed("GET, POST"))
-	s.mux.HandleFunc("GET /organization/{id}", s.getQovery)
-	s.mux.HandleFunc("PUT /organization/{id}", s.editQovery)
-	s.mux.HandleFunc("DELETE /organization/{id}", s.deleteQovery)
+	s.handle("GET /organization/{id}", s.getQovery)
+	s.handle("PUT /organization/{id}", s.editQovery)
+	s.handle("DELETE /organization/{id}", s.deleteQovery)
 	s.mux.HandleFunc("/organization/{id}", methodNotAllowed("GET, PUT, DELETE"))
 }
 

@@ -121,6 +121,7 @@ type Organization struct {
 type Server struct {
 	opts  Options
 	mux   *http.ServeMux
+	api   []string   // the API routes served, as "METHOD /path/{param}"
 	logMu sync.Mutex // one log line at a time
 
 	stateMu   sync.Mutex  // one request at a time on a state file
@@ -154,6 +155,16 @@ func New(opts Options) *Server {
 	s.registerAdmin()
 	return s
 }
+
+// handle serves an API route and records it for Routes.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.api = append(s.api, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
+// Routes lists the API routes the sandbox serves, as "METHOD /path/{param}"
+// (not its admin endpoints).
+func (s *Server) Routes() []string { return append([]string(nil), s.api...) }
 
 // ServeHTTP records the request, applies any matching fault, and otherwise
 // answers as the emulated API would.

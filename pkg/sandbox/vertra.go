@@ -68,17 +68,17 @@ func (o vertraOrganization) brief() vertraOrganization {
 }
 
 func (s *Server) registerVertraOrganizations() {
-	s.mux.HandleFunc("POST /v1/organizations", s.createVertra)
+	s.handle("POST /v1/organizations", s.createVertra)
 	s.mux.HandleFunc("/v1/organizations", methodNotAllowed("POST"))
-	s.mux.HandleFunc("GET /v1/organizations/{id}", s.getVertra)
+	s.handle("GET /v1/organizations/{id}", s.getVertra)
 	// update.mdx said PATCH when the page was written (57957c2) and PUT
 	// since f991f03: both are served, alike.
-	s.mux.HandleFunc("PATCH /v1/organizations/{id}", s.updateVertra)
-	s.mux.HandleFunc("PUT /v1/organizations/{id}", s.updateVertra)
-	s.mux.HandleFunc("DELETE /v1/organizations/{id}", s.deleteVertra)
+	s.handle("PATCH /v1/organizations/{id}", s.updateVertra)
+	s.handle("PUT /v1/organizations/{id}", s.updateVertra)
+	s.handle("DELETE /v1/organizations/{id}", s.deleteVertra)
 	s.mux.HandleFunc("/v1/organizations/{id}", methodNotAllowed("GET, PATCH, PUT, DELETE"))
-	s.mux.HandleFunc("GET /v1/organizations/all/{user}", s.listVertra)
-	s.mux.HandleFunc("GET /v1/users/{user}/organizations", s.listVertra)
+	s.handle("GET /v1/organizations/all/{user}", s.listVertra)
+	s.handle("GET /v1/users/{user}/organizations", s.listVertra)
 }
 
 // vertraAuth checks the bearer token and returns the caller's user id.

@@ -118,12 +118,12 @@ func without(list []string, drop string) []string {
 }
 
 func (s *Server) registerVertraWorkspaces() {
-	s.mux.HandleFunc("POST /v1/workspaces", s.createWorkspace)
-	s.mux.HandleFunc("GET /v1/workspaces", s.listWorkspaces)
+	s.handle("POST /v1/workspaces", s.createWorkspace)
+	s.handle("GET /v1/workspaces", s.listWorkspaces)
 	s.mux.HandleFunc("/v1/workspaces", methodNotAllowed("GET, POST"))
-	s.mux.HandleFunc("GET /v1/workspaces/{id}", s.getWorkspace)
-	s.mux.HandleFunc("PUT /v1/workspaces/{id}", s.updateWorkspace)
-	s.mux.HandleFunc("DELETE /v1/workspaces/{id}", s.deleteWorkspace)
+	s.handle("GET /v1/workspaces/{id}", s.getWorkspace)
+	s.handle("PUT /v1/workspaces/{id}", s.updateWorkspace)
+	s.handle("DELETE /v1/workspaces/{id}", s.deleteWorkspace)
 	s.mux.HandleFunc("/v1/workspaces/{id}", methodNotAllowed("GET, PUT, DELETE"))
 }
 

@@ -1,7 +1,9 @@
 // Package sandbox emulates the organization endpoints of Qovery
-// (POST /organization) and VertraCloud (POST /v1/organizations): their
-// authentication, validation, case-insensitive name conflicts, status codes
-// and error bodies, plus fault injection. Organizations live in memory.
+// (/organization) and VertraCloud (/v1/organizations, /v1/workspaces):
+// their authentication, validation, case-insensitive name conflicts, status
+// codes, error bodies and rate limits, plus fault injection. Organizations
+// live in memory, or in a state file (state.go). docs/sandbox.md names the
+// reference behind each route.
 //
 // It serves `orgctl sandbox serve` for users' CI scripts, `orgctl create
 // --sandbox`, and the project's end-to-end tests.

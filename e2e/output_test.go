@@ -260,3 +260,28 @@ func TestApplyAndDiffTakeJQAndLineUp(t *testing.T) {
 		t.Errorf("apply --template per line: exit %d %q %s", r.code, r.out, r.errOut)
 	}
 }
+
+func TestBulkTableFitsTheTerminal(t *testing.T) {
+	_, environ := startSandbox(t, sandbox.Options{})
+	name := "acme-" + strings.Repeat("x", 25)
+	manifest := writeManifest(t, "m.yaml", "- {name: "+name+", provider: vertra}\n- {name: 日本語, provider: qovery, plan: TEAM}\n")
+	screen := onTerminal(t, append(environ, "ORGCTL_PROGRESS=never"), "60", "create", "-f", manifest, "--concurrency", "1")
+	var rows []string
+	for _, l := range strings.Split(screen, "\n") {
+		plain := escapes.ReplaceAllString(l, "")
+		if strings.HasPrefix(plain, "INDEX") || strings.HasPrefix(plain, "1 ") || strings.HasPrefix(plain, "2 ") {
+			rows = append(rows, plain)
+		}
+	}
+	if len(rows) != 3 {
+		t.Fatalf("want a header and 2 rows on the terminal:\n%s", screen)
+	}
+	for _, l := range rows {
+		if w := uniseg.StringWidth(l); w > 60 {
+			t.Errorf("a %d-column row on a 60-column terminal: %q", w, l)
+		}
+	}
+	if !strings.Contains(rows[1], name) || !strings.Contains(rows[2], "日本語") || !strings.Contains(screen, "…") {
+		t.Errorf("the names should be whole and something else shortened:\n%s", strings.Join(rows, "\n"))
+	}
+}

@@ -1,8 +1,8 @@
 // Package tableprinter lines up columns of text for people: it measures
 // cells by their display width (CJK and emoji take two columns, escape codes
 // none), and on a terminal it fits each row to the terminal's width by
-// shortening cells, rightmost columns first and the column marked with
-// ShrinkLast (a name) after every other. Every cell is made safe for a
+// shortening the widest columns first and the column marked with ShrinkLast
+// (a name) after every other. Every cell is made safe for a
 // terminal first. Piped, nothing is shortened.
 package tableprinter
 
@@ -137,8 +137,10 @@ func (t *Table) measure(row []Cell) {
 	}
 }
 
-// fit shortens columns until a row fits the terminal: rightmost first, the
-// ShrinkLast column last, none below minWidth.
+// fit shortens columns until a row fits the terminal: always the widest
+// column (the rightmost of equals), so short columns such as a status keep
+// their text; the ShrinkLast column only when every other is down to
+// minWidth.
 func (t *Table) fit() {
 	t.layout = append([]int(nil), t.natural...)
 	if t.opts.Width <= 0 || len(t.layout) == 0 {
@@ -148,22 +150,21 @@ func (t *Table) fit() {
 	for _, w := range t.layout {
 		excess += w
 	}
-	order := make([]int, 0, len(t.layout))
-	for i := len(t.layout) - 1; i >= 0; i-- {
-		if i != t.shrinkLast {
-			order = append(order, i)
+	floor := func(i int) int { return min(t.natural[i], minWidth) }
+	for ; excess > 0; excess-- {
+		widest := -1
+		for i, w := range t.layout {
+			if i != t.shrinkLast && w > floor(i) && (widest < 0 || w >= t.layout[widest]) {
+				widest = i
+			}
 		}
-	}
-	if t.shrinkLast >= 0 && t.shrinkLast < len(t.layout) {
-		order = append(order, t.shrinkLast)
-	}
-	for _, i := range order {
-		if excess <= 0 {
-			break
+		if widest < 0 {
+			widest = t.shrinkLast
+			if widest < 0 || widest >= len(t.layout) || t.layout[widest] <= floor(widest) {
+				return // as narrow as it goes: the terminal wraps
+			}
 		}
-		cut := min(excess, t.layout[i]-min(t.layout[i], minWidth))
-		t.layout[i] -= cut
-		excess -= cut
+		t.layout[widest]--
 	}
 }
 

@@ -54,8 +54,8 @@ func TestFitsTheTerminalNameLast(t *testing.T) {
 	if !strings.Contains(buf.String(), "acme-production") {
 		t.Errorf("the name lost characters before the other columns were at their narrowest:\n%s", buf.String())
 	}
-	// CREATED and PLAN go down to five columns, then ID gives what is missing.
-	want := "ID         NAME             PLAN   CREA…\n3c90c3cc…  acme-production  TEAM…  2023…\n"
+	// The widest columns give first, ID then CREATED, levelled down.
+	want := "ID       NAME             PLAN    CREAT…\n3c90c3…  acme-production  TEAM_…  2023-…\n"
 	if buf.String() != want {
 		t.Errorf("table =\n%q\nwant\n%q", buf.String(), want)
 	}

@@ -82,19 +82,34 @@ func FindByName(ctx context.Context, p Provider, name string) (*Organization, er
 	return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
 }
 
+// PartialLister is implemented by providers whose list answers less than
+// a get does (VertraCloud's workspaces: no members, no roles): Resolve then
+// reads the organization it found by name in full.
+type PartialLister interface {
+	ListIsPartial() bool
+}
+
 // Resolve finds an organization by id, or else by name: what `get`,
 // `update` and `delete` accept. An argument that cannot be an id of this
 // provider goes straight to the list.
 func Resolve(ctx context.Context, p Provider, idOrName string) (*Organization, error) {
 	if s, ok := p.(IDShaper); ok && !s.IsID(idOrName) {
-		return FindByName(ctx, p, idOrName)
+		return findInFull(ctx, p, idOrName)
 	}
 	org, err := p.Get(ctx, idOrName)
 	var perr *Error
 	if err == nil || !errors.As(err, &perr) || perr.Kind != KindNotFound {
 		return org, err
 	}
-	return FindByName(ctx, p, idOrName)
+	return findInFull(ctx, p, idOrName)
+}
+
+func findInFull(ctx context.Context, p Provider, name string) (*Organization, error) {
+	org, err := FindByName(ctx, p, name)
+	if pl, ok := p.(PartialLister); err == nil && ok && pl.ListIsPartial() {
+		return p.Get(ctx, org.ID)
+	}
+	return org, err
 }
 
 // CreateSpec is what the user asked for. Each provider package has a

@@ -98,3 +98,23 @@ func TestAResponseOfTheWrongShapeIsUnreadableButItsCodeStillDecides(t *testing.T
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestResolveReadsAWorkspaceFoundByNameInFull(t *testing.T) {
+	item := `{"id":"ws1","name":"acme","description":null,"owner_id":"42","owner":{"display_name":"Alice"},"members_count":1,"deleted_at":null,"frozen":false,"created_at":"x","updated_at":"x"}`
+	p, srv := scripted(t, APIAuto, map[string]providertest.Answer{
+		"GET /v1/workspaces/ACME": {Status: 404, Body: `{"code":"WORKSPACE_NOT_FOUND"}`},
+		"GET /v1/workspaces":      {Status: 200, Body: `{"response":[` + item + `]}`},
+		"GET /v1/workspaces/ws1":  {Status: 200, Body: workspaceInfo},
+	})
+	org, err := provider.Resolve(context.Background(), p, "ACME")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(org.Members) != 1 || len(org.Roles) != 4 {
+		t.Errorf("not the full workspace: %+v", org)
+	}
+	want := "GET /v1/organizations/ACME\nGET /v1/workspaces/ACME\nGET /v1/workspaces\nGET /v1/workspaces/ws1"
+	if got := srv.Sent(); got != want {
+		t.Errorf("sent\n%s\nwant\n%s", got, want)
+	}
+}

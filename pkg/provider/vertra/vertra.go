@@ -175,6 +175,10 @@ func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
 	return orgs, provider.WithOp(err, provider.OpRead, "")
 }
 
+// ListIsPartial implements provider.PartialLister: a workspace list item
+// (APIWorkspace) has no members nor roles, which get answers.
+func (p *Provider) ListIsPartial() bool { return p.generation() == APIWorkspaces }
+
 // Get implements provider.Provider.
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
 	esc := url.PathEscape(id)

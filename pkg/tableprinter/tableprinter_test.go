@@ -126,3 +126,40 @@ func TestCellsCannotDriveTheTerminal(t *testing.T) {
 		t.Errorf("a control character reached the terminal: %q", buf.String())
 	}
 }
+
+// FuzzTable checks, for any cell text and terminal width, that a fitted
+// row never spans more columns than the terminal unless every column is at
+// its narrowest, that a shortened cell is a prefix of the cell and the
+// ellipsis, and that nothing reaches the terminal unescaped.
+func FuzzTable(f *testing.F) {
+	f.Add("acme", "日本語の名前", "🚀 launch", 40)
+	f.Add("\x1b[2J", "a\u202eb", "\xff", 12)
+	f.Fuzz(func(t *testing.T, a, b, c string, width int) {
+		if width < 0 {
+			width = -width
+		}
+		width = width%200 + 1 // 0 would be a pipe
+		var buf bytes.Buffer
+		tb := New(&buf, Options{Width: width})
+		tb.AddHeader("A", "B", "C")
+		tb.ShrinkLast(1)
+		tb.AddRow(a, b, c)
+		tb.Render()
+		if strings.ContainsAny(buf.String(), "\x1b\r\u202e") {
+			t.Fatalf("unescaped control: %q", buf.String())
+		}
+		narrowest := 3*minWidth + 2*len(gap)
+		for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+			if w := Width(line); w > max(width, narrowest) {
+				t.Fatalf("%d columns on a %d-column terminal: %q", w, width, line)
+			}
+		}
+		for _, s := range []string{a, b, c} {
+			clean := Clean(s)
+			got := Truncate(clean, width)
+			if Width(got) > width || !strings.HasPrefix(clean, strings.TrimSuffix(got, ellipsis)) {
+				t.Fatalf("Truncate(%q, %d) = %q", clean, width, got)
+			}
+		}
+	})
+}

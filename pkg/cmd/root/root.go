@@ -124,8 +124,16 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.AddCommand(help.Topics()...)
 
 	registerCompletions(cmd, f)
-	cmdutil.NoFileCompletion(cmd)
 	return cmd
+}
+
+// forCompletion finishes the tree for a shell's completion request: only
+// then is every flag without a completion of its own told to offer no
+// file names, a walk over the whole tree that no other run needs.
+func forCompletion(cmd *cobra.Command, args []string) {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		cmdutil.NoFileCompletion(cmd)
+	}
 }
 
 // registerCompletions completes the global flags' values.
@@ -192,6 +200,7 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	defer ios.Flush() // what the redactor held back, now that output ends
 	f := cmdutil.New(ios)
 	cmd := NewCmdRoot(f)
+	forCompletion(cmd, args)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if cerr := f.Close(); err == nil {

@@ -17,7 +17,9 @@ import (
 // that no shell offers file names where orgctl expects none.
 func TestEveryCommandIsDocumented(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	cmdutil.VisitCommands(NewCmdRoot(cmdutil.New(ios)), func(cmd *cobra.Command) {
+	tree := NewCmdRoot(cmdutil.New(ios))
+	forCompletion(tree, []string{cobra.ShellCompRequestCmd}) // as a shell's request would
+	cmdutil.VisitCommands(tree, func(cmd *cobra.Command) {
 		path := cmd.CommandPath()
 		if cmd.Short == "" || strings.Contains(cmd.Short, "\n") || strings.HasSuffix(cmd.Short, ".") {
 			t.Errorf("%s: Short %q must be one line without a final period", path, cmd.Short)
@@ -35,4 +37,22 @@ func TestEveryCommandIsDocumented(t *testing.T) {
 		}
 		cmd.LocalFlags().VisitAll(check)
 	})
+}
+
+// TestCompletionMetadataOnlyWhenAsked: an ordinary run does not walk the
+// tree to register "no file names" completions; a completion request does.
+func TestCompletionMetadataOnlyWhenAsked(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	tree := NewCmdRoot(cmdutil.New(ios))
+	list, _, err := tree.Find([]string{"list"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.ValidArgsFunction != nil {
+		t.Fatal("completion metadata built for an ordinary run")
+	}
+	forCompletion(tree, []string{cobra.ShellCompRequestCmd, "list", ""})
+	if list.ValidArgsFunction == nil {
+		t.Error("a completion request did not get its metadata")
+	}
 }

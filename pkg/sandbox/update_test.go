@@ -139,7 +139,7 @@ func TestVertraLists(t *testing.T) {
 	do(t, s, "POST", "/v1/organizations", "Bearer a", `{"name":"acme"}`)
 	do(t, s, "POST", "/v1/organizations", "Bearer b", `{"name":"theirs"}`)
 	owner := snowflake("a")
-	for _, path := range []string{"/v1/organizations/all/@me", "/v1/organizations/all/" + owner, "/v1/users/@me/organizations"} {
+	for _, path := range []string{"/v1/organizations/all/@me", "/v1/organizations/all/" + owner} {
 		a := do(t, s, "GET", path, "Bearer a", "")
 		var env struct {
 			Status   string
@@ -155,6 +155,10 @@ func TestVertraLists(t *testing.T) {
 	}
 	if a := do(t, s, "GET", "/v1/organizations/all/123", "Bearer a", ""); a.status != 404 || a.body != `{"status":"error","code":"USER_NOT_FOUND"}` {
 		t.Errorf("another user's list: %d %s", a.status, a.body)
+	}
+	// The path getall.mdx replaced (57957c2 → 9b9caf7) is gone.
+	if a := do(t, s, "GET", "/v1/users/@me/organizations", "Bearer a", ""); a.status != 404 || !strings.Contains(a.body, `"code":"NOT_FOUND"`) {
+		t.Errorf("the old list path: %d %s", a.status, a.body)
 	}
 }
 

@@ -78,7 +78,6 @@ func (s *Server) registerVertraOrganizations() {
 	s.handle("DELETE /v1/organizations/{id}", s.deleteVertra)
 	s.mux.HandleFunc("/v1/organizations/{id}", methodNotAllowed("GET, PATCH, PUT, DELETE"))
 	s.handle("GET /v1/organizations/all/{user}", s.listVertra)
-	s.handle("GET /v1/users/{user}/organizations", s.listVertra)
 }
 
 // vertraAuth checks the bearer token and returns the caller's user id.
@@ -257,8 +256,9 @@ func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
 }
 
 // listVertra answers GET /v1/organizations/all/{id} (getall.mdx since
-// 9b9caf7) and the path it replaced, GET /v1/users/{id}/organizations
-// (57957c2), for "@me" or the caller's own id.
+// 9b9caf7), for "@me" or the caller's own id. The path it replaced,
+// GET /v1/users/{id}/organizations (57957c2), is documented nowhere now and
+// answers 404.
 func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 	owner, ok := s.vertraAuth(w, r)
 	if !ok {

@@ -401,7 +401,7 @@ func TestExactlyOnceInBulk(t *testing.T) {
 	}
 	start := time.Now()
 	r := orgctl(t, hostileEnv(t, h), "create", "-f", writeManifest(t, "m.yaml", manifest.String()), "--plan", "TEAM",
-		"--concurrency", "32", "--skip-existing", "--timeout", "1s", "-o", "json")
+		"--concurrency", "32", "--skip-existing", "--timeout", "3s", "-o", "json")
 	t.Logf("%d entries in %s", n, time.Since(start).Round(time.Millisecond))
 	if r.code != 0 {
 		t.Errorf("exit %d\n%s", r.code, tail(r.errOut, 3))

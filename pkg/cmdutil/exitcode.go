@@ -83,10 +83,9 @@ var ExitCodes = []struct {
 	{ExitPlan, "the account's plan does not allow it (402, PLAN_RESTRICTED_FEATURE)"},
 	{ExitUnavailable, "network, timeout or provider-side failure (5xx, 429, a redirect,\nan unreadable answer); a create may have happened: the error says so"},
 	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
-	{ExitChanges, "orgctl diff: the plan has changes (not a failure: nothing was sent)"},
 	{ExitChanges, "diff (and apply --dry-run): the plan has changes; 0 means none"},
 	{ExitHangup, "hung up (SIGHUP): work stopped as for Ctrl-C"},
-	{ExitInterrupted, "interrupted (Ctrl-C, SIGINT)"},
+	{ExitInterrupted, "interrupted (Ctrl-C, SIGINT); a second Ctrl-C exits at once"},
 	{ExitBrokenPipe, "standard output was closed (| head): no new work started"},
 	{ExitTerminated, "terminated (SIGTERM): work stopped as for Ctrl-C"},
 }

@@ -77,9 +77,12 @@ func TestParseRate(t *testing.T) {
 func TestEveryExitCodeIsDocumented(t *testing.T) {
 	documented := map[int]bool{}
 	for _, c := range ExitCodes {
+		if documented[c.Code] {
+			t.Errorf("exit code %d is documented twice", c.Code)
+		}
 		documented[c.Code] = true
 	}
-	for _, code := range append([]int{ExitOK, ExitChanges}, severity...) {
+	for _, code := range append([]int{ExitOK, ExitChanges, ExitHangup, ExitBrokenPipe, ExitTerminated}, severity...) {
 		if !documented[code] {
 			t.Errorf("exit code %d is not in ExitCodes", code)
 		}

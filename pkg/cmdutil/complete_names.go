@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/orgctl/orgctl/pkg/internal/atomicfile"
 	"github.com/orgctl/orgctl/pkg/provider"
 )
 
@@ -128,16 +129,8 @@ func writeNameCache(path string, c cachedNames) {
 		return
 	}
 	data, err := json.Marshal(c)
-	if err != nil || os.MkdirAll(filepath.Dir(path), 0o700) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".names-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
-		_ = os.Remove(tmp.Name())
+	if err == nil && os.MkdirAll(filepath.Dir(path), 0o700) == nil {
+		_ = atomicfile.Write(path, data)
 	}
 }
 
@@ -176,19 +169,28 @@ func HideOtherProvidersFlags(root *cobra.Command, args []string, configured stri
 	})
 }
 
-// typedProvider finds --provider's value among completed words (the last
-// word is still being typed).
+// typedProvider finds --provider's value among completed words.
 func typedProvider(args []string, fallback string) string {
+	if v, ok := TypedFlag(args, "provider"); ok {
+		return v
+	}
+	return fallback
+}
+
+// TypedFlag finds the value of --name among the words of a completion
+// request, where cobra has not parsed them yet (the last word is still being
+// typed).
+func TypedFlag(args []string, name string) (string, bool) {
 	if len(args) > 0 {
 		args = args[:len(args)-1]
 	}
 	for i := len(args) - 1; i >= 0; i-- {
-		if v, ok := strings.CutPrefix(args[i], "--provider="); ok {
-			return v
+		if v, ok := strings.CutPrefix(args[i], "--"+name+"="); ok {
+			return v, true
 		}
-		if args[i] == "--provider" && i+1 < len(args) {
-			return args[i+1]
+		if args[i] == "--"+name && i+1 < len(args) {
+			return args[i+1], true
 		}
 	}
-	return fallback
+	return "", false
 }

@@ -59,6 +59,14 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 				f.Global.Verbose = true
 			}
 			if cmd.Name() == cobra.ShellCompRequestCmd {
+				// Cobra parses the typed words only after this hook, but the
+				// config is read once: read it from the file they name.
+				if v, ok := cmdutil.TypedFlag(args, "config"); ok && f.Global.ConfigFile == "" {
+					f.Global.ConfigFile = v
+				}
+				if v, ok := cmdutil.TypedFlag(args, "profile"); ok && f.Global.Profile == "" {
+					f.Global.Profile = v
+				}
 				provider := ""
 				if cfg, err := f.Config(); err == nil {
 					provider = cfg.Get(config.KeyProvider)

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orgctl/orgctl/pkg/internal/atomicfile"
 )
 
 // KeyPath is where a key lives in the file: under profiles.NAME for a
@@ -67,7 +69,7 @@ func Edit(path string, edit func(root *yaml.Node) (changed bool, err error)) err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the config directory: %w", err)
 	}
-	unlock, err := lock(target + ".lock")
+	unlock, err := atomicfile.Lock(target + ".lock")
 	if err != nil {
 		return fmt.Errorf("locking the config file: %w", err)
 	}
@@ -205,8 +207,8 @@ func checkCaseDuplicates(m *yaml.Node, at []string) error {
 	return nil
 }
 
-// writeDoc replaces the file atomically (a temporary file beside it, synced,
-// renamed over it), private to its owner: it may hold tokens.
+// writeDoc replaces the file atomically, private to its owner: it may hold
+// tokens.
 func writeDoc(path string, doc *yaml.Node) error {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -214,32 +216,5 @@ func writeDoc(path string, doc *yaml.Node) error {
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".orgctl-config-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	// The data must be on disk before the rename makes it the config: a
-	// crash in between must leave the old file, not an empty one.
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
+	return atomicfile.Write(path, buf.Bytes())
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/orgctl/orgctl/pkg/internal/atomicfile"
 )
 
 // A state file keeps the sandbox's organizations between orgctl commands:
@@ -53,7 +55,7 @@ func lockState(path string) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("sandbox state: %w", err)
 	}
-	unlock, err = lockFile(path + ".lock")
+	unlock, err = atomicfile.Lock(path + ".lock")
 	if err != nil {
 		return nil, fmt.Errorf("sandbox state: locking %s: %w", path+".lock", err)
 	}
@@ -91,22 +93,7 @@ func writeState(path string, orgs []Organization) (os.FileInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox state: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, append(b, '\n')); err != nil {
 		return nil, fmt.Errorf("sandbox state: %w", err)
 	}
 	info, err := os.Stat(path)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package config
+package atomicfile
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lock takes an exclusive flock on the lock file at path, waiting for other
+// Lock takes an exclusive flock on the lock file at path, waiting for other
 // holders. The kernel releases it if the process dies, so a crash never
-// leaves the config locked.
-func lock(path string) (unlock func(), err error) {
+// leaves a file locked.
+func Lock(path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err

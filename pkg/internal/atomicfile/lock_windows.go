@@ -1,6 +1,6 @@
 //go:build windows
 
-package sandbox
+package atomicfile
 
 import (
 	"os"
@@ -8,9 +8,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockFile takes an exclusive LockFileEx lock on the file at path, creating
-// it, waiting for other holders. Windows releases it when the process exits.
-func lockFile(path string) (unlock func(), err error) {
+// Lock takes an exclusive LockFileEx lock on the lock file at path, waiting
+// for other holders. Windows releases it when the process exits.
+func Lock(path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
@@ -25,3 +25,6 @@ func lockFile(path string) (unlock func(), err error) {
 		f.Close()
 	}, nil
 }
+
+// syncDir is a no-op: Windows cannot open a directory to sync it.
+func syncDir(string) {}

@@ -26,11 +26,12 @@ func manifestOf(t *testing.T, prefix string, n int) string {
 
 // startBulk starts `orgctl create -f` and waits until the sandbox has seen
 // at least one request.
-func startBulk(t *testing.T, sb *sandbox.Running, environ []string, args ...string) (*exec.Cmd, *strings.Builder, *strings.Builder) {
+func startBulk(t *testing.T, sb *sandbox.Running, environ []string, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"create"}, args...)...)
 	cmd.Env = environ
-	var stdout, stderr strings.Builder
+	// Read while the process writes: the buffers are locked.
+	var stdout, stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -69,7 +69,8 @@ names. Ownership is declared in the manifest, never guessed:
   organizations: [...]
 An organization not owned is never deleted. --prune asks for confirmation
 on a terminal and, when standard input is not one, refuses (exit 2) unless
---yes is given. See docs/apply.md.`,
+--yes is given. See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
 		Example: `# Make the organizations match the file; then diff has nothing to show (exit 0)
 $ orgctl apply -f tenants.yaml --concurrency 8
 $ orgctl diff -f tenants.yaml
@@ -113,7 +114,8 @@ the actions and their field changes.
 
 The exit code tells CI whether there is drift: 0 when there is nothing to
 do, 8 when apply would change something, another code on an error (2 for a
-bad manifest). See docs/apply.md.`,
+bad manifest). See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
 		Example: `# Gate a pipeline on drift: 0 in sync, 8 drift, anything else an error
 $ orgctl diff -f tenants.yaml -o json > plan.json || test $? -eq 8
 $ jq '.actions[] | select(.action != "unchanged")' plan.json
@@ -175,7 +177,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return cmdutil.Usage(fmt.Errorf("manifest %s has no organizations", opts.File))
 	}
 	if opts.Prune && doc.Prune == nil {
-		return cmdutil.Usage(fmt.Errorf("--prune: manifest %s does not say which organizations it owns: add prune: {match: REGEX} (see docs/apply.md)", opts.File))
+		return cmdutil.Usage(fmt.Errorf("--prune: manifest %s does not say which organizations it owns: add prune: {match: REGEX} (see orgctl apply --help)", opts.File))
 	}
 	problems := normalize(doc.Entries, cfg, opts)
 	if err := reportProblems(opts, problems, len(doc.Entries)); err != nil {

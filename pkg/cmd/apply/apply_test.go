@@ -345,7 +345,7 @@ func TestPruneNeedsOwnershipAndConfirmation(t *testing.T) {
 		stdin string
 		want  string
 	}{
-		{[]string{"diff", "-f", list, "--prune"}, false, "", "error: --prune: manifest " + list + " does not say which organizations it owns: add prune: {match: REGEX} (see docs/apply.md)\n"},
+		{[]string{"diff", "-f", list, "--prune"}, false, "", "error: --prune: manifest " + list + " does not say which organizations it owns: add prune: {match: REGEX} (see orgctl apply --help)\n"},
 		{[]string{"apply", "-f", owned, "--prune"}, false, "", "error: refusing to prune without confirmation: standard input is not a terminal; pass --yes\n"},
 	} {
 		r := run(t, tt.stdin, tt.tty, tt.args...)

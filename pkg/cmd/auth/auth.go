@@ -243,7 +243,8 @@ sends nothing).
 Exits 3 when the selected provider (--provider, or the configured one) has
 no token or the provider rejects it, 6 when the provider could not be asked;
 with no provider selected, the same for every provider that has a token, and
-3 when none has one. -o json prints the rows as documented in docs/output.md.`,
+3 when none has one. -o json prints the rows documented in
+https://github.com/orgctl/orgctl/blob/main/docs/output.md.`,
 		Example: `$ orgctl auth status
 $ orgctl auth status --provider vertra || orgctl auth login --provider vertra
 $ orgctl auth status -o json --skip-verify`,

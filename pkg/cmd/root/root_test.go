@@ -27,6 +27,11 @@ func TestEveryCommandIsDocumented(t *testing.T) {
 		if !strings.Contains(cmd.Example, "$ orgctl ") {
 			t.Errorf("%s has no example", path)
 		}
+		// An installed orgctl has no repository beside it: help points at
+		// help topics or at URLs, never at a relative docs/ path.
+		if text := strings.ReplaceAll(cmd.Long+cmd.Example, "orgctl/blob/main/docs/", ""); strings.Contains(text, "docs/") {
+			t.Errorf("%s: help points at a repository path: %q", path, text)
+		}
 		check := func(fl *pflag.Flag) {
 			if fl.Usage == "" || strings.Contains(fl.Usage, "\n") {
 				t.Errorf("%s --%s: usage %q must be one line", path, fl.Name, fl.Usage)

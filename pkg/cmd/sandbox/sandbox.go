@@ -33,7 +33,7 @@ inside orgctl on the organizations of a state file in your state directory
 creates, the next one lists. orgctl sandbox reset empties it;
 orgctl sandbox serve --state FILE serves and keeps a state file too.
 
-See docs/sandbox.md for its admin endpoints (/_sandbox/...) and faults.`,
+See https://github.com/orgctl/orgctl/blob/main/docs/sandbox.md for its admin endpoints (/_sandbox/...) and faults.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCmdServe(f, nil))

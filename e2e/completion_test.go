@@ -95,6 +95,7 @@ func runShell(t *testing.T, environ []string, name string, args ...string) strin
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = environ
+	cmd.WaitDelay = 5 * time.Second // after the guard, do not wait on held pipes
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,6 +97,12 @@ func TestExamplesWork(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "bash", "--norc", "--noprofile", "-c", script)
 			cmd.Env, cmd.Dir = environ, dir
+			// On the guard's timeout, end the whole process group (a sandbox
+			// started with & included), and stop waiting for pipes that a
+			// straggler still holds.
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			cmd.WaitDelay = 5 * time.Second
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Run(); err != nil {

@@ -18,3 +18,15 @@ func ParseRate(s string) (n int, per time.Duration, err error) {
 	}
 	return n, per, nil
 }
+
+// RateFlag reads a bulk run's --rate: "" is no limit, and a mistake is a
+// usage error (exit 2) naming the flag.
+func RateFlag(s string) (n int, per time.Duration, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	if n, per, err = ParseRate(s); err != nil {
+		return 0, 0, Usage(fmt.Errorf("--rate: %w", err))
+	}
+	return n, per, nil
+}

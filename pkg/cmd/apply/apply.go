@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -149,13 +148,9 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if !opts.DryRun && opts.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
 	}
-	var rateN int
-	var ratePer time.Duration
-	if opts.Rate != "" {
-		var err error
-		if rateN, ratePer, err = cmdutil.ParseRate(opts.Rate); err != nil {
-			return cmdutil.Usage(fmt.Errorf("--rate: %w", err))
-		}
+	rateN, ratePer, err := cmdutil.RateFlag(opts.Rate)
+	if err != nil {
+		return err
 	}
 	// Refuse before reading anything: a script must say --yes explicitly.
 	if opts.Prune && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {

@@ -57,13 +57,9 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	if b.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", b.Concurrency))
 	}
-	var rateN int
-	var ratePer time.Duration
-	if b.Rate != "" {
-		var err error
-		if rateN, ratePer, err = cmdutil.ParseRate(b.Rate); err != nil {
-			return cmdutil.Usage(fmt.Errorf("--rate: %w", err))
-		}
+	rateN, ratePer, err := cmdutil.RateFlag(b.Rate)
+	if err != nil {
+		return err
 	}
 	if b.MaxWait < 0 {
 		return cmdutil.Usage(fmt.Errorf("--max-wait must not be negative, got %s", b.MaxWait))

@@ -177,21 +177,21 @@ func RetryHint(body []byte) (time.Duration, bool) {
 // APIWorkspaceInfoResponse (vertracloud/api-types payloads/v1/workspace.ts
 // at 1e0867d) with members, roles and the caller's view.
 type record struct {
-	ID           string     `json:"id"`
-	Name         string     `json:"name"`
-	Description  *string    `json:"description"`
-	Tags         []string   `json:"tags"`
-	OwnerID      string     `json:"owner_id"`
-	PlanID       *int       `json:"plan_id"`       // organizations: the owner's plan
-	OwnerPlanID  *int       `json:"owner_plan_id"` // workspaces: the owner's plan
-	Members      []member   `json:"members"`
-	Roles        []role     `json:"roles"`
-	Applications []resource `json:"applications"`
-	Databases    []resource `json:"databases"`
-	IsOwner      *bool      `json:"is_owner"`
-	Frozen       *bool      `json:"frozen"`
-	CreatedAt    string     `json:"created_at"`
-	UpdatedAt    string     `json:"updated_at"`
+	ID           string              `json:"id"`
+	Name         string              `json:"name"`
+	Description  *string             `json:"description"`
+	Tags         []string            `json:"tags"`
+	OwnerID      string              `json:"owner_id"`
+	PlanID       *int                `json:"plan_id"`       // organizations: the owner's plan
+	OwnerPlanID  *int                `json:"owner_plan_id"` // workspaces: the owner's plan
+	Members      []member            `json:"members"`
+	Roles        []provider.Role     `json:"roles"`
+	Applications []provider.Resource `json:"applications"`
+	Databases    []provider.Resource `json:"databases"`
+	IsOwner      *bool               `json:"is_owner"`
+	Frozen       *bool               `json:"frozen"`
+	CreatedAt    string              `json:"created_at"`
+	UpdatedAt    string              `json:"updated_at"`
 }
 
 // member is an organization member ({user_id, role, joined_at}) or an
@@ -207,23 +207,6 @@ type member struct {
 		DisplayName *string `json:"display_name"`
 		Email       *string `json:"email"`
 	} `json:"user"`
-}
-
-// role is an APIWorkspaceRole, less its workspace_id, position and dates.
-type role struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Permissions  []string `json:"permissions"`
-	Preset       *string  `json:"preset"`
-	MembersCount int      `json:"members_count"`
-}
-
-// resource is an application or database linked to an organization: only
-// what identifies it (the docs disagree on the other fields' types).
-type resource struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Status string `json:"status"`
 }
 
 func (r *record) normalize(gen string) provider.Organization {
@@ -251,25 +234,9 @@ func (r *record) normalize(gen string) provider.Organization {
 			out.Members = append(out.Members, pm)
 		}
 	}
-	if r.Roles != nil {
-		out.Roles = make([]provider.Role, 0, len(r.Roles))
-		for _, ro := range r.Roles {
-			out.Roles = append(out.Roles, provider.Role{ID: ro.ID, Name: ro.Name, Permissions: ro.Permissions, Preset: ro.Preset, MembersCount: ro.MembersCount})
-		}
-	}
-	out.Applications = resources(r.Applications)
-	out.Databases = resources(r.Databases)
-	return out
-}
-
-func resources(rs []resource) []provider.Resource {
-	if rs == nil {
-		return nil
-	}
-	out := make([]provider.Resource, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, provider.Resource(r))
-	}
+	// Roles, applications and databases are decoded straight into the
+	// normalized types: their JSON is the API's, less the fields dropped.
+	out.Roles, out.Applications, out.Databases = r.Roles, r.Applications, r.Databases
 	return out
 }
 

@@ -207,9 +207,23 @@ func checkCaseDuplicates(m *yaml.Node, at []string) error {
 	return nil
 }
 
+// keepNulls spells out the nulls that were written as nothing (`{key}`,
+// `key:`): yaml.v3 re-encodes such a value as an empty quoted string in
+// flow style, which would
+// turn another key's null into an empty string on every edit.
+func keepNulls(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
+		n.Value = "null"
+	}
+	for _, c := range n.Content {
+		keepNulls(c)
+	}
+}
+
 // writeDoc replaces the file atomically, private to its owner: it may hold
 // tokens.
 func writeDoc(path string, doc *yaml.Node) error {
+	keepNulls(doc)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

@@ -44,6 +44,9 @@ func (s *secrets) add(token string) {
 			variants = append(variants, strings.TrimSpace(token[len(scheme):]))
 		}
 	}
+	// A value too short to be a secret stays one in every spelling: its
+	// escaped forms, longer, must not be masked either.
+	variants = slices.DeleteFunc(variants, func(v string) bool { return len(v) < MinSecretLen })
 	for _, v := range slices.Clone(variants) {
 		plain, _ := json.Marshal(v) // escapes <, >, & too, as Go servers do
 		quoted := strings.Trim(string(plain), `"`)

@@ -168,6 +168,11 @@ func readDoc(path string) (*yaml.Node, error) {
 	if err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("reading config file: %w", err)
 	}
+	// The reader's own checks, so that the editor refuses exactly the files
+	// the reader refuses (a non-scalar key, a key in two spellings, ...).
+	if _, err := parseFile(path, data); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
@@ -177,12 +182,6 @@ func readDoc(path string) (*yaml.Node, error) {
 	}
 	if len(doc.Content) == 0 {
 		doc.Content = []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}
-	}
-	if doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("config file %s: the top level must be a mapping of keys", path)
-	}
-	if err := checkCaseDuplicates(doc.Content[0], nil); err != nil {
-		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	return &doc, nil
 }

@@ -26,7 +26,8 @@ done
 work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/orgctl" ./cmd/orgctl
+# As GoReleaser builds a release (.goreleaser.yaml).
+CGO_ENABLED=0 go build -tags nethttpomithttp2 -trimpath -ldflags "-s -w" -o "$work/orgctl" ./cmd/orgctl
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/hello" ./bench/hello
 go build -o "$work/loadloop" ./bench/loadloop
 

@@ -47,7 +47,8 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "orgctl")
 	// Stamped as GoReleaser stamps a release (.goreleaser.yaml's ldflags).
-	build := exec.Command("go", "build", "-ldflags", "-X github.com/orgctl/orgctl/pkg/build.Version="+stampVersion+
+	// With the release's build tags too (.goreleaser.yaml).
+	build := exec.Command("go", "build", "-tags", "nethttpomithttp2", "-ldflags", "-X github.com/orgctl/orgctl/pkg/build.Version="+stampVersion+
 		" -X github.com/orgctl/orgctl/pkg/build.Commit="+stampCommit+" -X github.com/orgctl/orgctl/pkg/build.Date="+stampDate,
 		"-o", binary, "../cmd/orgctl")
 	build.Stderr = os.Stderr

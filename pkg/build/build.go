@@ -91,9 +91,13 @@ func (i Info) MarshalJSON() ([]byte, error) {
 }
 
 // String is the one line `orgctl version` and `orgctl --version` print.
-func (i Info) String() string {
+func (i Info) String() string { return "orgctl version " + i.Details() }
+
+// Details is the version and what it was built from, the part of String
+// after "orgctl version ".
+func (i Info) Details() string {
 	var b strings.Builder
-	b.WriteString("orgctl version " + i.Version + " (")
+	b.WriteString(i.Version + " (")
 	if i.Commit != "" {
 		b.WriteString("commit " + short(i.Commit) + ", ")
 	}

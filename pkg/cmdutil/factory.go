@@ -4,6 +4,7 @@
 package cmdutil
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"sync"
@@ -73,6 +74,12 @@ func New(ios *iostreams.IOStreams) *Factory {
 		// Timeouts come from the command's context (--timeout), so one
 		// deadline covers the whole exchange.
 		t := http.DefaultTransport.(*http.Transport).Clone()
+		// HTTP/1.1 only, in every build: bulk runs give each worker a
+		// connection of its own, and short JSON calls gain nothing from
+		// multiplexing. Release builds then leave net/http's HTTP/2 code
+		// out with the nethttpomithttp2 tag (0.5 MiB), changing nothing.
+		t.ForceAttemptHTTP2 = false
+		t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 		// Every bulk worker keeps its connection between requests: a pool
 		// smaller than the concurrency churns sockets into TIME_WAIT.
 		t.MaxIdleConnsPerHost = max(2, 2*f.Global.Connections)       // room for the spares dial races leave

@@ -8,9 +8,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"text/template"
 	"time"
 
+	// Go's text/template without method calls: the standard one keeps
+	// every exported method of every type in the binary (see the doc).
+	template "github.com/DataDog/datadog-agent/pkg/template/text"
 	"github.com/fatih/color"
 
 	"github.com/orgctl/orgctl/pkg/tableprinter"

@@ -13,14 +13,17 @@ import (
 	"github.com/orgctl/orgctl/pkg/config"
 )
 
-// Topics returns the help topic commands. Cobra lists a command that cannot
-// run and has no subcommands under "Additional help topics", and `orgctl
-// help NAME` prints its long text.
-func Topics() []*cobra.Command {
-	return []*cobra.Command{
-		{Use: "environment", Short: "Environment variables that orgctl reads", Long: environment()},
-		{Use: "exit-codes", Short: "What each exit code of orgctl means", Long: exitCodes()},
+// Topic returns the help topic named name (environment, exit-codes), or
+// nil. Cobra lists a command that cannot run and has no subcommands under
+// "Additional help topics", and `orgctl help NAME` prints its long text.
+func Topic(name string) *cobra.Command {
+	switch name {
+	case "environment":
+		return &cobra.Command{Use: name, Short: "Environment variables that orgctl reads", Long: environment()}
+	case "exit-codes":
+		return &cobra.Command{Use: name, Short: "What each exit code of orgctl means", Long: exitCodes()}
 	}
+	return nil
 }
 
 // IsTopic reports whether cmd is one of the help topics.

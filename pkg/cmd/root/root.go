@@ -14,18 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orgctl/orgctl/pkg/build"
-	"github.com/orgctl/orgctl/pkg/cmd/apply"
-	"github.com/orgctl/orgctl/pkg/cmd/auth"
-	"github.com/orgctl/orgctl/pkg/cmd/completion"
-	"github.com/orgctl/orgctl/pkg/cmd/configcmd"
-	"github.com/orgctl/orgctl/pkg/cmd/create"
-	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
-	"github.com/orgctl/orgctl/pkg/cmd/get"
-	"github.com/orgctl/orgctl/pkg/cmd/help"
-	"github.com/orgctl/orgctl/pkg/cmd/list"
-	sandboxcmd "github.com/orgctl/orgctl/pkg/cmd/sandbox"
-	"github.com/orgctl/orgctl/pkg/cmd/update"
-	"github.com/orgctl/orgctl/pkg/cmd/version"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
@@ -35,6 +23,15 @@ import (
 
 // NewCmdRoot returns the `orgctl` command with every subcommand.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := newRoot(f)
+	for _, sub := range subcommands {
+		cmd.AddCommand(sub.build(f))
+	}
+	return cmd
+}
+
+// newRoot returns the `orgctl` command alone, with its flags.
+func newRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "orgctl <command> [flags]",
 		Short: "Create and manage organizations on Qovery and VertraCloud",
@@ -118,21 +115,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
 
-	cmd.AddCommand(create.NewCmdCreate(f, nil))
-	cmd.AddCommand(apply.NewCmdApply(f, nil))
-	cmd.AddCommand(apply.NewCmdDiff(f, nil))
-	cmd.AddCommand(list.NewCmdList(f, nil))
-	cmd.AddCommand(get.NewCmdGet(f, nil))
-	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
-	cmd.AddCommand(update.NewCmdUpdate(f, nil))
-	cmd.AddCommand(auth.NewCmdAuth(f))
-	cmd.AddCommand(configcmd.NewCmdConfig(f))
-	cmd.AddCommand(sandboxcmd.NewCmdSandbox(f))
-	cmd.AddCommand(version.NewCmdVersion(f, nil))
-	cmd.AddCommand(completion.NewCmdCompletion(f))
 	cmd.CompletionOptions.DisableDefaultCmd = true // ours has install help
-	cmd.AddCommand(help.Topics()...)
-
 	registerCompletions(cmd, f)
 	return cmd
 }
@@ -209,7 +192,7 @@ func signalError(sig os.Signal) *cmdutil.SignalError {
 func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	defer ios.Flush() // what the redactor held back, now that output ends
 	f := cmdutil.New(ios)
-	cmd := NewCmdRoot(f)
+	cmd := newCmdRootFor(f, args)
 	forCompletion(cmd, args)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)

@@ -61,3 +61,65 @@ func TestCompletionMetadataOnlyWhenAsked(t *testing.T) {
 		t.Error("a completion request did not get its metadata")
 	}
 }
+
+// TestStubsMatchTheCommands: the stubs a run puts in place of the commands
+// it does not build show what the commands themselves would show.
+func TestStubsMatchTheCommands(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	f := cmdutil.New(ios)
+	full := NewCmdRoot(f)
+	stubbed := newCmdRootFor(f, []string{"--help"})
+	if len(full.Commands()) != len(stubbed.Commands()) {
+		t.Fatalf("%d stubs for %d commands", len(stubbed.Commands()), len(full.Commands()))
+	}
+	for _, cmd := range full.Commands() {
+		stub, _, err := stubbed.Find([]string{cmd.Name()})
+		if err != nil || stub == stubbed {
+			t.Errorf("no stub for %s", cmd.Name())
+			continue
+		}
+		if stub.Short != cmd.Short || strings.Join(stub.Aliases, ",") != strings.Join(cmd.Aliases, ",") ||
+			stub.IsAvailableCommand() != cmd.IsAvailableCommand() || stub.IsAdditionalHelpTopicCommand() != cmd.IsAdditionalHelpTopicCommand() {
+			t.Errorf("stub %s = %q %v, command = %q %v", cmd.Name(), stub.Short, stub.Aliases, cmd.Short, cmd.Aliases)
+		}
+	}
+}
+
+// TestOnlyTheNamedCommandIsBuilt: a run builds the command its arguments
+// name (past the root's flags and their values) and no other; a line that
+// names none cleanly gets them all.
+func TestOnlyTheNamedCommandIsBuilt(t *testing.T) {
+	built := func(tree *cobra.Command) []string {
+		var names []string
+		for _, c := range tree.Commands() {
+			if c.HasFlags() || c.HasSubCommands() || c.Long != "" {
+				names = append(names, c.Name())
+			}
+		}
+		return names
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"create", "--name", "acme"}, "create"},
+		{[]string{"--config", "c.yaml", "-o", "json", "--sandbox", "ls"}, "list"},
+		{[]string{"--profile=ci", "config", "set", "provider", "vertra"}, "config"},
+		{[]string{"--help"}, ""},
+		{[]string{}, ""},
+		{[]string{"--version"}, ""},
+		{[]string{"help", "exit-codes"}, "all"},
+		{[]string{cobra.ShellCompRequestCmd, "create", "--"}, "all"},
+		{[]string{"crate"}, "all"},
+	} {
+		ios, _, _, _ := iostreams.Test()
+		got := strings.Join(built(newCmdRootFor(cmdutil.New(ios), tc.args)), ",")
+		want := tc.want
+		if want == "all" {
+			want = strings.Join(built(NewCmdRoot(cmdutil.New(ios))), ",")
+		}
+		if got != want {
+			t.Errorf("%q built %q, want %q", tc.args, got, want)
+		}
+	}
+}

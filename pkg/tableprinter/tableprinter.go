@@ -220,7 +220,14 @@ func (t *Table) writeRow(b *strings.Builder, row []Cell) {
 }
 
 // Width is the number of terminal columns s takes.
-func Width(s string) int { return uniseg.StringWidth(s) }
+func Width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return uniseg.StringWidth(s)
+		}
+	}
+	return len(s) // printable ASCII, most names: one column a byte
+}
 
 // Truncate shortens s to at most width columns, ending it with an ellipsis
 // when something was cut; it never splits a character.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/rivo/uniseg"
 )
 
 func bold(s string) string { return "\x1b[1m" + s + "\x1b[22m" }
@@ -162,4 +164,21 @@ func FuzzTable(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Width's ASCII shortcut agrees with uniseg on every ASCII byte, alone and
+// between letters, and leaves everything else to it.
+func TestWidthShortcutAgrees(t *testing.T) {
+	for b := 0; b < 0x80; b++ {
+		for _, s := range []string{string(rune(b)), "a" + string(rune(b)) + "b", "acme-" + string(rune(b))} {
+			if got, want := Width(s), uniseg.StringWidth(s); got != want {
+				t.Errorf("Width(%q) = %d, uniseg says %d", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"日本", "acme-😀", "e\u0301", "\u200b"} {
+		if got, want := Width(s), uniseg.StringWidth(s); got != want {
+			t.Errorf("Width(%q) = %d, uniseg says %d", s, got, want)
+		}
+	}
 }

@@ -79,7 +79,8 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	defer src.Close()
 
 	// Pass 1: check everything before sending anything.
-	chk, err := checkManifest(src, opts.Spec, cfg, func(problem string) {
+	defaults := newEntryDefaults(opts.Spec, cfg)
+	chk, err := checkManifest(src, defaults, func(problem string) {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+problem)
 	})
 	if err != nil {
@@ -158,7 +159,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 				readErr = err
 				return
 			}
-			name, spec, err := entrySpec(e, opts.Spec, cfg)
+			name, spec, err := entrySpec(e, defaults)
 			if err != nil {
 				readErr = fmt.Errorf("%s changed while orgctl was reading it: %w", e.Where(), err)
 				return
@@ -355,7 +356,7 @@ type checked struct {
 // Duplicate names are found through 64-bit hashes (8 bytes an entry); only
 // when two hashes are equal is the manifest read once more, to compare the
 // names themselves.
-func checkManifest(src *manifestSource, defaults provider.CreateSpec, cfg *config.Config, report func(string)) (checked, error) {
+func checkManifest(src *manifestSource, defaults entryDefaults, report func(string)) (checked, error) {
 	var c checked
 	r, err := src.first()
 	if err != nil {
@@ -363,6 +364,7 @@ func checkManifest(src *manifestSource, defaults provider.CreateSpec, cfg *confi
 	}
 	seed := maphash.MakeSeed()
 	var hashes []uint64
+	widest := 0
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
@@ -372,7 +374,7 @@ func checkManifest(src *manifestSource, defaults provider.CreateSpec, cfg *confi
 			return c, err
 		}
 		c.count++
-		name, spec, err := entrySpec(e, defaults, cfg)
+		name, spec, err := entrySpec(e, defaults)
 		if err != nil {
 			c.problems++
 			report(e.Where() + ": " + strings.TrimPrefix(err.Error(), "--"))
@@ -382,8 +384,8 @@ func checkManifest(src *manifestSource, defaults provider.CreateSpec, cfg *confi
 			c.providers = append(c.providers, name)
 		}
 		hashes = append(hashes, nameHash(seed, name, spec.Name))
-		if tableprinter.Width(spec.Name) > tableprinter.Width(c.widest) {
-			c.widest = spec.Name
+		if w := tableprinter.Width(spec.Name); w > widest {
+			c.widest, widest = spec.Name, w
 		}
 	}
 	slices.Sort(hashes)
@@ -410,7 +412,7 @@ func checkManifest(src *manifestSource, defaults provider.CreateSpec, cfg *confi
 		if err != nil {
 			return c, err
 		}
-		name, spec, err := entrySpec(e, defaults, cfg)
+		name, spec, err := entrySpec(e, defaults)
 		if err != nil || !suspects[nameHash(seed, name, spec.Name)] {
 			continue
 		}
@@ -437,16 +439,17 @@ func nameHash(seed maphash.Seed, providerName, name string) uint64 {
 // flags filling what the entry leaves empty. A flag only fills the fields
 // its provider has: --plan is a default for Qovery entries, not an error on
 // VertraCloud ones.
-func entrySpec(e manifest.Entry, defaults provider.CreateSpec, cfg *config.Config) (string, provider.CreateSpec, error) {
-	name, err := provider.Canonical(or(e.Provider, cfg.Get(config.KeyProvider)))
+func entrySpec(e manifest.Entry, d entryDefaults) (string, provider.CreateSpec, error) {
+	name, err := provider.Canonical(or(e.Provider, d.provider))
 	if err != nil && e.Provider == "" {
 		err = fmt.Errorf("no provider: set provider in the entry, or --provider")
 	}
 	spec := e.CreateSpec
+	defaults := d.spec
 	spec.Description = or(spec.Description, defaults.Description)
 	switch name {
 	case provider.Qovery:
-		spec.Plan = or(spec.Plan, or(defaults.Plan, cfg.Get(config.KeyQoveryPlan)))
+		spec.Plan = or(spec.Plan, or(defaults.Plan, d.qoveryPlan))
 		spec.WebsiteURL, spec.Repository = or(spec.WebsiteURL, defaults.WebsiteURL), or(spec.Repository, defaults.Repository)
 		spec.LogoURL, spec.IconURL = or(spec.LogoURL, defaults.LogoURL), or(spec.IconURL, defaults.IconURL)
 		spec.AdminEmails = orList(spec.AdminEmails, defaults.AdminEmails)
@@ -460,6 +463,17 @@ func entrySpec(e manifest.Entry, defaults provider.CreateSpec, cfg *config.Confi
 		_, err = providers.Validate(name, &spec)
 	}
 	return name, spec, err
+}
+
+// entryDefaults is what an entry that leaves a field out gets: the flags'
+// values, then the settings', resolved once for the whole manifest.
+type entryDefaults struct {
+	spec                 provider.CreateSpec // from the flags
+	provider, qoveryPlan string              // from flags, environment or config
+}
+
+func newEntryDefaults(spec provider.CreateSpec, cfg *config.Config) entryDefaults {
+	return entryDefaults{spec: spec, provider: cfg.Get(config.KeyProvider), qoveryPlan: cfg.Get(config.KeyQoveryPlan)}
 }
 
 // quotaGate holds back new creations the daily quota cannot serve, with

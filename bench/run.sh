@@ -4,7 +4,8 @@
 #   (a) single create vs one curl POST of the same body (median, min-max)
 #   (b) `orgctl --help` vs a hello-world Go binary (median, min-max)
 #   (c) release binary size (linux, -s -w -trimpath, CGO_ENABLED=0)
-#   (d) bulk wall time vs a plain Go load loop doing the same POSTs, c=8
+#   (d) bulk wall time vs a plain Go load loop doing the same POSTs, c=8,
+#       BULK_RUNS paired runs
 #   (e) peak RSS of create -f (N_BULK CSV entries) and of --dry-run of
 #       N_DRY entries per format (YAML: N_YAML, read whole)
 #   (f) --rate equal to a 10/s limit, 300 entries: % of the limit, 429s;
@@ -12,10 +13,11 @@
 #   (g) FREE_TIER=1: the free tier's 30/min, paced from headers, over
 #       2.5 windows (75 entries, about 2.5 minutes)
 # Needs bash 5, curl and GNU time (/usr/bin/time; Debian: apt-get install time).
-# Usage: [RUNS=11] [N_BULK=100000] [N_DRY=1000000] [N_YAML=100000] bench/run.sh
+# Usage: [RUNS=11] [BULK_RUNS=3] [N_BULK=100000] [N_DRY=1000000] [N_YAML=100000] bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-11}"
+BULK_RUNS="${BULK_RUNS:-3}"
 N_BULK="${N_BULK:-100000}"
 N_DRY="${N_DRY:-1000000}"
 N_YAML="${N_YAML:-100000}"
@@ -89,18 +91,24 @@ printf '    orgctl --help   %s\n    hello world     %s\n    ratio           %.2f
 # (c) binary size.
 printf '(c) release binary: %.2f MiB (target <= 10 MiB)\n\n' "$(calc "$(stat -c %s "$work/orgctl")/1048576")"
 
-# (d) bulk vs the Go load loop, c=8, 10k and N_BULK.
-printf '(d) bulk create vs a Go load loop, c=8, seconds\n'
+# (d) bulk vs the Go load loop, c=8, 10k and N_BULK: BULK_RUNS paired
+# runs each (loop, then orgctl, on a reset sandbox), median ratio.
+printf '(d) bulk create vs a Go load loop, c=8, seconds, median (min-max) of %d paired runs\n' "$BULK_RUNS"
 for n in 10000 "$N_BULK"; do
   csv "t$n" "$n" >"$work/m$n.csv"
-  reset
-  t0=$(now_us); "$work/loadloop" -url "$url" -token "$ORGCTL_VERTRA_TOKEN" -c 8 "$work/m$n.csv"; t1=$(now_us)
-  reset
-  /usr/bin/time -f '%M' -o "$work/rss" "$work/orgctl" create -f "$work/m$n.csv" --concurrency 8 -o json >/dev/null 2>"$work/bulk.err" ||
-    { cat "$work/bulk.err" >&2; exit 1; }
-  t2=$(now_us)
-  printf '    %7d entries: loop %.2f, orgctl %.2f, ratio %.2fx (target <= 1.15x); orgctl peak RSS %.1f MiB\n' "$n" \
-    "$(calc "($t1-$t0)/1e6")" "$(calc "($t2-$t1)/1e6")" "$(calc "($t2-$t1)/($t1-$t0)")" "$(calc "$(cat "$work/rss")/1024")"
+  : >"$work/loop.us"; : >"$work/bulk.us"; : >"$work/ratio"; : >"$work/rss.all"
+  for _ in $(seq "$BULK_RUNS"); do
+    reset
+    t0=$(now_us); "$work/loadloop" -url "$url" -token "$ORGCTL_VERTRA_TOKEN" -c 8 "$work/m$n.csv"; t1=$(now_us)
+    reset
+    /usr/bin/time -f '%M' -o "$work/rss" "$work/orgctl" create -f "$work/m$n.csv" --concurrency 8 -o json >/dev/null 2>"$work/bulk.err" ||
+      { cat "$work/bulk.err" >&2; exit 1; }
+    t2=$(now_us)
+    echo $((t1 - t0)) >>"$work/loop.us"; echo $((t2 - t1)) >>"$work/bulk.us"
+    calc "($t2-$t1)/($t1-$t0)" >>"$work/ratio"; cat "$work/rss" >>"$work/rss.all"
+  done
+  printf '    %7d entries: loop %s, orgctl %s, ratio %s (target <= 1.15x); peak RSS %.1f MiB\n' "$n" \
+    "$(stats 1e6 <"$work/loop.us")" "$(stats 1e6 <"$work/bulk.us")" "$(stats 1 <"$work/ratio")" "$(calc "$(sort -n "$work/rss.all" | tail -1)/1024")"
 done
 echo "    (peak RSS target for $N_BULK CSV entries: <= 30 MiB)"
 echo

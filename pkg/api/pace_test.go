@@ -10,15 +10,15 @@ import (
 	"time"
 )
 
-// maxInWindow is the most of the times that fall in any window of length w.
+// maxInWindow is the most of the times (sorted) that fall in any window of
+// length w.
 func maxInWindow(times []time.Time, w time.Duration) int {
-	best := 0
-	for i := range times {
-		n := 0
-		for j := i; j < len(times) && times[j].Sub(times[i]) < w; j++ {
-			n++
+	best, first := 0, 0
+	for last := range times {
+		for times[last].Sub(times[first]) >= w {
+			first++
 		}
-		best = max(best, n)
+		best = max(best, last-first+1)
 	}
 	return best
 }
@@ -56,6 +56,53 @@ func TestPacerNeverExceedsTheRate(t *testing.T) {
 	}
 	if span := times[len(times)-1].Sub(times[0]); span < 2*time.Second {
 		t.Errorf("41 requests at 20/s took %s, want at least 2s", span)
+	}
+}
+
+// TestPacerNeverExceedsTheLimit: a request may go up to earlyBy before its
+// slot, so that timers coarser than the interval do not slow a run; the
+// limit still holds in every window, both where the log of the last limit
+// requests guards it (a limit up to maxLog) and where only the schedule
+// does (above maxLog: here 20,000 a second, 30,000 requests from 8
+// workers, a slot every 51 µs, far finer than a timer).
+func TestPacerNeverExceedsTheLimit(t *testing.T) {
+	for _, tc := range []struct {
+		n, total int
+		per      time.Duration
+	}{
+		{n: 20_000, total: 30_000, per: time.Second},
+		{n: 500, total: 800, per: 100 * time.Millisecond},
+		{n: 5, total: 12, per: 50 * time.Millisecond},
+	} {
+		p := NewPacer(tc.n, tc.per)
+		var mu sync.Mutex
+		var times []time.Time
+		var left atomic.Int64
+		left.Store(int64(tc.total))
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for left.Add(-1) >= 0 {
+					if err := p.Wait(context.Background()); err != nil {
+						t.Error(err)
+						return
+					}
+					// Release times as the pacer saw them: a send cannot
+					// come earlier than its Wait returned.
+					now := time.Now()
+					mu.Lock()
+					times = append(times, now)
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		sortTimes(times)
+		if got := maxInWindow(times, tc.per); got > tc.n {
+			t.Errorf("%d/%s: %d requests in one window", tc.n, tc.per, got)
+		}
 	}
 }
 

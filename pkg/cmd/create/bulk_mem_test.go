@@ -27,7 +27,10 @@ import (
 // inProcess is a VertraCloud API answering in-process (an http.RoundTripper):
 // it checks each request and answers 201, and keeps nothing per request, so
 // the heap measured is orgctl's.
-type inProcess struct{ posts, bad atomic.Int64 }
+type inProcess struct {
+	posts, bad atomic.Int64
+	limits     http.Header // rate-limit headers to answer with, if any
+}
 
 func (s *inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, _ := io.ReadAll(r.Body)
@@ -37,9 +40,12 @@ func (s *inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 		s.bad.Add(1)
 	}
 	s.posts.Add(1)
+	header := http.Header{"Content-Type": {"application/json"}}
+	for k, v := range s.limits {
+		header[k] = v
+	}
 	return &http.Response{StatusCode: 201, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Request: r,
-		Header: http.Header{"Content-Type": {"application/json"}},
-		Body:   io.NopCloser(strings.NewReader(vertraOK))}, nil
+		Header: header, Body: io.NopCloser(strings.NewReader(vertraOK))}, nil
 }
 
 // countingWriter is stdout: it counts lines and keeps nothing.
@@ -77,7 +83,7 @@ func peakHeap(f func()) uint64 {
 	return peak.Load()
 }
 
-func writeCSV(t *testing.T, n int) string {
+func writeCSV(t testing.TB, n int) string {
 	path := filepath.Join(t.TempDir(), "m.csv")
 	f, err := os.Create(path)
 	if err != nil {

@@ -170,19 +170,19 @@ func (p *Pacer) Observe(h http.Header) {
 		return
 	}
 	now := time.Now()
-	if q, ok := intHeader(h, "x-quota-remaining"); ok {
+	if q, ok := intHeader(h, "X-Quota-Remaining"); ok {
 		p.quota.Known, p.quota.Remaining = true, q
-		p.quota.Limit, _ = intHeader(h, "x-quota-limit")
-		if s, ok := intHeader(h, "x-quota-reset"); ok {
+		p.quota.Limit, _ = intHeader(h, "X-Quota-Limit")
+		if s, ok := intHeader(h, "X-Quota-Reset"); ok {
 			p.quota.Reset = now.Add(time.Duration(s) * time.Second)
 		}
 	}
 	if !p.fromHeaders {
 		return
 	}
-	limit, ok1 := intHeader(h, "x-ratelimit-limit")
-	remaining, ok2 := intHeader(h, "x-ratelimit-remaining")
-	reset, ok3 := intHeader(h, "x-ratelimit-reset")
+	limit, ok1 := intHeader(h, "X-Ratelimit-Limit")
+	remaining, ok2 := intHeader(h, "X-Ratelimit-Remaining")
+	reset, ok3 := intHeader(h, "X-Ratelimit-Reset")
 	if !ok1 || !ok2 || !ok3 || limit <= 0 {
 		return
 	}
@@ -226,6 +226,8 @@ func (p *Pacer) Interval() time.Duration {
 	return p.interval
 }
 
+// intHeader reads a header by its canonical name (as http.Header keeps it:
+// a lower-case name would be canonicalised, a copy, on every answer).
 func intHeader(h http.Header, key string) (int, bool) {
 	v := h.Get(key)
 	if v == "" {

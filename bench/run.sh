@@ -13,11 +13,11 @@
 #   (g) FREE_TIER=1: the free tier's 30/min, paced from headers, over
 #       2.5 windows (75 entries, about 2.5 minutes)
 # Needs bash 5, curl and GNU time (/usr/bin/time; Debian: apt-get install time).
-# Usage: [RUNS=11] [BULK_RUNS=3] [N_BULK=100000] [N_DRY=1000000] [N_YAML=100000] bench/run.sh
+# Usage: [RUNS=41] [BULK_RUNS=5] [N_BULK=100000] [N_DRY=1000000] [N_YAML=100000] bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${RUNS:-11}"
-BULK_RUNS="${BULK_RUNS:-3}"
+RUNS="${RUNS:-41}"
+BULK_RUNS="${BULK_RUNS:-5}"
 N_BULK="${N_BULK:-100000}"
 N_DRY="${N_DRY:-1000000}"
 N_YAML="${N_YAML:-100000}"

@@ -46,6 +46,9 @@ type Factory struct {
 	// FlagKeys maps config keys to the flags bound to them, so `config
 	// list` can say when a flag set a value.
 	FlagKeys map[string]*pflag.Flag
+	// WatchSignals, when set, starts turning SIGINT, SIGTERM and SIGHUP
+	// into the run's cancellation; the root calls it before a command runs.
+	WatchSignals func()
 }
 
 // New returns the factory for a real run.

@@ -1,6 +1,7 @@
 package root
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -120,6 +121,32 @@ func TestOnlyTheNamedCommandIsBuilt(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%q built %q, want %q", tc.args, got, want)
+		}
+	}
+}
+
+// TestSignalsWatchedOnlyForACommand: a command that runs has SIGINT,
+// SIGTERM and SIGHUP watched before it starts; help, --version and a
+// shell's completion request start no watch (it costs a thread).
+func TestSignalsWatchedOnlyForACommand(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		watched bool
+	}{
+		{[]string{"version"}, true},
+		{[]string{"config", "path"}, true},
+		{[]string{"--help"}, false},
+		{[]string{"--version"}, false},
+		{[]string{"help", "create"}, false},
+		{[]string{cobra.ShellCompRequestCmd, "cre"}, false},
+	} {
+		ios, _, _, _ := iostreams.Test()
+		watched := false
+		if code := run(context.Background(), ios, tc.args, func() { watched = true }); code != 0 {
+			t.Errorf("%q: exit %d", tc.args, code)
+		}
+		if watched != tc.watched {
+			t.Errorf("%q: signals watched = %v, want %v", tc.args, watched, tc.watched)
 		}
 	}
 }

@@ -98,7 +98,7 @@ func Run(ctx context.Context, jobs iter.Seq[Job], opts Options, emit func(Result
 	start := time.Now()
 	workers := max(1, opts.Concurrency)
 	var (
-		next       = make(chan Job)
+		next       = make(chan Job, workers) // a job ready for each worker that frees up
 		results    = make(chan Result, workers)
 		stop       atomic.Bool // set after a failure by --fail-fast or opts.Stop
 		wg         sync.WaitGroup

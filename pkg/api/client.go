@@ -170,16 +170,16 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
 	ctx, hc := c.withRedirectPolicy(ctx, c.HTTP)
+	// wrote records whether the whole request reached the wire: after that,
+	// a failure leaves the outcome unknown (the organization may exist).
+	var wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote.Store(info.Err == nil) },
+	})
 	req, err := c.newRequest(ctx, method, url, payload)
 	if err != nil {
 		return nil, err
 	}
-	// wrote records whether the whole request reached the wire: after that,
-	// a failure leaves the outcome unknown (the organization may exist).
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote.Store(info.Err == nil) },
-	}))
 
 	c.traceRequest(req, payload)
 	start := time.Now()

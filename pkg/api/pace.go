@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
 )
 
 // paceMargin stretches the interval between requests a little, so that
@@ -110,7 +112,7 @@ func (p *Pacer) Wait(ctx context.Context) error {
 			return ctx.Err()
 		}
 		p.mu.Unlock()
-		if err := sleep(ctx, at.Sub(now)); err != nil {
+		if err := ctxtime.Sleep(ctx, at.Sub(now)); err != nil {
 			return err
 		}
 	}
@@ -235,18 +237,4 @@ func intHeader(h http.Header, key string) (int, bool) {
 	}
 	n, err := strconv.Atoi(v)
 	return n, err == nil && n >= 0
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

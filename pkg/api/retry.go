@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
 	"github.com/orgctl/orgctl/pkg/provider"
 )
 
@@ -108,12 +109,8 @@ func (g *Gate) Wait(ctx context.Context) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := ctxtime.Sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
 )
 
 // Who made the organization that `create` reports (Organization.CreatedBy).
@@ -93,7 +95,7 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 			fmt.Fprintf(o.Notice, "%s: %s: %s; its name is unique, so repeating the create cannot make a second one: retrying in %s (retry %d of %d)\n",
 				p.Name(), spec.Name, unknownWhy(perr), wait.Round(time.Millisecond), attempt+1, o.Retries)
 		}
-		if serr := sleep(ctx, wait); serr != nil {
+		if serr := ctxtime.Sleep(ctx, wait); serr != nil {
 			// Keep what is known: the last attempt may have created it.
 			return nil, fmt.Errorf("%w; interrupted before repeating the create: %w", err, serr)
 		}
@@ -110,7 +112,7 @@ func findExisting(ctx context.Context, p Provider, name string, conflict *Error,
 			fmt.Fprintf(o.Notice, "%s: %s: the name is taken, but looking it up failed (%s): retrying in %s (retry %d of %d)\n",
 				p.Name(), name, err, wait.Round(time.Millisecond), n+1, o.Retries)
 		}
-		if serr := sleep(ctx, wait); serr != nil {
+		if serr := ctxtime.Sleep(ctx, wait); serr != nil {
 			break
 		}
 		existing, err = FindByName(ctx, p, name)
@@ -164,20 +166,6 @@ func unknownWhy(e *Error) string {
 		return fmt.Sprintf("HTTP %d", e.Status)
 	}
 	return e.Message
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
 )
 
 // Fault makes matching API requests misbehave. A faulted request is
@@ -92,7 +94,7 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 // apply sleeps and answers as the fault says. It reports whether the
 // request should go on to the emulated API.
 func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
-	if f.Delay > 0 && !sleep(r.Context(), time.Duration(f.Delay)) {
+	if f.Delay > 0 && ctxtime.Sleep(r.Context(), time.Duration(f.Delay)) != nil {
 		return false // the client left
 	}
 	if !f.answers() {
@@ -114,18 +116,6 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 		f.writeError(w, r.URL.Path)
 	}
 	return false
-}
-
-// sleep waits for d, or until ctx ends; it reports whether d elapsed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // resetConnection closes the connection without an answer.
@@ -275,10 +265,8 @@ func (d *dripWriter) Write(p []byte) (int, error) {
 			return i, err
 		}
 		_ = rc.Flush()
-		select {
-		case <-d.ctx.Done():
-			return i + 1, d.ctx.Err()
-		case <-time.After(d.pause):
+		if err := ctxtime.Sleep(d.ctx, d.pause); err != nil {
+			return i + 1, err
 		}
 	}
 	return len(p), nil

@@ -60,6 +60,15 @@ func NewHeaderPacer() *Pacer {
 	return &Pacer{fromHeaders: true, probing: make(chan struct{})}
 }
 
+// PacerFor is the pacer of a run: n per per when --rate gave them (n > 0),
+// else the limit the provider's answers announce.
+func PacerFor(n int, per time.Duration) *Pacer {
+	if n > 0 {
+		return NewPacer(n, per)
+	}
+	return NewHeaderPacer()
+}
+
 func pace(n int, per time.Duration) time.Duration {
 	return time.Duration(float64(per) / float64(n) * (1 + paceMargin))
 }

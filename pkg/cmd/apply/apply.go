@@ -190,10 +190,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		if err != nil {
 			return err
 		}
-		pacer := api.NewHeaderPacer()
-		if rateN > 0 {
-			pacer = api.NewPacer(rateN, ratePer)
-		}
+		pacer := api.PacerFor(rateN, ratePer)
 		run.Settings.Gate, run.Settings.Pacer = gate, pacer
 		p, err := run.Provider()
 		if err != nil {

@@ -116,10 +116,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		if err != nil {
 			return err
 		}
-		pacer := api.NewHeaderPacer()
-		if rateN > 0 {
-			pacer = api.NewPacer(rateN, ratePer)
-		}
+		pacer := api.PacerFor(rateN, ratePer)
 		run.Settings.Gate, run.Settings.Pacer, run.Settings.MaxWait = gate, pacer, b.MaxWait
 		if opts.Token != "" && !run.Sandbox { // the sandbox never gets the user's token
 			run.Settings.Token = opts.Token

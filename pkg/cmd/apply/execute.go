@@ -38,7 +38,6 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
 		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
 	}
-	worst := cmdutil.ExitOK // the most severe failure's exit code
 	var total bulk.Summary
 	heldBack := 0 // deletes not started because something failed first
 	for _, kind := range phases {
@@ -56,9 +55,6 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 		sum := bulk.Run(ctx, jobs(pl, kind, conns), bulk.Options{Concurrency: opts.Concurrency, FailFast: opts.FailFast},
 			func(r bulk.Result) {
 				bar.Clear()
-				if r.Status == bulk.Failed {
-					worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
-				}
 				printer.Print(r)
 				bar.Add(1)
 			})
@@ -89,7 +85,7 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 		fmt.Fprintf(opts.IO.ErrOut, "Interrupted: %s not started; apply again to finish.\n", count(notStarted, "change"))
 		return fmt.Errorf("interrupted: %w", context.Canceled)
 	case total.Failed > 0:
-		return &cmdutil.CodeError{Code: worst, Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}
+		return &cmdutil.CodeError{Code: printer.Worst(), Err: fmt.Errorf("%d of %d changes failed", total.Failed, pl.Changes())}
 	}
 	return printer.Err() // the changes were made; printing one failed
 }

@@ -196,7 +196,6 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	if showProgress {
 		bar = progress.New(opts.IO.ErrOut, "creating", chk.count)
 	}
-	worst := cmdutil.ExitOK // the most severe failure's exit code
 	sum := bulk.Run(runCtx, jobs, bulk.Options{Concurrency: b.Concurrency, FailFast: b.FailFast, SkipExisting: b.SkipExisting,
 		Stop: func(r bulk.Result) bool {
 			var perr *provider.Error
@@ -204,9 +203,6 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		}},
 		func(r bulk.Result) {
 			bar.Clear()
-			if r.Status == bulk.Failed {
-				worst = cmdutil.MostSevere(worst, cmdutil.ExitCode(r.Err))
-			}
 			printer.Print(r)
 			bar.Add(1)
 		})
@@ -229,7 +225,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted: %d organizations not started: %w", sum.NotStarted, context.Canceled)
 	case sum.Failed > 0:
-		return &cmdutil.CodeError{Code: worst,
+		return &cmdutil.CodeError{Code: printer.Worst(),
 			Err: fmt.Errorf("%d of %d organizations failed", sum.Failed, chk.count)}
 	case quota.stopped.Load():
 		return &cmdutil.CodeError{Code: cmdutil.ExitUnavailable,

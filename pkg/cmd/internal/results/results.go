@@ -26,6 +26,7 @@ type Printer struct {
 	withAction bool // apply: each line says what was done
 	table      *tableprinter.Table
 	err        error // the first --jq/--template failure
+	worst      int   // the most severe exit code of a failed result
 }
 
 // New returns a printer. reserve holds jobs whose index, name and provider
@@ -76,11 +77,18 @@ type Error struct {
 // Err is the first --jq/--template failure, once the run is over.
 func (p *Printer) Err() error { return p.err }
 
+// Worst is the most severe exit code among the failed results printed
+// (cmdutil.ExitOK when none failed): the run's exit code.
+func (p *Printer) Worst() int { return p.worst }
+
 // Print writes one result.
 func (p *Printer) Print(r bulk.Result) {
 	line := Line{Index: r.Index, Name: r.Name, Provider: r.Provider, Status: r.Status, Organization: r.Organization}
 	if p.withAction {
 		line.Action = r.Kind
+	}
+	if r.Status == bulk.Failed {
+		p.worst = cmdutil.MostSevere(p.worst, cmdutil.ExitCode(r.Err))
 	}
 	if r.Err != nil {
 		line.Error = &Error{ExitCode: cmdutil.ExitCode(r.Err), Message: r.Err.Error()}

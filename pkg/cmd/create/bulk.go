@@ -266,28 +266,21 @@ func openManifest(path string, stdin io.Reader) (*manifestSource, error) {
 
 // first opens the manifest for the first pass.
 func (s *manifestSource) first() (*manifest.Reader, error) {
+	var r *manifest.Reader
+	var err error
 	if s.in == nil {
-		f, err := os.Open(s.path)
-		if err != nil {
-			return nil, err
+		r, err = s.openPath()
+	} else {
+		spool, cerr := os.CreateTemp("", "orgctl-manifest-*")
+		if cerr != nil {
+			return nil, fmt.Errorf("copying standard input aside: %w", cerr)
 		}
-		r, err := manifest.NewReader(&closeOnEOF{f: f}, s.format)
-		if err == nil {
-			s.format = r.Format
-		} else {
-			f.Close()
-		}
-		return r, err
+		_ = os.Remove(spool.Name()) // gone with the process (where the OS allows it)
+		s.spool = spool
+		r, err = manifest.NewReader(io.TeeReader(s.in, spool), s.format)
 	}
-	spool, err := os.CreateTemp("", "orgctl-manifest-*")
-	if err != nil {
-		return nil, fmt.Errorf("copying standard input aside: %w", err)
-	}
-	_ = os.Remove(spool.Name()) // gone with the process (where the OS allows it)
-	s.spool = spool
-	r, err := manifest.NewReader(io.TeeReader(s.in, spool), s.format)
 	if err == nil {
-		s.format = r.Format
+		s.format = r.Format // what the first pass sniffed, for the second
 	}
 	return r, err
 }
@@ -295,16 +288,26 @@ func (s *manifestSource) first() (*manifest.Reader, error) {
 // reopen reads the manifest again from the start.
 func (s *manifestSource) reopen() (*manifest.Reader, error) {
 	if s.spool == nil {
-		f, err := os.Open(s.path)
-		if err != nil {
-			return nil, err
-		}
-		return manifest.NewReader(&closeOnEOF{f: f}, s.format)
+		return s.openPath()
 	}
 	if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
 	return manifest.NewReader(s.spool, s.format)
+}
+
+// openPath reads the manifest file; it is closed at its end, or at once
+// when it cannot be read as a manifest.
+func (s *manifestSource) openPath() (*manifest.Reader, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := manifest.NewReader(&closeOnEOF{f: f}, s.format)
+	if err != nil {
+		f.Close()
+	}
+	return r, err
 }
 
 func (s *manifestSource) Close() {

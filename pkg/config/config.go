@@ -189,7 +189,7 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 		return nil, err
 	}
 	cfg.Warnings = append(cfg.Warnings, unknownKeys(path, values)...)
-	cfg.Warnings = append(cfg.Warnings, PermissionWarnings(path)...)
+	cfg.Warnings = append(cfg.Warnings, permissionWarnings(path, values)...) // the file as read above
 	return cfg, nil
 }
 
@@ -318,7 +318,16 @@ func PermissionWarnings(path string) []string {
 		return nil
 	}
 	values, err := parseFile(path, data)
-	if err != nil || !holdsToken(values) {
+	if err != nil {
+		return nil
+	}
+	return permissionWarnings(path, values)
+}
+
+// permissionWarnings is PermissionWarnings for a file already read into
+// values.
+func permissionWarnings(path string, values map[string]any) []string {
+	if runtime.GOOS == "windows" || !holdsToken(values) {
 		return nil
 	}
 	var warnings []string

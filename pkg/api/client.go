@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/apierr"
 )
 
 // MaxBody bounds how much of a response is read, so a huge or endless body
@@ -186,14 +186,14 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 	resp, err := hc.Do(req)
 	var redirect *RedirectError
 	if errors.As(err, &redirect) {
-		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: redirect.Status, Message: redirect.Error(), Err: redirect}
+		return nil, &apierr.Error{Provider: c.Provider, Kind: apierr.KindServer, Status: redirect.Status, Message: redirect.Error(), Err: redirect}
 	}
 	if err != nil {
 		return nil, c.transportError(ctx, err, wrote.Load())
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 { // a redirect with no Location to follow
-		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
+		return nil, &apierr.Error{Provider: c.Provider, Kind: apierr.KindServer, Status: resp.StatusCode,
 			Message: "the API answered a redirect without a Location; the request was not sent anywhere else"}
 	}
 
@@ -202,7 +202,7 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 		return nil, c.transportError(ctx, err, true)
 	}
 	if len(data) > MaxBody {
-		return nil, &provider.Error{Provider: c.Provider, Kind: provider.KindServer, Status: resp.StatusCode,
+		return nil, &apierr.Error{Provider: c.Provider, Kind: apierr.KindServer, Status: resp.StatusCode,
 			Message:          fmt.Sprintf("response body larger than %d MiB", MaxBody>>20),
 			MayHaveSucceeded: true}
 	}
@@ -239,7 +239,7 @@ func (c *Client) transportError(ctx context.Context, err error, wrote bool) erro
 		msg = "the connection was closed before a complete answer"
 	}
 	// Once the request was written, the error's Op words what may have happened.
-	return &provider.Error{Provider: c.Provider, Kind: provider.KindNetwork, Message: msg, MayHaveSucceeded: wrote, Err: err}
+	return &apierr.Error{Provider: c.Provider, Kind: apierr.KindNetwork, Message: msg, MayHaveSucceeded: wrote, Err: err}
 }
 
 // hideCredential masks this client's token wherever a server echoed it in a
@@ -282,12 +282,12 @@ func (r *Response) OK() bool { return r.Status >= 200 && r.Status < 300 }
 
 // Unreadable is the error for a response whose body could not be decoded.
 // After a 2xx the request probably took effect, and the error says so.
-func (r *Response) Unreadable(providerName, why string) *provider.Error {
+func (r *Response) Unreadable(providerName, why string) *apierr.Error {
 	msg := fmt.Sprintf("unreadable response (%s)", why)
 	if body := Excerpt(r.Body, 120); body != "" {
 		msg += ": " + body
 	} else {
 		msg += ": empty body"
 	}
-	return &provider.Error{Provider: providerName, Kind: provider.KindServer, Status: r.Status, Message: msg, MayHaveSucceeded: r.OK()}
+	return &apierr.Error{Provider: providerName, Kind: apierr.KindServer, Status: r.Status, Message: msg, MayHaveSucceeded: r.OK()}
 }

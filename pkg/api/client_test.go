@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgctl/orgctl/pkg/apierr"
 	"github.com/orgctl/orgctl/pkg/internal/testhttp"
-	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 const secret = "s3cr3t-token-value"
@@ -87,8 +87,8 @@ func TestBodyIsBounded(t *testing.T) {
 	defer srv.Close()
 	c := &Client{Provider: "p", HTTP: srv.Client(), BaseURL: srv.URL}
 	_, err := c.Do(context.Background(), "POST", "/", nil)
-	var perr *provider.Error
-	if !errors.As(err, &perr) || perr.Kind != provider.KindServer || !perr.MayHaveSucceeded || !strings.Contains(err.Error(), "larger than 4 MiB") {
+	var perr *apierr.Error
+	if !errors.As(err, &perr) || perr.Kind != apierr.KindServer || !perr.MayHaveSucceeded || !strings.Contains(err.Error(), "larger than 4 MiB") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -102,8 +102,8 @@ func TestConnectionRefusedIsNetworkAndNotSent(t *testing.T) {
 	ln.Close() // nothing listens there now
 	c := &Client{Provider: "p", HTTP: &http.Client{}, BaseURL: "http://" + addr}
 	_, err = c.Do(context.Background(), "POST", "/", nil)
-	var perr *provider.Error
-	if !errors.As(err, &perr) || perr.Kind != provider.KindNetwork || perr.MayHaveSucceeded {
+	var perr *apierr.Error
+	if !errors.As(err, &perr) || perr.Kind != apierr.KindNetwork || perr.MayHaveSucceeded {
 		t.Fatalf("err = %v (%+v)", err, perr)
 	}
 	if strings.Contains(err.Error(), "may have been created") {
@@ -125,12 +125,12 @@ func TestTimeoutAfterSendingMayHaveSucceeded(t *testing.T) {
 	defer cancel()
 	c := &Client{Provider: "p", HTTP: srv.Client(), BaseURL: srv.URL}
 	_, err := c.Do(ctx, "POST", "/", map[string]string{"name": "acme"})
-	var perr *provider.Error
-	if !errors.As(err, &perr) || perr.Kind != provider.KindNetwork || !perr.MayHaveSucceeded {
+	var perr *apierr.Error
+	if !errors.As(err, &perr) || perr.Kind != apierr.KindNetwork || !perr.MayHaveSucceeded {
 		t.Fatalf("err = %v", err)
 	}
 	// The client does not know what the request was for: the provider tags
-	// the operation (provider.WithOp), so the wording here stays generic.
+	// the operation (apierr.WithOp), so the wording here stays generic.
 	if err.Error() != "p: timed out waiting for the API; the request was sent, so it may have taken effect: check before retrying" {
 		t.Errorf("message = %q", err.Error())
 	}

@@ -1,14 +1,14 @@
 package api
 
-import "github.com/orgctl/orgctl/pkg/provider"
+import "github.com/orgctl/orgctl/pkg/apierr"
 
 // Annotate records on e, the error a provider decoded from r, what r tells
 // of the request's effect: an answer that does not say whether the request
 // was acted on (a 5xx, a status outside 1xx-5xx) leaves it possibly done,
 // unless the provider's error code says what happened; and a repeated
 // request's conflict may be the earlier attempt's own work.
-func (r *Response) Annotate(e *provider.Error) *provider.Error {
-	if (e.Kind == provider.KindServer || e.Kind == provider.KindUnknown) && provider.OutcomeUnknown(r.Status) {
+func (r *Response) Annotate(e *apierr.Error) *apierr.Error {
+	if (e.Kind == apierr.KindServer || e.Kind == apierr.KindUnknown) && apierr.OutcomeUnknown(r.Status) {
 		e.MayHaveSucceeded = true
 	}
 	e.Repeated = e.Repeated || r.Repeat

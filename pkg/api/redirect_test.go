@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgctl/orgctl/pkg/apierr"
 	"github.com/orgctl/orgctl/pkg/internal/testhttp"
-	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // redirector answers every request with status and a Location of to+path.
@@ -48,8 +48,8 @@ func TestWriteIsNeverRedirected(t *testing.T) {
 				var trace bytes.Buffer
 				c := &Client{Provider: "p", HTTP: http.DefaultClient, BaseURL: from.URL, Authorization: "Bearer " + secret, Trace: &trace, Retries: 0}
 				_, err := c.Do(context.Background(), method, "/organization", map[string]string{"name": "acme"})
-				var perr *provider.Error
-				if !errors.As(err, &perr) || perr.Kind != provider.KindServer || perr.Status != status {
+				var perr *apierr.Error
+				if !errors.As(err, &perr) || perr.Kind != apierr.KindServer || perr.Status != status {
 					t.Fatalf("%s %d to %s: err = %#v", method, status, where, err)
 				}
 				if !strings.Contains(perr.Message, "it was not sent there: a create, update or delete is never redirected") || !strings.Contains(perr.Message, "/organization") {
@@ -134,8 +134,8 @@ func TestRedirectWithoutLocationIsAnError(t *testing.T) {
 	srv := testhttp.New(t, 302, "")
 	c := &Client{Provider: "p", HTTP: http.DefaultClient, BaseURL: srv.URL}
 	_, err := c.Do(context.Background(), "POST", "/organization", map[string]string{})
-	var perr *provider.Error
-	if !errors.As(err, &perr) || perr.Kind != provider.KindServer || perr.Status != 302 {
+	var perr *apierr.Error
+	if !errors.As(err, &perr) || perr.Kind != apierr.KindServer || perr.Status != 302 {
 		t.Fatalf("err = %#v", err)
 	}
 }

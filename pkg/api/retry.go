@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgctl/orgctl/pkg/apierr"
 	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
-	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // Backoff bounds, used when the API gives no Retry-After.
@@ -28,7 +28,7 @@ const (
 // mid-response: the organization may exist then.
 func (c *Client) retryable(resp *Response, err error, attempt int) (wait time.Duration, why string, ok bool) {
 	if err != nil {
-		var perr *provider.Error
+		var perr *apierr.Error
 		if !errors.As(err, &perr) || perr.MayHaveSucceeded || !notSent(perr.Err) {
 			return 0, "", false
 		}

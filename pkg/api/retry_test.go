@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgctl/orgctl/pkg/apierr"
 	"github.com/orgctl/orgctl/pkg/internal/testhttp"
-	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -113,7 +113,7 @@ func TestRetriesStopOnInterrupt(t *testing.T) {
 		RetryHint: func([]byte) (time.Duration, bool) { cancel(); return time.Hour, true }}
 	c.Timeout = 2 * time.Hour // so the hour-long hint is within the deadline
 	_, err := c.Do(ctx, "POST", "/", nil)
-	var perr *provider.Error
+	var perr *apierr.Error
 	if !errors.As(err, &perr) || !errors.Is(err, context.Canceled) || len(srv.Requests()) != 1 {
 		t.Fatalf("err %v, %d requests", err, len(srv.Requests()))
 	}

@@ -21,8 +21,9 @@ import (
 	"github.com/orgctl/orgctl/pkg/apierr"
 )
 
-// MaxBody bounds how much of a response is read, so a huge or endless body
-// cannot exhaust memory.
+// MaxBody bounds how much of a response is read whole, so a huge or endless
+// body cannot exhaust memory. A list, which a large account makes larger
+// than any such cap, is streamed instead (Stream).
 const MaxBody = 4 << 20
 
 // Client sends requests to one provider's API.
@@ -87,6 +88,12 @@ func (d *DryRun) Error() string { return "dry run: request not sent" }
 // Creating is not idempotent, so Do retries only what provably was not acted
 // on (see retryable), up to Retries times within Timeout × (Retries+1).
 func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
+	return c.do(ctx, method, path, body, nil)
+}
+
+// do is Do, and Stream when read is set: a 2xx answer's body then goes to
+// read as it arrives instead of being read whole.
+func (c *Client) do(ctx context.Context, method, path string, body any, read func(io.Reader) error) (*Response, error) {
 	var payload []byte // nil: no body (GET, DELETE)
 	if body != nil {
 		var err error
@@ -118,7 +125,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 		if err := gate.Wait(ctx); err != nil {
 			return nil, c.transportError(ctx, err, false)
 		}
-		resp, err := c.send(ctx, method, target, payload)
+		resp, err := c.send(ctx, method, target, payload, read)
 		if resp != nil {
 			resp.Repeat, repeat = repeat, true
 			c.Pacer.Observe(resp.Header)
@@ -165,8 +172,8 @@ func (c *Client) newRequest(ctx context.Context, method, url string, payload []b
 	return req, nil
 }
 
-// send makes one attempt, bounded by Timeout.
-func (c *Client) send(ctx context.Context, method, url string, payload []byte) (*Response, error) {
+// send makes one attempt, bounded by Timeout (reading a streamed body too).
+func (c *Client) send(ctx context.Context, method, url string, payload []byte, read func(io.Reader) error) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
 	ctx, hc := c.withRedirectPolicy(ctx, c.HTTP)
@@ -197,6 +204,9 @@ func (c *Client) send(ctx context.Context, method, url string, payload []byte) (
 			Message: "the API answered a redirect without a Location; the request was not sent anywhere else"}
 	}
 
+	if read != nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return c.stream(ctx, resp, read, start)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
 		return nil, c.transportError(ctx, err, true)

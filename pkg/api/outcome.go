@@ -14,3 +14,11 @@ func (r *Response) Annotate(e *apierr.Error) *apierr.Error {
 	e.Repeated = e.Repeated || r.Repeat
 	return e
 }
+
+// UnreadableList is the error for a streamed list that could not be read to
+// its end: why is the decoder's complaint (invalid JSON at some offset, an
+// item larger than MaxItem, no list at all).
+func (r *Response) UnreadableList(providerName string, why error) *apierr.Error {
+	return &apierr.Error{Provider: providerName, Kind: apierr.KindServer, Status: r.Status,
+		Message: "unreadable list (" + Excerpt([]byte(why.Error()), 200) + ")"}
+}

@@ -37,7 +37,7 @@ func (f *Factory) CompleteOrgNames(maxArgs int) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []cobra.Completion
-		for _, org := range f.orgNames(cmd.Context()) {
+		for _, org := range f.orgNames(cmd.Context(), toComplete) {
 			if !slices.ContainsFunc(args, func(a string) bool { return strings.EqualFold(a, org.Name) }) {
 				out = append(out, cobra.CompletionWithDesc(org.Name, org.ID))
 			}
@@ -57,7 +57,18 @@ type cachedOrgRef struct {
 	Name string `json:"name"`
 }
 
-func (f *Factory) orgNames(ctx context.Context) []cachedOrgRef {
+// Completion keeps at most maxCompletions names, and caches an account's
+// names only up to maxCachedNames: past that, each TAB streams the list
+// again and keeps only the names that start with what is typed.
+const (
+	maxCompletions = 1000
+	maxCachedNames = 10000
+)
+
+// orgNames lists the names that may complete prefix: every name of a small
+// account (cached, so the next TAB does not ask again), or of a large one
+// those that start with prefix, case-insensitively.
+func (f *Factory) orgNames(ctx context.Context, prefix string) []cachedOrgRef {
 	cfg, err := f.Config()
 	if err != nil || cfg.ProfileErr != nil {
 		return nil
@@ -74,7 +85,7 @@ func (f *Factory) orgNames(ctx context.Context) []cachedOrgRef {
 	run.Settings.Notice = nil // nothing on the terminal while the user types
 	path := nameCachePath(run.Name, run.Settings.Token+"\x00"+run.Settings.BaseURL+"\x00"+run.Settings.VertraAPI)
 	if c, ok := readNameCache(path); ok {
-		return c.Orgs
+		return withPrefix(c.Orgs, prefix)
 	}
 	p, err := run.Provider()
 	if err != nil {
@@ -85,16 +96,47 @@ func (f *Factory) orgNames(ctx context.Context) []cachedOrgRef {
 	}
 	ctx, cancel := context.WithTimeout(ctx, NameCompletionTimeout)
 	defer cancel()
-	orgs, err := p.List(ctx)
+	c := cachedNames{FetchedAt: time.Now()}
+	seen := 0
+	err = p.List(ctx, func(o *provider.Organization) error {
+		seen++
+		if seen > maxCachedNames {
+			if seen == maxCachedNames+1 {
+				c.Orgs = withPrefix(c.Orgs, prefix) // too many to cache: keep the candidates
+			}
+			if !hasPrefixFold(o.Name, prefix) {
+				return nil
+			}
+		}
+		c.Orgs = append(c.Orgs, cachedOrgRef{ID: o.ID, Name: o.Name})
+		if seen > maxCachedNames && len(c.Orgs) >= maxCompletions {
+			return provider.Stop
+		}
+		return nil
+	})
 	if err != nil {
 		return nil
 	}
-	c := cachedNames{FetchedAt: time.Now(), Orgs: make([]cachedOrgRef, 0, len(orgs))}
-	for _, o := range orgs {
-		c.Orgs = append(c.Orgs, cachedOrgRef{ID: o.ID, Name: o.Name})
+	if seen <= maxCachedNames {
+		writeNameCache(path, c)
 	}
-	writeNameCache(path, c)
-	return c.Orgs
+	return withPrefix(c.Orgs, prefix)
+}
+
+// withPrefix keeps the names that start with prefix, case-insensitively,
+// and at most maxCompletions of them.
+func withPrefix(orgs []cachedOrgRef, prefix string) []cachedOrgRef {
+	out := orgs[:0:0]
+	for _, o := range orgs {
+		if hasPrefixFold(o.Name, prefix) && len(out) < maxCompletions {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // nameCachePath names the cache of one provider and credential: the file

@@ -91,39 +91,70 @@ func deref(s *string) string {
 	return *s
 }
 
-// OrganizationsTable draws a list with a header row; -o wide adds the
-// owner, the description, the tags (VertraCloud) or admin e-mails (Qovery)
-// and the last update. On a terminal too narrow for a row, the name is the
-// last column to lose characters.
-func OrganizationsTable(v View, orgs []provider.Organization) error {
+// tablePage is how many rows a streamed table measures before it draws:
+// their widths set the columns', and the rows after it are drawn as they
+// come, shortened to those widths on a terminal.
+const tablePage = 1000
+
+// OrganizationsTable draws a list with a header row as it is read; -o wide
+// adds the owner, the description, the tags (VertraCloud) or admin e-mails
+// (Qovery) and the last update. On a terminal too narrow for a row, the name
+// is the last column to lose characters.
+type OrganizationsTable struct {
+	view View
+	t    *tableprinter.Table
+	rows int
+}
+
+// NewOrganizationsTable starts a table of providerName's organizations.
+func NewOrganizationsTable(v View, providerName string) *OrganizationsTable {
 	header := []string{"ID", "NAME", "PROVIDER", "PLAN", "CREATED"}
 	if v.Wide {
-		header = append(header, "OWNER", "DESCRIPTION", listHeader(orgs), "UPDATED")
+		header = append(header, "OWNER", "DESCRIPTION", listHeader(providerName), "UPDATED")
 	}
 	t := v.Table(header...)
 	t.ShrinkLast(1)
-	for _, o := range orgs {
-		row := []string{o.ID, o.Name, o.Provider, deref(o.Plan), o.CreatedAt}
-		if v.Wide {
-			row = append(row, o.Owner, deref(o.Description), strings.Join(slices.Concat(o.Tags, o.AdminEmails), ", "), o.UpdatedAt)
-		}
-		t.AddRow(row...)
-	}
-	return t.Render()
+	return &OrganizationsTable{view: v, t: t}
 }
 
-// listHeader names -o wide's list column by what the providers listed have:
-// VertraCloud has tags, Qovery admin e-mails.
-func listHeader(orgs []provider.Organization) string {
-	tags, emails := false, false
-	for _, o := range orgs {
-		tags = tags || o.Provider == provider.Vertra
-		emails = emails || o.Provider == provider.Qovery
+// Add draws one organization, or keeps it until the first page is measured.
+func (s *OrganizationsTable) Add(o *provider.Organization) error {
+	row := []string{o.ID, o.Name, o.Provider, deref(o.Plan), o.CreatedAt}
+	if s.view.Wide {
+		row = append(row, o.Owner, deref(o.Description), strings.Join(slices.Concat(o.Tags, o.AdminEmails), ", "), o.UpdatedAt)
 	}
+	s.rows++
 	switch {
-	case tags && emails:
-		return "TAGS/ADMIN EMAILS"
-	case emails:
+	case s.rows < tablePage:
+		s.t.AddRow(row...)
+		return nil
+	case s.rows == tablePage:
+		s.t.AddRow(row...)
+		return s.t.Render()
+	}
+	return s.t.Stream(stringCells(row)...)
+}
+
+// Close draws what the first page kept, when the list was shorter.
+func (s *OrganizationsTable) Close() error {
+	if s.rows < tablePage {
+		return s.t.Render()
+	}
+	return nil
+}
+
+func stringCells(texts []string) []tableprinter.Cell {
+	cells := make([]tableprinter.Cell, len(texts))
+	for i, s := range texts {
+		cells[i] = tableprinter.Cell{Text: s}
+	}
+	return cells
+}
+
+// listHeader names -o wide's list column by what the provider has:
+// VertraCloud tags, Qovery admin e-mails.
+func listHeader(providerName string) string {
+	if providerName == provider.Qovery {
 		return "ADMIN EMAILS"
 	}
 	return "TAGS"

@@ -27,12 +27,25 @@ func (s *scripted) Create(_ context.Context, spec CreateSpec) (*Organization, er
 	}
 	return &Organization{Provider: "qovery", ID: "new", Name: spec.Name}, nil
 }
-func (s *scripted) List(context.Context) ([]Organization, error) {
+func (s *scripted) List(_ context.Context, visit func(*Organization) error) error {
 	s.lists++
 	if s.lists <= len(s.listErrs) {
-		return nil, WithOp(s.listErrs[s.lists-1], OpRead, "")
+		return WithOp(s.listErrs[s.lists-1], OpRead, "")
 	}
-	return append([]Organization(nil), s.orgs...), nil
+	for i := range s.orgs {
+		o := s.orgs[i]
+		if err := visit(&o); err != nil {
+			return ignoreStop(err)
+		}
+	}
+	return nil
+}
+
+func ignoreStop(err error) error {
+	if errors.Is(err, Stop) {
+		return nil
+	}
+	return err
 }
 func (s *scripted) Get(context.Context, string) (*Organization, error) {
 	return nil, errors.New("unused")

@@ -48,8 +48,12 @@ type Provider interface {
 	Name() string
 	// Create sends the creation request and decodes the answer.
 	Create(ctx context.Context, spec CreateSpec) (*Organization, error)
-	// List returns the organizations the token can see.
-	List(ctx context.Context) ([]Organization, error)
+	// List hands visit each organization the token can see, as the answer
+	// arrives: neither API paginates, so an account's whole list is one
+	// answer, which a large account makes hundreds of megabytes long. visit
+	// may keep the organization; returning Stop ends the read early and
+	// List returns nil, any other error ends it and List returns that.
+	List(ctx context.Context, visit func(*Organization) error) error
 	// Get returns one organization by id.
 	Get(ctx context.Context, id string) (*Organization, error)
 	// Delete deletes one organization by id.
@@ -67,19 +71,42 @@ type IDShaper interface {
 	IsID(s string) bool
 }
 
-// FindByName looks an organization up by name, case-insensitively as both
-// APIs compare names. It returns a KindNotFound error when none matches.
-func FindByName(ctx context.Context, p Provider, name string) (*Organization, error) {
-	orgs, err := p.List(ctx)
+// Stop, returned by a List visitor, ends the list early without an error.
+var Stop = errors.New("stop listing")
+
+// Collect reads the whole list into memory: for what needs every
+// organization at once (--jq and --template take one JSON document).
+func Collect(ctx context.Context, p Provider) ([]Organization, error) {
+	orgs := []Organization{}
+	err := p.List(ctx, func(o *Organization) error {
+		orgs = append(orgs, *o)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for i := range orgs {
-		if strings.EqualFold(orgs[i].Name, name) {
-			return &orgs[i], nil
+	return orgs, nil
+}
+
+// FindByName looks an organization up by name, case-insensitively as both
+// APIs compare names. It reads the list only up to the match, keeping
+// nothing else, and returns a KindNotFound error when none matches.
+func FindByName(ctx context.Context, p Provider, name string) (*Organization, error) {
+	var found *Organization
+	err := p.List(ctx, func(o *Organization) error {
+		if strings.EqualFold(o.Name, name) {
+			found = o
+			return Stop
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
+	if found == nil {
+		return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
+	}
+	return found, nil
 }
 
 // PartialLister is implemented by providers whose list answers less than

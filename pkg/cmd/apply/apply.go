@@ -198,12 +198,12 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		}
 		conns[name] = &connection{provider: p, pacer: pacer}
 	}
-	current, err := listAll(ctx, names, conns)
-	if err != nil {
+	account := plan.NewAccount(doc.Entries, plan.Options{Owner: doc.Prune, Prune: opts.Prune})
+	if err := listAll(ctx, names, conns, account); err != nil {
 		return err
 	}
 
-	pl, problems := plan.Make(doc.Entries, current, plan.Options{Owner: doc.Prune, Prune: opts.Prune})
+	pl, problems := account.Plan(doc.Entries)
 	if pl != nil {
 		problems = append(problems, missingPlans(pl)...)
 	}
@@ -237,10 +237,9 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	return err
 }
 
-// listAll reads each provider's organizations concurrently; the first
-// failure, in provider order, is the error.
-func listAll(ctx context.Context, names []string, conns map[string]*connection) (map[string][]provider.Organization, error) {
-	orgs := make([][]provider.Organization, len(names))
+// listAll streams each provider's organizations into account, concurrently;
+// the first failure, in provider order, is the error.
+func listAll(ctx context.Context, names []string, conns map[string]*connection, account *plan.Account) error {
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
@@ -249,21 +248,28 @@ func listAll(ctx context.Context, names []string, conns map[string]*connection) 
 			if errs[i] = c.pacer.Wait(ctx); errs[i] != nil {
 				return
 			}
-			orgs[i], errs[i] = c.provider.List(ctx)
+			account.Read(name)
+			errs[i] = c.provider.List(ctx, func(org *provider.Organization) error {
+				account.Add(name, org)
+				return nil
+			})
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("listing the organizations on %s: %w", providers.DisplayName(name), errs[i])
 			}
 		})
 	}
 	wg.Wait()
-	current := make(map[string][]provider.Organization, len(names))
-	for i, name := range names {
-		if errs[i] != nil {
-			return nil, errs[i]
+	return firstError(errs)
+}
+
+// firstError is the first error of errs, in order, or nil.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		current[name] = orgs[i]
 	}
-	return current, nil
+	return nil
 }
 
 func readDocument(opts *ApplyOptions) (*manifest.Document, error) {

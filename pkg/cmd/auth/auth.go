@@ -136,7 +136,8 @@ func verify(ctx context.Context, run *cmdutil.Run, token string) (int, error) {
 	if err != nil {
 		return 0, cmdutil.Usage(err)
 	}
-	orgs, err := p.List(ctx)
+	n := 0
+	err = p.List(ctx, func(*provider.Organization) error { n++; return nil })
 	if err != nil {
 		var perr *provider.Error
 		if errors.As(err, &perr) && perr.Kind == provider.KindAuth {
@@ -144,7 +145,7 @@ func verify(ctx context.Context, run *cmdutil.Run, token string) (int, error) {
 		}
 		return 0, fmt.Errorf("could not check the token with %s: %w", providers.DisplayName(run.Name), err)
 	}
-	return len(orgs), nil
+	return n, nil
 }
 
 func organizations(n int) string {

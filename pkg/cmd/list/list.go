@@ -49,19 +49,37 @@ $ orgctl list --provider vertra --template '{{range .}}{{.id}} {{.name}}{{"\n"}}
 	return cmd
 }
 
+// listRun prints the organizations as the answer arrives: an account of a
+// million is hundreds of megabytes of JSON, which is never held whole. Only
+// --jq and --template, which take one JSON document, read it all first.
 func listRun(ctx context.Context, opts *ListOptions) error {
 	run, p, err := opts.Connect()
 	if err != nil {
 		return err
 	}
-	orgs, err := p.List(ctx)
-	if err != nil {
+	if opts.Exporter.Active() {
+		orgs, err := provider.Collect(ctx, p)
+		if err != nil {
+			return err
+		}
+		return opts.Exporter.Write(opts.IO, orgs)
+	}
+	var printer interface {
+		Add(*provider.Organization) error
+		Close() error
+	}
+	if run.Format.IsTable() {
+		printer = output.NewOrganizationsTable(output.NewView(opts.IO, run.Format, opts.Exporter.NoHeaders), p.Name())
+	} else {
+		printer = organizations{output.NewListWriter(opts.IO.Out, run.Format)}
+	}
+	if err := p.List(ctx, printer.Add); err != nil {
 		return err
 	}
-	if orgs == nil {
-		orgs = []provider.Organization{} // [] for scripts, not null
-	}
-	return cmdutil.Print(opts.IO, run.Format, &opts.Exporter, orgs, func(v output.View) error {
-		return output.OrganizationsTable(v, orgs)
-	})
+	return printer.Close()
 }
+
+// organizations is a ListWriter of organizations.
+type organizations struct{ *output.ListWriter }
+
+func (o organizations) Add(org *provider.Organization) error { return o.ListWriter.Add(org) }

@@ -1,11 +1,14 @@
 package qovery
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/internal/testhttp"
+	"github.com/orgctl/orgctl/pkg/provider"
 )
 
 // Response decoding, per answer shape: go test -bench . -benchmem
@@ -31,12 +34,16 @@ func BenchmarkQoveryDecodeConflict(b *testing.B) {
 	}
 }
 
-func BenchmarkQoveryDecodeList100(b *testing.B) {
-	resp := &api.Response{Status: http.StatusOK, Body: []byte(`{"results":[` + strings.TrimSuffix(strings.Repeat(created+",", 100), ",") + `]}`)}
+// BenchmarkQoveryList100 reads a list of 100 as List does: streamed over
+// loopback, one organization at a time.
+func BenchmarkQoveryList100(b *testing.B) {
+	srv := testhttp.New(b, http.StatusOK, `{"results":[`+strings.TrimSuffix(strings.Repeat(created+",", 100), ",")+`]}`)
+	p := newProvider(srv, "Token x")
 	b.ReportAllocs()
 	for b.Loop() {
-		if orgs, err := decodeList(resp); err != nil || len(orgs) != 100 {
-			b.Fatal(err)
+		n := 0
+		if err := p.List(context.Background(), func(*provider.Organization) error { n++; return nil }); err != nil || n != 100 {
+			b.Fatal(err, n)
 		}
 	}
 }

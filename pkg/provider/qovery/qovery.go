@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -291,30 +293,38 @@ func decodeOne(resp *api.Response, name string) (*provider.Organization, error) 
 }
 
 // List implements provider.Provider: GET /organization answers
-// {"results": [...]}.
-func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
-	resp, err := p.client.Do(ctx, http.MethodGet, "/organization", nil)
-	if err != nil {
-		return nil, provider.WithOp(err, provider.OpRead, "")
+// {"results": [...]}, read one organization at a time.
+func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) error) error {
+	var visitErr error // visit's own error, told from the answer's
+	resp, err := p.client.Stream(ctx, "/organization", func(body io.Reader) error {
+		return api.ReadList(body, "results", nil, func(o *organization) error {
+			if o.ID == "" {
+				return errNoID
+			}
+			visitErr = visit(o.normalize())
+			return visitErr
+		})
+	})
+	switch {
+	case visitErr != nil:
+		return ignoreStop(visitErr)
+	case err != nil && resp != nil && resp.OK():
+		return provider.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
+	case err != nil:
+		return provider.WithOp(err, provider.OpRead, "")
+	case !resp.OK():
+		return provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
 	}
-	return decodeList(resp)
+	return nil
 }
 
-func decodeList(resp *api.Response) ([]provider.Organization, error) {
-	if !resp.OK() {
-		return nil, provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
+var errNoID = errors.New("an organization without an id")
+
+func ignoreStop(err error) error {
+	if errors.Is(err, provider.Stop) {
+		return nil
 	}
-	var list struct {
-		Results []organization `json:"results"`
-	}
-	if err := json.Unmarshal(resp.Body, &list); err != nil || list.Results == nil {
-		return nil, provider.WithOp(resp.Unreadable(provider.Qovery, "no results list"), provider.OpRead, "")
-	}
-	orgs := make([]provider.Organization, 0, len(list.Results))
-	for _, o := range list.Results {
-		orgs = append(orgs, *o.normalize())
-	}
-	return orgs, nil
+	return err
 }
 
 // Get implements provider.Provider.

@@ -208,7 +208,7 @@ func TestCreateErrors(t *testing.T) {
 func TestListGetDelete(t *testing.T) {
 	ctx := context.Background()
 	srv := testhttp.New(t, 200, `{"results":[`+created+`]}`)
-	orgs, err := newProvider(srv, "Token x").List(ctx)
+	orgs, err := provider.Collect(ctx, newProvider(srv, "Token x"))
 	if err != nil || len(orgs) != 1 || orgs[0].ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" {
 		t.Fatalf("list = %+v, %v", orgs, err)
 	}
@@ -217,7 +217,7 @@ func TestListGetDelete(t *testing.T) {
 	}
 
 	srv = testhttp.New(t, 200, `{"results":[]}`)
-	if orgs, err := newProvider(srv, "Token x").List(ctx); err != nil || len(orgs) != 0 || orgs == nil {
+	if orgs, err := provider.Collect(ctx, newProvider(srv, "Token x")); err != nil || len(orgs) != 0 || orgs == nil {
 		t.Errorf("empty list = %#v, %v", orgs, err)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/internal/testhttp"
 	"github.com/orgctl/orgctl/pkg/provider"
 )
 
@@ -48,13 +49,14 @@ func BenchmarkVertraDecodeConflict(b *testing.B) {
 	benchDecodeOne(b, APIOrganizations, `{"status":"error","code":"ORGANIZATION_NAME_ALREADY_EXISTS"}`, http.StatusBadRequest)
 }
 
-func BenchmarkVertraDecodeList100(b *testing.B) {
+func BenchmarkVertraList100(b *testing.B) {
 	items := strings.TrimSuffix(strings.Repeat(created[strings.Index(created, `"response":`)+len(`"response":`):len(created)-1]+",", 100), ",")
-	resp := &api.Response{Status: http.StatusOK, Body: []byte(`{"status":"success","response":[` + items + `]}`)}
+	p := newProvider(testhttp.New(b, http.StatusOK, `{"status":"success","response":[`+items+`]}`))
 	b.ReportAllocs()
 	for b.Loop() {
-		if orgs, err := decodeList(resp, APIOrganizations); err != nil || len(orgs) != 100 {
-			b.Fatal(err)
+		n := 0
+		if err := p.List(context.Background(), func(*provider.Organization) error { n++; return nil }); err != nil || n != 100 {
+			b.Fatal(err, n)
 		}
 	}
 }

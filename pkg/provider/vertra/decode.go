@@ -254,19 +254,19 @@ func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, er
 	return &org, nil
 }
 
-func decodeList(resp *api.Response, gen string) ([]provider.Organization, error) {
-	rs, unreadable, err := decode[[]record](resp, "")
-	if err != nil {
-		return nil, err
+// member takes one member of a streamed list's envelope (ReadList's field).
+func (e *envelope) member(name string, value json.RawMessage) error {
+	switch name {
+	case "status":
+		_ = json.Unmarshal(value, &e.Status)
+	case "code":
+		_ = json.Unmarshal(value, &e.Code)
+	case "message":
+		_ = json.Unmarshal(value, &e.Message)
+	case "details":
+		_ = json.Unmarshal(value, &e.Details)
 	}
-	if unreadable || rs == nil {
-		return nil, resp.Unreadable(provider.Vertra, "no list in the response")
-	}
-	orgs := make([]provider.Organization, 0, len(rs))
-	for i := range rs {
-		orgs = append(orgs, rs[i].normalize(gen))
-	}
-	return orgs, nil
+	return nil
 }
 
 // decodeDeleted accepts the organizations API's

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/internal/testhttp"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/providertest"
 )
@@ -53,7 +54,7 @@ func TestListUsesTheGetallPath(t *testing.T) {
 	}
 	list := `{"status":"success","response":[` + string(one.Response) + `]}`
 	p, srv := scripted(t, APIAuto, map[string]providertest.Answer{"GET /v1/organizations/all/@me": {Status: 200, Body: list}})
-	orgs, err := p.List(context.Background())
+	orgs, err := provider.Collect(context.Background(), p)
 	if err != nil || len(orgs) != 1 || orgs[0].ID != "org123" || orgs[0].OwnerPlanID == nil {
 		t.Fatalf("orgs %+v err %v", orgs, err)
 	}
@@ -81,7 +82,8 @@ func TestWorkspaceInfoIsDecodedWhole(t *testing.T) {
 	}
 	// A list item (APIWorkspace) has no members: null, not [].
 	list := `{"response":[{"id":"ws1","name":"acme","description":null,"owner_id":"42","owner":{"display_name":"Alice"},"members_count":1,"deleted_at":null,"frozen":true,"created_at":"x","updated_at":"x"}]}`
-	orgs, err := decodeList(&api.Response{Status: 200, Body: []byte(list)}, APIWorkspaces)
+	srv := testhttp.New(t, 200, list)
+	orgs, err := provider.Collect(context.Background(), New(&api.Client{Provider: "vertra", HTTP: srv.Client(), BaseURL: srv.URL}, APIWorkspaces))
 	if err != nil || len(orgs) != 1 || orgs[0].Members != nil || orgs[0].Frozen == nil || !*orgs[0].Frozen {
 		t.Errorf("list %+v err %v", orgs, err)
 	}

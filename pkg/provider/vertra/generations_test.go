@@ -47,7 +47,7 @@ func TestAutoFallsBackToWorkspacesOnce(t *testing.T) {
 		org.IsOwner == nil || !*org.IsOwner || org.Frozen == nil || *org.Frozen || org.OwnerPlanID == nil {
 		t.Errorf("workspace view = %+v", org)
 	}
-	if _, err := p.List(ctx); err != nil {
+	if _, err := provider.Collect(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	got, err := p.Get(ctx, org.ID)

@@ -5,6 +5,9 @@ package vertra
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -166,14 +169,39 @@ var errNoTags = &provider.Error{Provider: provider.Vertra, Kind: provider.KindIn
 // organization routes", kept at f991f03; it replaced
 // /v1/users/{id}/organizations), or GET /v1/workspaces (workspaces/get-all.mdx
 // at 83178b2).
-func (p *Provider) List(ctx context.Context) ([]provider.Organization, error) {
-	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/organizations/all/@me", "/v1/workspaces"}, nil, nil)
-	if err != nil {
-		return nil, provider.WithOp(err, provider.OpRead, "")
+func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) error) error {
+	r := route{http.MethodGet, "/v1/organizations/all/@me", "/v1/workspaces"}
+	var env envelope   // the members around the list: status, or an error code
+	var visitErr error // visit's own error, told from the answer's
+	resp, _, err := p.sendWith(r, nil, func(path, gen string) (*api.Response, error) {
+		return p.client.Stream(ctx, path, func(body io.Reader) error {
+			return api.ReadList(body, "response", env.member, func(rec *record) error {
+				if rec.ID == "" {
+					return errNoID
+				}
+				org := rec.normalize(gen)
+				visitErr = visit(&org)
+				return visitErr
+			})
+		})
+	})
+	switch {
+	case visitErr != nil:
+		if errors.Is(visitErr, provider.Stop) {
+			return nil
+		}
+		return visitErr
+	case resp != nil && resp.OK() && (env.Code != "" || env.Status == "error"):
+		err = codeError(resp, env, "") // a 2xx that says "error"
+	case err != nil && resp != nil && resp.OK():
+		err = resp.UnreadableList(provider.Vertra, err)
+	case err == nil && !resp.OK():
+		_, _, err = decode[json.RawMessage](resp, "")
 	}
-	orgs, err := decodeList(resp, gen)
-	return orgs, provider.WithOp(err, provider.OpRead, "")
+	return provider.WithOp(err, provider.OpRead, "")
 }
+
+var errNoID = errors.New("an organization without an id")
 
 // ListIsPartial implements provider.PartialLister: a workspace list item
 // (APIWorkspace) has no members nor roles, which get answers.
@@ -256,12 +284,24 @@ func (p *Provider) settle(gen string) {
 // workspaces for this and every later request of the run. before, if set,
 // may veto the switch.
 func (p *Provider) send(ctx context.Context, r route, body any, before func() error) (*api.Response, string, error) {
+	return p.sendWith(r, before, func(path, _ string) (*api.Response, error) {
+		return p.client.Do(ctx, r.method, path, body)
+	})
+}
+
+// sendWith is send with the request made by call, given the path and the
+// generation it is in: List streams its answer.
+func (p *Provider) sendWith(r route, before func() error, call func(path, gen string) (*api.Response, error)) (*api.Response, string, error) {
 	gen := p.generation()
 	path := r.organizations
 	if gen == APIWorkspaces {
 		path = r.workspaces
 	}
-	resp, err := p.client.Do(ctx, r.method, path, body)
+	first := gen
+	if first == APIAuto {
+		first = APIOrganizations
+	}
+	resp, err := call(path, first)
 	if err != nil || gen != APIAuto {
 		return resp, gen, err
 	}
@@ -278,6 +318,6 @@ func (p *Provider) send(ctx context.Context, r route, body any, before func() er
 			return nil, APIWorkspaces, err
 		}
 	}
-	resp, err = p.client.Do(ctx, r.method, r.workspaces, body)
+	resp, err = call(r.workspaces, APIWorkspaces)
 	return resp, APIWorkspaces, err
 }

@@ -16,17 +16,19 @@ import (
 type Account struct {
 	opts    Options
 	wanted  map[string]struct{} // provider "\x00" folded name, and provider "\x01" id
+	fields  manifest.Field      // what any entry sets: the only fields compared
 	mu      sync.Mutex          // the lists of several providers stream at once
-	current map[string][]provider.Organization
+	current map[string][]*Existing
 	orphans int
 }
 
 // NewAccount prepares to read the account for entries, which must be
 // normalized as Make requires.
 func NewAccount(entries []manifest.Entry, opts Options) *Account {
-	a := &Account{opts: opts, wanted: make(map[string]struct{}, len(entries)), current: map[string][]provider.Organization{}}
+	a := &Account{opts: opts, wanted: make(map[string]struct{}, len(entries)), current: map[string][]*Existing{}}
 	for i := range entries {
 		e := &entries[i]
+		a.fields |= e.Set
 		a.wanted[e.Provider+"\x00"+fold(e.Name)] = struct{}{}
 		if e.ID != "" {
 			a.wanted[e.Provider+"\x01"+e.ID] = struct{}{}
@@ -35,39 +37,64 @@ func NewAccount(entries []manifest.Entry, opts Options) *Account {
 	return a
 }
 
-// Read starts reading providerName's list: the current map has its entry
-// even when the list is empty. Add then takes each organization.
+// Read starts reading providerName's list: a plan knows it was read even
+// when it is empty. Add then takes each organization.
 func (a *Account) Read(providerName string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.current[providerName]; !ok {
-		a.current[providerName] = []provider.Organization{}
+		a.current[providerName] = []*Existing{}
 	}
 }
 
-// Add takes one organization of providerName's list, keeping it only if
-// the plan needs it. It is safe for concurrent use.
+// Add takes one organization of providerName's list, keeping what the plan
+// needs of it, if anything: its Existing record when the manifest names or
+// pins it, the whole organization when it is owned and may be deleted. It
+// is safe for concurrent use.
 func (a *Account) Add(providerName string, org *provider.Organization) {
 	_, named := a.wanted[providerName+"\x00"+fold(org.Name)]
 	_, pinned := a.wanted[providerName+"\x01"+org.ID]
-	owned := !named && !pinned && a.opts.Owner.Owns(org)
+	owned := a.opts.Owner.Owns(org)
 	if !named && !pinned && !owned {
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if owned && !a.opts.Prune {
+	if !named && !pinned && !a.opts.Prune {
 		a.orphans++
 		return
 	}
-	a.current[providerName] = append(a.current[providerName], *org)
+	x := ExistingOf(org, owned && a.opts.Prune)
+	x.Owned = owned
+	x.keepOnly(a.fields)
+	a.current[providerName] = append(a.current[providerName], x)
 }
 
 // Plan makes the plan of entries against what was read (see Make).
 func (a *Account) Plan(entries []manifest.Entry) (*Plan, []error) {
-	p, problems := Make(entries, a.current, a.opts)
+	a.wanted = nil // plan indexes the entries itself
+	p, problems := plan(entries, a.current, a.opts)
 	if p != nil {
 		p.Orphans += a.orphans
 	}
 	return p, problems
+}
+
+// keepOnly forgets the fields no entry sets: no plan compares them.
+func (x *Existing) keepOnly(set manifest.Field) {
+	for _, f := range []struct {
+		field manifest.Field
+		value *string
+	}{{manifest.FieldPlan, &x.Plan}, {manifest.FieldDescription, &x.Description}, {manifest.FieldWebsiteURL, &x.WebsiteURL},
+		{manifest.FieldRepository, &x.Repository}, {manifest.FieldLogoURL, &x.LogoURL}, {manifest.FieldIconURL, &x.IconURL}} {
+		if !set.Has(f.field) {
+			*f.value = ""
+		}
+	}
+	if !set.Has(manifest.FieldAdminEmails) {
+		x.AdminEmails = nil
+	}
+	if !set.Has(manifest.FieldTags) {
+		x.Tags = nil
+	}
 }

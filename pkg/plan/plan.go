@@ -43,9 +43,39 @@ type Action struct {
 	Index    int      `json:"index,omitempty"` // manifest entry; 0 for a delete
 	Changes  []Change `json:"changes,omitempty"`
 
-	Entry   *manifest.Entry        `json:"-"` // the entry wanted; nil for a delete
-	Current *provider.Organization `json:"-"` // the organization as it is; nil for a create
+	Entry *manifest.Entry `json:"-"` // the entry wanted; nil for a delete
+	// Current is the organization as it is, in full for a delete (which
+	// prints it); nil for a create, and for an update or an unchanged one
+	// read through an Account, which keeps only its Existing record.
+	Current *provider.Organization `json:"-"`
 }
+
+// Existing is what a plan reads of an organization a provider has: what
+// identifies it and the fields a manifest can set (absent and empty are
+// the same to a plan). A million of them can stream past; the plan keeps
+// those the manifest names, and this is all it keeps of them.
+type Existing struct {
+	Provider, ID, Name, UpdatedAt                               string
+	Plan, Description, WebsiteURL, Repository, LogoURL, IconURL string
+	AdminEmails, Tags                                           []string
+	Owned                                                       bool                   // by the manifest's prune rule
+	Full                                                        *provider.Organization // kept for a deletion
+}
+
+// ExistingOf reads org as a plan does; full keeps org itself too.
+func ExistingOf(org *provider.Organization, full bool) *Existing {
+	x := &Existing{Provider: org.Provider, ID: org.ID, Name: org.Name, UpdatedAt: org.UpdatedAt,
+		Plan: deref(org.Plan), Description: deref(org.Description), WebsiteURL: deref(org.WebsiteURL),
+		Repository: deref(org.Repository), LogoURL: deref(org.LogoURL), IconURL: deref(org.IconURL),
+		AdminEmails: org.AdminEmails, Tags: org.Tags}
+	if full {
+		x.Full = org
+	}
+	return x
+}
+
+// rank orders the kinds as apply carries them out.
+var rank = map[Kind]int{Create: 0, Update: 1, Delete: 2, Unchanged: 3}
 
 // Plan is every action, creates first, then updates, deletes and the
 // unchanged: the order apply runs them in (a rename frees a name only after
@@ -87,14 +117,28 @@ type Options struct {
 //
 // Entries match organizations by pinned id, else by name compared
 // case-insensitively as both APIs do. A field the entry leaves out is not
-// compared; one it sets empty is cleared.
+// compared; one it sets empty is cleared. (An Account reads a provider's
+// list as it streams and plans with only what a plan needs.)
 func Make(entries []manifest.Entry, current map[string][]provider.Organization, opts Options) (*Plan, []error) {
+	existing := make(map[string][]*Existing, len(current))
+	for name, orgs := range current {
+		existing[name] = make([]*Existing, 0, len(orgs))
+		for i := range orgs {
+			x := ExistingOf(&orgs[i], true)
+			x.Owned = opts.Owner.Owns(&orgs[i])
+			existing[name] = append(existing[name], x)
+		}
+	}
+	return plan(entries, existing, opts)
+}
+
+func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options) (*Plan, []error) {
 	var problems []error
 	fail := func(e *manifest.Entry, format string, args ...any) {
 		problems = append(problems, fmt.Errorf("%s: %s", e.Where(), fmt.Sprintf(format, args...)))
 	}
 	type index struct {
-		byID, byName map[string]*provider.Organization
+		byID, byName map[string]*Existing
 		claimed      map[string]*manifest.Entry // organization id -> the entry it answers
 	}
 	indexes := map[string]*index{}
@@ -102,12 +146,12 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 		ix := indexes[name]
 		if ix == nil {
 			orgs := current[name]
-			ix = &index{byID: make(map[string]*provider.Organization, len(orgs)),
-				byName: make(map[string]*provider.Organization, len(orgs)), claimed: map[string]*manifest.Entry{}}
-			for i := range orgs {
-				ix.byID[orgs[i].ID] = &orgs[i]
-				if key := fold(orgs[i].Name); ix.byName[key] == nil {
-					ix.byName[key] = &orgs[i]
+			ix = &index{byID: make(map[string]*Existing, len(orgs)),
+				byName: make(map[string]*Existing, len(orgs)), claimed: map[string]*manifest.Entry{}}
+			for _, org := range orgs {
+				ix.byID[org.ID] = org
+				if key := fold(org.Name); ix.byName[key] == nil {
+					ix.byName[key] = org
 				}
 			}
 			indexes[name] = ix
@@ -128,7 +172,7 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 	}
 
 	// Pinned ids first, so a name match cannot take an organization an id names.
-	matched := make([]*provider.Organization, len(entries))
+	matched := make([]*Existing, len(entries))
 	for i := range entries {
 		e := &entries[i]
 		if e.ID == "" {
@@ -168,24 +212,22 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 		return nil, problems
 	}
 
-	p := &Plan{}
-	var updates, unchanged, deletes []Action
+	// One slice for every action, put in order in place at the end: a plan
+	// of a hundred thousand entries is not copied from kind to kind.
+	p := &Plan{Actions: make([]Action, 0, len(entries))}
 	for i := range entries {
 		e, org := &entries[i], matched[i]
-		a := Action{Provider: e.Provider, Name: e.Name, Index: e.Index, Entry: e, Current: org}
+		a := Action{Provider: e.Provider, Name: e.Name, Index: e.Index, Entry: e}
 		if org == nil {
 			a.Kind, a.Changes = Create, Compare(e, nil)
-			p.Actions = append(p.Actions, a)
-			continue
-		}
-		a.ID, a.Changes = org.ID, Compare(e, org)
-		if len(a.Changes) == 0 {
-			a.Kind = Unchanged
-			unchanged = append(unchanged, a)
 		} else {
+			a.Current, a.ID, a.Changes = org.Full, org.ID, Compare(e, org)
 			a.Kind = Update
-			updates = append(updates, a)
+			if len(a.Changes) == 0 {
+				a.Kind = Unchanged
+			}
 		}
+		p.Actions = append(p.Actions, a)
 	}
 	providerNames := make([]string, 0, len(current))
 	for name := range current {
@@ -194,22 +236,25 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 	sort.Strings(providerNames)
 	for _, name := range providerNames {
 		orgs, ix := current[name], indexOf(name)
-		for i := range orgs {
-			org := &orgs[i]
-			if ix.claimed[org.ID] != nil || !opts.Owner.Owns(org) {
+		for _, org := range orgs {
+			if ix.claimed[org.ID] != nil || !org.Owned {
 				continue
 			}
 			if !opts.Prune {
 				p.Orphans++
 				continue
 			}
-			deletes = append(deletes, Action{Kind: Delete, Provider: name, Name: org.Name, ID: org.ID, Current: org})
+			p.Actions = append(p.Actions, Action{Kind: Delete, Provider: name, Name: org.Name, ID: org.ID, Current: org.Full})
 		}
 	}
-	slices.SortStableFunc(deletes, func(a, b Action) int {
+	// Creates, updates, deletes, unchanged; entries keep the manifest's
+	// order within a kind, deletes go by provider and name.
+	slices.SortStableFunc(p.Actions, func(a, b Action) int {
+		if c := cmp.Compare(rank[a.Kind], rank[b.Kind]); c != 0 || a.Kind != Delete {
+			return c
+		}
 		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(fold(a.Name), fold(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
-	p.Actions = append(append(append(p.Actions, updates...), deletes...), unchanged...)
 	return p, nil
 }
 
@@ -217,9 +262,9 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 // sets, for a create: org nil), in a fixed order. Apply uses it after a
 // create too: an API that fills a field the entry set empty (VertraCloud's
 // default description and tags) needs an update to match.
-func Compare(e *manifest.Entry, org *provider.Organization) []Change {
+func Compare(e *manifest.Entry, org *Existing) []Change {
 	var changes []Change
-	text := func(field manifest.Field, key, want string, have *string, same func(a, b string) bool) {
+	text := func(field manifest.Field, key, want string, have func(*Existing) string, same func(a, b string) bool) {
 		if !e.Set.Has(field) && key != "name" {
 			return
 		}
@@ -229,11 +274,11 @@ func Compare(e *manifest.Entry, org *provider.Organization) []Change {
 			}
 			return
 		}
-		if old := deref(have); !same(old, want) {
+		if old := have(org); !same(old, want) {
 			changes = append(changes, Change{Field: key, Old: old, New: want})
 		}
 	}
-	list := func(field manifest.Field, key string, want, have []string, same func(a, b string) bool) {
+	list := func(field manifest.Field, key string, want []string, have func(*Existing) []string, same func(a, b string) bool) {
 		if !e.Set.Has(field) {
 			return
 		}
@@ -243,34 +288,20 @@ func Compare(e *manifest.Entry, org *provider.Organization) []Change {
 			}
 			return
 		}
-		if !sameSet(want, have, same) {
-			changes = append(changes, Change{Field: key, Old: orEmpty(have), New: orEmpty(want)})
+		if old := have(org); !sameSet(want, old, same) {
+			changes = append(changes, Change{Field: key, Old: orEmpty(old), New: orEmpty(want)})
 		}
 	}
 	exact := func(a, b string) bool { return a == b }
-	var name *string
-	if org != nil {
-		name = &org.Name
-	}
-	text(manifest.FieldName, "name", e.Name, name, exact) // a case change is a rename too
-	var plan *string
-	if org != nil {
-		plan = org.Plan
-	}
-	text(manifest.FieldPlan, "plan", e.Plan, plan, strings.EqualFold)
-	var description, website, repository, logo, icon *string
-	var emails, tags []string
-	if org != nil {
-		description, website, repository, logo, icon = org.Description, org.WebsiteURL, org.Repository, org.LogoURL, org.IconURL
-		emails, tags = org.AdminEmails, org.Tags
-	}
-	text(manifest.FieldDescription, "description", e.Description, description, exact)
-	text(manifest.FieldWebsiteURL, "website_url", e.WebsiteURL, website, exact)
-	text(manifest.FieldRepository, "repository", e.Repository, repository, exact)
-	text(manifest.FieldLogoURL, "logo_url", e.LogoURL, logo, exact)
-	text(manifest.FieldIconURL, "icon_url", e.IconURL, icon, exact)
-	list(manifest.FieldAdminEmails, "admin_emails", e.AdminEmails, emails, strings.EqualFold)
-	list(manifest.FieldTags, "tags", e.Tags, tags, exact)
+	text(manifest.FieldName, "name", e.Name, func(o *Existing) string { return o.Name }, exact) // a case change is a rename too
+	text(manifest.FieldPlan, "plan", e.Plan, func(o *Existing) string { return o.Plan }, strings.EqualFold)
+	text(manifest.FieldDescription, "description", e.Description, func(o *Existing) string { return o.Description }, exact)
+	text(manifest.FieldWebsiteURL, "website_url", e.WebsiteURL, func(o *Existing) string { return o.WebsiteURL }, exact)
+	text(manifest.FieldRepository, "repository", e.Repository, func(o *Existing) string { return o.Repository }, exact)
+	text(manifest.FieldLogoURL, "logo_url", e.LogoURL, func(o *Existing) string { return o.LogoURL }, exact)
+	text(manifest.FieldIconURL, "icon_url", e.IconURL, func(o *Existing) string { return o.IconURL }, exact)
+	list(manifest.FieldAdminEmails, "admin_emails", e.AdminEmails, func(o *Existing) []string { return o.AdminEmails }, strings.EqualFold)
+	list(manifest.FieldTags, "tags", e.Tags, func(o *Existing) []string { return o.Tags }, exact)
 	return changes
 }
 

@@ -118,7 +118,7 @@ func do(a *plan.Action, p provider.Provider) func(context.Context) (*provider.Or
 				return nil, err
 			}
 			// A field set empty may have been given the API's default.
-			if rest := plan.Compare(a.Entry, org); len(rest) > 0 {
+			if rest := plan.Compare(a.Entry, plan.ExistingOf(org, false)); len(rest) > 0 {
 				updated, err := p.Update(ctx, org.ID, UpdateSpec(rest))
 				if err != nil {
 					return nil, fmt.Errorf("created (id %s), but clearing what the API filled in failed; apply again: %w", org.ID, err)

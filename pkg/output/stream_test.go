@@ -84,3 +84,41 @@ func TestOrganizationsTableOfAShortList(t *testing.T) {
 		t.Errorf("table:\n%s", out.String())
 	}
 }
+
+// A document whose last member is a streamed list is byte for byte the
+// document Write gives it whole.
+func TestDocumentWritesWhatWriteWrites(t *testing.T) {
+	type summary struct {
+		Count int    `json:"count"`
+		Note  string `json:"note"`
+	}
+	type doc struct {
+		Summary summary `json:"summary"`
+		Items   []any   `json:"items"`
+	}
+	items := []any{map[string]any{"a": 1, "b": []string{"x"}}, map[string]any{"a": nil, "b": "multi\nline"}, "plain"}
+	for _, f := range []Format{JSON, YAML} {
+		for _, list := range [][]any{{}, items[:1], items} {
+			var whole, streamed bytes.Buffer
+			if err := Write(&whole, f, doc{summary{len(list), "n<>&"}, list}); err != nil {
+				t.Fatal(err)
+			}
+			err := Document(&streamed, f, struct {
+				Summary summary `json:"summary"`
+			}{summary{len(list), "n<>&"}}, "items", func(add func(any) error) error {
+				for _, v := range list {
+					if err := add(v); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if whole.String() != streamed.String() {
+				t.Errorf("%s of %d:\nstreamed:\n%s\nwhole:\n%s", f, len(list), streamed.String(), whole.String())
+			}
+		}
+	}
+}

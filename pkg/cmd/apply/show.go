@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"bufio"
 	"fmt"
 	"strings"
 
@@ -38,6 +39,20 @@ var marks = map[plan.Kind]string{plan.Create: "+", plan.Update: "~", plan.Delete
 // printPlan writes the plan: one line per organization for people, with
 // each change old → new; one document for scripts.
 func printPlan(ios *iostreams.IOStreams, format output.Format, e *cmdutil.Exporter, pl *plan.Plan) error {
+	if !e.Active() && !format.IsTable() {
+		// The document of a large plan is written as it is encoded, an
+		// action at a time, not built whole first.
+		return output.Document(ios.Out, format, struct {
+			Summary planSummary `json:"summary"`
+		}{summaryOf(pl)}, "actions", func(add func(any) error) error {
+			for i := range pl.Actions {
+				if err := add(&pl.Actions[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	actions := pl.Actions
 	if actions == nil {
 		actions = []plan.Action{}
@@ -55,23 +70,24 @@ func printPlanText(ios *iostreams.IOStreams, pl *plan.Plan) error {
 	for _, a := range pl.Actions {
 		width = max(width, len(a.Provider)+1+len(text.Safe(a.Name)))
 	}
+	out := bufio.NewWriterSize(ios.Out, 64<<10) // a line a write would be a write per organization
 	for _, a := range pl.Actions {
 		who := a.Provider + "/" + text.Safe(a.Name)
 		line := fmt.Sprintf("%s %-9s %-*s", marks[a.Kind], a.Kind, width, who)
 		if a.ID != "" {
 			line += "  id " + text.Safe(a.ID)
 		}
-		fmt.Fprintln(ios.Out, strings.TrimRight(paint[a.Kind](line), " "))
+		fmt.Fprintln(out, strings.TrimRight(paint[a.Kind](line), " "))
 		for _, ch := range a.Changes {
 			if a.Kind == plan.Create {
-				fmt.Fprintf(ios.Out, "      %s: %s\n", ch.Field, value(ch.New))
+				fmt.Fprintf(out, "      %s: %s\n", ch.Field, value(ch.New))
 				continue
 			}
-			fmt.Fprintf(ios.Out, "      %s: %s → %s\n", ch.Field, value(ch.Old), value(ch.New))
+			fmt.Fprintf(out, "      %s: %s → %s\n", ch.Field, value(ch.Old), value(ch.New))
 		}
 	}
-	fmt.Fprintln(ios.Out, c.Bold(summaryLine(pl)))
-	return nil
+	fmt.Fprintln(out, c.Bold(summaryLine(pl)))
+	return out.Flush()
 }
 
 // summaryLine counts the plan, as terraform does.

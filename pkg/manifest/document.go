@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -57,13 +58,33 @@ func (p *Prune) Owns(org *provider.Organization) bool {
 
 // ParseDocument reads a manifest in either form: a list of entries (YAML,
 // JSON, CSV) or, in YAML and JSON, a mapping of prune and organizations.
+//
+// CSV, NDJSON and a JSON array are read as a stream, entry by entry, as
+// create -f reads them: only the entries are held, never the file too. A
+// YAML manifest, or a JSON mapping, is parsed whole.
 func ParseDocument(r io.Reader, format string) (*Document, error) {
-	data, err := io.ReadAll(r)
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4096)
+	if format == "" {
+		format = sniff(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")))
+	}
+	if format == CSV || format == NDJSON || format == JSON && firstNonSpace(head) == '[' {
+		entries, err := Parse(br, format)
+		if err != nil {
+			return nil, err
+		}
+		return &Document{Entries: entries}, nil
+	}
+	limit := int64(MaxYAMLSize)
+	if format == JSON {
+		limit = MaxSize
+	}
+	data, err := io.ReadAll(io.LimitReader(br, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if format == "" {
-		format = sniff(data)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("the manifest is larger than %s", size(limit))
 	}
 	if format == YAML || format == JSON {
 		var doc yaml.Node
@@ -79,6 +100,16 @@ func ParseDocument(r io.Reader, format string) (*Document, error) {
 		return nil, err
 	}
 	return &Document{Entries: entries}, nil
+}
+
+// firstNonSpace is the first byte of head past a byte order mark and white
+// space; 0 when there is none.
+func firstNonSpace(head []byte) byte {
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(head) == 0 {
+		return 0
+	}
+	return head[0]
 }
 
 func documentOf(root *yaml.Node) (*Document, error) {

@@ -30,6 +30,7 @@ type BulkOptions struct {
 	MaxWait      time.Duration // wait out a Retry-After up to this long
 	Progress     string        // auto, always or never
 	WithinQuota  bool          // create only what the daily quota allows
+	Shard        string        // K/N or auto: create only this shard's entries
 }
 
 // DefaultMaxWait is --max-wait's default: a Retry-After up to this long is
@@ -54,6 +55,10 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	if b.MaxWait < 0 {
 		return cmdutil.Usage(fmt.Errorf("--max-wait must not be negative, got %s", b.MaxWait))
 	}
+	sh, err := cmdutil.ShardFlag(b.Shard, os.Getenv)
+	if err != nil {
+		return err
+	}
 	showProgress, err := progress.Enabled(b.Progress, opts.IO.IsStderrTTY(), os.Getenv)
 	if err != nil {
 		return cmdutil.Usage(err)
@@ -70,7 +75,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 
 	// Pass 1: check everything before sending anything.
 	defaults := newEntryDefaults(opts.Spec, cfg)
-	chk, err := checkManifest(src, defaults, func(problem string) {
+	chk, err := checkManifest(src, defaults, sh, func(problem string) {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+problem)
 	})
 	if err != nil {
@@ -87,8 +92,20 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		return cmdutil.Usage(fmt.Errorf("--token/--token-stdin with a manifest for several providers (%s): set each provider's token in the environment or config instead",
 			strings.Join(chk.providers, ", ")))
 	}
+	inShard := "" // what the summary says of the shard
+	if !sh.Whole() {
+		inShard = fmt.Sprintf(", left to other shards %d", chk.count-chk.mine)
+	}
 	if opts.DryRun {
-		fmt.Fprintf(opts.IO.ErrOut, "Dry run: all %d entries are valid; nothing was sent.\n", chk.count)
+		fmt.Fprintf(opts.IO.ErrOut, "Dry run: all %d entries are valid", chk.count)
+		if !sh.Whole() {
+			fmt.Fprintf(opts.IO.ErrOut, "; shard %s has %d of them", sh, chk.mine)
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "; nothing was sent.")
+		return nil
+	}
+	if chk.mine == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "created 0, skipped 0, failed 0%s: shard %s has none of the manifest's entries\n", inShard, sh)
 		return nil
 	}
 
@@ -106,7 +123,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		if err != nil {
 			return err
 		}
-		pacer := api.PacerFor(rateN, ratePer)
+		pacer := api.PacerFor(rateN, ratePer).Share(sh.N) // the shards share the provider's announced limit
 		run.Settings.Gate, run.Settings.Pacer, run.Settings.MaxWait = gate, pacer, b.MaxWait
 		if opts.Token != "" && !run.Sandbox { // the sandbox never gets the user's token
 			run.Settings.Token = opts.Token
@@ -128,7 +145,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			stopRun(errBrokenPipe)
 		}
 	}}
-	quota := &quotaGate{within: b.WithinQuota || b.FailFast, total: chk.count, notice: opts.IO.ErrOut}
+	quota := &quotaGate{within: b.WithinQuota || b.FailFast, total: chk.mine, notice: opts.IO.ErrOut}
 
 	var readErr error // the manifest could not be read again in pass 2
 	jobs := func(yield func(bulk.Job) bool) {
@@ -150,6 +167,9 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			if err != nil {
 				readErr = fmt.Errorf("%s changed while orgctl was reading it: %w", e.Where(), err)
 				return
+			}
+			if !sh.Has(name, spec.Name) {
+				continue // another shard's
 			}
 			p, pacer, s := provs[name], pacers[name], settings[name]
 			job := bulk.Job{Index: e.Index, Name: spec.Name, Provider: name, Kind: bulk.Create,
@@ -184,7 +204,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	printer := results.New(&streamIO, format, &opts.Exporter, widest, false)
 	var bar *progress.Line
 	if showProgress {
-		bar = progress.New(opts.IO.ErrOut, "creating", chk.count)
+		bar = progress.New(opts.IO.ErrOut, "creating", chk.mine)
 	}
 	sum := bulk.Run(runCtx, jobs, bulk.Options{Concurrency: b.Concurrency, FailFast: b.FailFast, SkipExisting: b.SkipExisting,
 		Stop: func(r bulk.Result) bool {
@@ -201,7 +221,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	if sum.NotStarted > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, ", not started %d", sum.NotStarted)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, " in %s\n", sum.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(opts.IO.ErrOut, "%s in %s\n", inShard, sum.Elapsed.Round(time.Millisecond))
 	if sum.NotStarted > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "not started: %s (a re-run with --skip-existing picks up there)\n", formatRanges(sum.NotStartedRanges, 10))
 	}
@@ -216,7 +236,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		return fmt.Errorf("interrupted: %d organizations not started: %w", sum.NotStarted, context.Canceled)
 	case sum.Failed > 0:
 		return &cmdutil.CodeError{Code: printer.Worst(),
-			Err: fmt.Errorf("%d of %d organizations failed", sum.Failed, chk.count)}
+			Err: fmt.Errorf("%d of %d organizations failed", sum.Failed, chk.mine)}
 	case quota.stopped.Load():
 		return &cmdutil.CodeError{Code: cmdutil.ExitUnavailable,
 			Err: fmt.Errorf("the daily quota is used up: %d organizations not started", sum.NotStarted)}

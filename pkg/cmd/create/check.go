@@ -11,6 +11,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/shard"
 	"github.com/orgctl/orgctl/pkg/tableprinter"
 )
 
@@ -18,15 +19,17 @@ import (
 type checked struct {
 	count     int      // entries
 	problems  int      // invalid entries
-	providers []string // in order of first appearance
-	widest    string   // the widest name on a terminal, so streamed rows line up
+	mine      int      // valid entries in this run's shard (all of them without --shard)
+	providers []string // of this shard's entries, in order of first appearance
+	widest    string   // the widest name of this shard on a terminal, so streamed rows line up
 }
 
 // checkManifest validates every entry, streaming, and reports each problem.
 // Duplicate names are found through 64-bit hashes (8 bytes an entry); only
 // when two hashes are equal is the manifest read once more, to compare the
-// names themselves.
-func checkManifest(src *manifestSource, defaults entryDefaults, report func(string)) (checked, error) {
+// names themselves. Every entry is checked, in whichever shard: the N jobs
+// of a matrix all accept a manifest or all refuse it.
+func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, report func(string)) (checked, error) {
 	var c checked
 	r, err := src.first()
 	if err != nil {
@@ -50,10 +53,14 @@ func checkManifest(src *manifestSource, defaults entryDefaults, report func(stri
 			report(e.Where() + ": " + strings.TrimPrefix(err.Error(), "--"))
 			continue
 		}
+		hashes = append(hashes, nameHash(seed, name, spec.Name))
+		if !sh.Has(name, spec.Name) {
+			continue
+		}
+		c.mine++
 		if !slices.Contains(c.providers, name) {
 			c.providers = append(c.providers, name)
 		}
-		hashes = append(hashes, nameHash(seed, name, spec.Name))
 		if w := tableprinter.Width(spec.Name); w > widest {
 			c.widest, widest = spec.Name, w
 		}

@@ -83,19 +83,25 @@ func (s Shard) String() string {
 }
 
 // Of is the shard (1 to n) of the organization named name on provider:
-//
-//	FNV-1a 64(provider + "\x00" + strings.ToLower(name)) % n + 1
-//
-// over the UTF-8 bytes, with the provider's canonical name. Names compare
-// case-insensitively on both providers, so "Acme" and "acme" fall in the
-// same shard. docs/ci.md gives a test vector, which TestOfVector checks.
+// Hash(provider, name) % n + 1. docs/ci.md gives a test vector, which
+// TestOfVector and TestDocVector check.
 func Of(provider, name string, n int) int {
 	if n <= 1 {
 		return 1
 	}
+	return int(Hash(provider, name)%uint64(n)) + 1
+}
+
+// Hash is FNV-1a 64 of the UTF-8 bytes of
+//
+//	provider + "\x00" + strings.ToLower(name)
+//
+// with the provider's canonical name. Names compare case-insensitively on
+// both providers, so "Acme" and "acme" hash alike.
+func Hash(provider, name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(provider))
 	h.Write([]byte{0})
 	h.Write([]byte(strings.ToLower(name)))
-	return int(h.Sum64()%uint64(n)) + 1
+	return h.Sum64()
 }

@@ -2,6 +2,9 @@ package shard
 
 import (
 	"fmt"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,6 +27,28 @@ func TestOfVector(t *testing.T) {
 	} {
 		if got := Of(tc.provider, tc.name, 4); got != tc.want {
 			t.Errorf("Of(%q, %q, 4) = %d, want %d", tc.provider, tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestDocVector checks every row of docs/ci.md's table: hash and shard.
+func TestDocVector(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/ci.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile("(?m)^ *\\| (\\w+) \\| (\\S+) \\| `0x([0-9a-f]{16})` \\| (\\d+) \\|$").FindAllStringSubmatch(string(doc), -1)
+	if len(rows) < 8 {
+		t.Fatalf("docs/ci.md has %d rows of the test vector, want at least 8", len(rows))
+	}
+	for _, row := range rows {
+		hash, _ := strconv.ParseUint(row[3], 16, 64)
+		k, _ := strconv.Atoi(row[4])
+		if got := Hash(row[1], row[2]); got != hash {
+			t.Errorf("Hash(%q, %q) = %#016x, docs/ci.md says %#016x", row[1], row[2], got, hash)
+		}
+		if got := Of(row[1], row[2], 4); got != k {
+			t.Errorf("Of(%q, %q, 4) = %d, docs/ci.md says %d", row[1], row[2], got, k)
 		}
 	}
 }

@@ -32,6 +32,8 @@ type Pacer struct {
 	head     int           // oldest entry of sent, once full
 
 	fromHeaders bool
+	share       int           // this run's part of the announced limit is 1/share (--shard)
+	announced   int           // the limit the last answer announced
 	probing     chan struct{} // closed when the first answer arrives
 	budget      int           // requests left before budgetEnd, in the window joined mid-way
 	budgetEnd   time.Time
@@ -67,6 +69,17 @@ func PacerFor(n int, per time.Duration) *Pacer {
 		return NewPacer(n, per)
 	}
 	return NewHeaderPacer()
+}
+
+// Share makes a pacer that learns the limit from the headers take 1/n of
+// it: n jobs (the shards of a CI matrix) use one token, and together must
+// stay under its limit. A fixed pacer (--rate) is left as given: that rate
+// is per job. It returns p.
+func (p *Pacer) Share(n int) *Pacer {
+	if p != nil && p.fromHeaders && n > 1 {
+		p.share = n
+	}
+	return p
 }
 
 func pace(n int, per time.Duration) time.Duration {
@@ -200,11 +213,15 @@ func (p *Pacer) Observe(h http.Header) {
 	// x-ratelimit-reset counts whole seconds to the window's end, so the
 	// longest one seen is the window's length (at least a second).
 	resetIn := time.Duration(max(reset, 1)) * time.Second
-	if p.window < resetIn || p.limit != limit {
-		p.window, p.limit = max(p.window, resetIn), limit
+	share := max(p.share, 1)
+	if p.window < resetIn || p.announced != limit {
+		// This run's part: at most limit/share in any window (at least one;
+		// the interval below keeps the exact share).
+		p.window, p.announced, p.limit = max(p.window, resetIn), limit, max(limit/share, 1)
 		p.sent, p.head = nil, 0 // a new limit: start the log again
 	}
-	p.interval = pace(limit, p.window)
+	p.interval = pace(limit, p.window) * time.Duration(share)
+	remaining /= share
 	if p.probing != nil {
 		// The first answer: the window may be partly used already (another
 		// run, another tool), so send no more than it has left before it

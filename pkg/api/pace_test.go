@@ -151,6 +151,50 @@ func TestHeaderPacerLearnsTheLimit(t *testing.T) {
 	}
 }
 
+// TestHeaderPacerTakesItsShare: with --shard K/N, N jobs share one token,
+// so each paces at 1/N of the limit the headers announce, and sends at
+// most 1/N of what the current window has left; --rate stays per job.
+func TestHeaderPacerTakesItsShare(t *testing.T) {
+	h := http.Header{}
+	h.Set("x-ratelimit-limit", "100")
+	h.Set("x-ratelimit-remaining", "90")
+	h.Set("x-ratelimit-reset", "60")
+
+	whole := NewHeaderPacer()
+	_ = whole.Wait(context.Background())
+	whole.Observe(h)
+	p := NewHeaderPacer().Share(4)
+	_ = p.Wait(context.Background())
+	p.Observe(h)
+
+	if got, want := p.Interval(), 4*whole.Interval(); got != want || got == 0 {
+		t.Errorf("a quarter of the limit: interval %s, want %s (4 × %s)", got, want, whole.Interval())
+	}
+	if got, want := p.Interval(), pace(25, time.Minute); got < want {
+		t.Errorf("interval %s is shorter than 25 a minute's %s", got, want)
+	}
+	p.mu.Lock()
+	limit, budget := p.limit, p.budget
+	p.mu.Unlock()
+	if limit != 25 || budget != 22 {
+		t.Errorf("log limit %d, budget %d; want 25 (100/4) and 22 (90/4)", limit, budget)
+	}
+
+	// A limit smaller than the number of shards: one request a window each
+	// at most, and the interval still keeps the exact share.
+	h.Set("x-ratelimit-limit", "2")
+	h.Set("x-ratelimit-remaining", "2")
+	p.Observe(h)
+	if got, want := p.Interval(), pace(2, time.Minute)*4; got != want {
+		t.Errorf("limit 2 among 4 shards: interval %s, want %s", got, want)
+	}
+
+	// --rate is per job, as given.
+	if got, want := NewPacer(10, time.Second).Share(4).Interval(), NewPacer(10, time.Second).Interval(); got != want {
+		t.Errorf("--rate 10/s with 4 shards: interval %s, want %s", got, want)
+	}
+}
+
 func TestPacerWaitStopsOnCancel(t *testing.T) {
 	p := NewPacer(1, time.Hour)
 	_ = p.Wait(context.Background())

@@ -60,9 +60,14 @@ func (a *Account) Add(providerName string, org *provider.Organization) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !named && !pinned && !a.opts.Prune {
-		a.orphans++
-		return
+	if !named && !pinned {
+		if a.opts.Orphans != nil && !a.opts.Orphans(providerName, org.Name) {
+			return // another shard's orphan
+		}
+		if !a.opts.Prune {
+			a.orphans++
+			return
+		}
 	}
 	x := ExistingOf(org, owned && a.opts.Prune)
 	x.Owned = owned

@@ -107,6 +107,10 @@ type Options struct {
 	Owner *manifest.Prune
 	// Prune deletes the owned organizations the manifest does not name.
 	Prune bool
+	// Orphans, when set, says which of the owned organizations no entry
+	// names are this plan's to delete or count, by provider and name (a
+	// shard's); an Account forgets the others as they stream past. nil: all.
+	Orphans func(provider, name string) bool
 }
 
 // Make plans the entries against current, the organizations of each

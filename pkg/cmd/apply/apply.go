@@ -40,6 +40,7 @@ type ApplyOptions struct {
 	Concurrency int
 	Rate        string
 	FailFast    bool
+	Shard       string           // K/N or auto: only this shard of the manifest
 	Exporter    cmdutil.Exporter // --jq, --template, --no-headers
 }
 
@@ -76,7 +77,10 @@ $ orgctl diff -f tenants.yaml
 
 # In CI, with a file that declares what it owns (prune: {match: "^ci-"}):
 # also delete the owned organizations it no longer names
-$ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson`,
+$ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson
+
+# Job 2 of a 4-job CI matrix: its quarter of the entries and of the orphans
+$ orgctl apply -f ci-tenants.yaml --prune --yes --shard 2/4`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -93,6 +97,7 @@ $ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson`,
 	fl.IntVar(&opts.Concurrency, "concurrency", 4, "how many changes to make at once")
 	fl.StringVar(&opts.Rate, "rate", "", "at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "start no new change after the first failure")
+	addShardFlag(cmd, opts, "apply only shard K of N")
 	_ = cmd.MarkFlagRequired("file")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
@@ -120,7 +125,10 @@ $ orgctl diff -f tenants.yaml -o json > plan.json || test $? -eq 8
 $ jq '.actions[] | select(.action != "unchanged")' plan.json
 
 # What apply --prune would delete too
-$ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8`,
+$ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8
+
+# What job 2 of a 4-job CI matrix (apply --shard 2/4) would change
+$ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -132,6 +140,7 @@ $ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8`,
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
 	fl.BoolVar(&opts.Prune, "prune", false, "also show the deletions apply --prune would make")
+	addShardFlag(cmd, opts, "show only shard K of N")
 	_ = cmd.MarkFlagRequired("file")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
@@ -149,6 +158,10 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
 	}
 	rateN, ratePer, err := cmdutil.RateFlag(opts.Rate)
+	if err != nil {
+		return err
+	}
+	sh, err := cmdutil.ShardFlag(opts.Shard, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -190,7 +203,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		if err != nil {
 			return err
 		}
-		pacer := api.PacerFor(rateN, ratePer)
+		pacer := api.PacerFor(rateN, ratePer).Share(sh.N) // the shards share the provider's announced limit
 		run.Settings.Gate, run.Settings.Pacer = gate, pacer
 		p, err := run.Provider()
 		if err != nil {
@@ -198,17 +211,23 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		}
 		conns[name] = &connection{provider: p, pacer: pacer}
 	}
-	account := plan.NewAccount(doc.Entries, plan.Options{Owner: doc.Prune, Prune: opts.Prune})
+	account := plan.NewAccount(doc.Entries, plan.Options{Owner: doc.Prune, Prune: opts.Prune, Orphans: sh.Has})
 	if err := listAll(ctx, names, conns, account); err != nil {
 		return err
 	}
 
+	// With --shard, the whole manifest is planned (each shard finds the
+	// same problems) and this shard's part kept: see ownShard.
 	pl, problems := account.Plan(doc.Entries)
 	if pl != nil {
 		problems = append(problems, missingPlans(pl)...)
 	}
 	if err := reportProblems(opts, problems, len(doc.Entries)); err != nil {
 		return err
+	}
+	if !sh.Whole() {
+		pl = ownShard(pl, sh, opts.Prune)
+		fmt.Fprintln(opts.IO.ErrOut, shardNote(sh, doc.Entries))
 	}
 
 	if opts.DryRun {

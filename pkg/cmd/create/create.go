@@ -68,7 +68,10 @@ $ ORG_ID=$(orgctl create --provider qovery --name acme --plan TEAM_2025 --if-not
 $ orgctl create --provider qovery --name acme --plan TEAM_2025 --dry-run
 
 # Many at once from a manifest; safe to re-run
-$ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
+$ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json
+
+# Job 2 of a 4-job CI matrix: a quarter of the manifest (the 4 jobs make the whole)
+$ orgctl create -f tenants.yaml --skip-existing --shard 2/4`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("token") {
@@ -126,12 +129,14 @@ $ orgctl create -f tenants.yaml --concurrency 8 --skip-existing -o json`,
 	fl.DurationVar(&opts.Bulk.MaxWait, "max-wait", DefaultMaxWait, "with -f: wait out a rate limit's Retry-After up to this long instead of failing the entry")
 	fl.StringVar(&opts.Bulk.Progress, "progress", "", "with -f: progress line on stderr: auto (a terminal, not CI), always or never (env ORGCTL_PROGRESS)")
 	fl.BoolVar(&opts.Bulk.WithinQuota, "within-quota", false, "with -f: create only what the provider's daily quota allows today; list the rest as not started")
+	fl.StringVar(&opts.Bulk.Shard, "shard", "", "with -f: create only shard K of N (K/N, 1-based), or auto (GitLab's CI_NODE_INDEX/CI_NODE_TOTAL), so the N jobs of a CI matrix split the manifest; a pace from the provider's headers is split N ways, --rate is per job")
 	cmdutil.ForProvider(fl, provider.Qovery, "plan", "website-url", "repository", "logo-url", "icon-url", "admin-email")
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "ndjson", "jsonl", "csv"))
+	cmdutil.MustRegister(cmd, "shard", cmdutil.CompleteValues("auto"))
 	cmdutil.MustRegister(cmd, "progress", cmdutil.CompleteValues(progress.Auto, progress.Always, progress.Never))
 	return cmd
 }
@@ -264,7 +269,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

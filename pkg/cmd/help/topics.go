@@ -55,6 +55,9 @@ Other variables:
                        bulk runs, on stderr; auto shows it only on a terminal
                        and never when CI is set
     CI                 when set (true, as CI services do), no progress bar
+    CI_NODE_INDEX, CI_NODE_TOTAL
+                       --shard auto: this job's shard (1-based) and the number
+                       of shards, as GitLab CI sets them for parallel: N
     NO_COLOR           when set and not empty, no colour (no-color.org)
     CLICOLOR           0: no colour
     CLICOLOR_FORCE     set and not 0: colour even when the output is not a

@@ -7,6 +7,7 @@
 #   plan    `diff -f` of N entries (DRIFT % edited) against the M: wall time
 #           and peak RSS; baseline: `list -o json` of the same account;
 #   apply   `apply -f` of N creates from CSV on an empty account: peak RSS;
+#   create  `create -f` of the same N at concurrency 8 and 32: organizations/s;
 #   shards  SHARDS jobs of one N-entry manifest at once (`--shard K/SHARDS`)
 #           against a sandbox limited to LIMIT requests/s: names created once,
 #           429 answers, and the rate reached against the limit.
@@ -62,6 +63,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 mib() { awk '{printf "%.1f\n", $1 / 1024}'; }
 ratio() { awk -v a="$(median <"$1")" -v b="$(median <"$2")" 'BEGIN {printf "%.2fx", a / b}'; }
 fail() { echo "$1" >&2; cat "$work/err" >&2; exit 1; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {print b - a}'; }
 
 echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); M=$M N=$N DRIFT=$DRIFT RUNS=$RUNS SHARDS=$SHARDS LIMIT=$LIMIT/s"
 
@@ -69,7 +71,7 @@ echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); M=$M 
 sandbox account
 start=$(date +%s.%N)
 curl -sf -X POST "$url/_sandbox/seed" -d "{\"provider\":\"vertra\",\"count\":$M,\"prefix\":\"acct-\",\"token\":\"$token\"}" >/dev/null
-printf 'seed      %d organizations in %.1f s\n' "$M" "$(echo "$(date +%s.%N) - $start" | bc)"
+printf 'seed      %d organizations in %.1f s\n' "$M" "$(since "$start")"
 last=$(printf 'acct-%07d' $((M - 1)))
 
 : >"$work/list.s"; : >"$work/list.rss"; : >"$work/curl.s"
@@ -125,17 +127,31 @@ for _ in $(seq "$RUNS"); do
 done
 printf 'apply     of %d creates from CSV on an empty account: %s s, peak RSS %s MiB\n' "$N" "$(stats <"$work/apply.s")" "$(mib <"$work/apply.rss" | stats)"
 
+for c in 8 32; do
+  : >"$work/bulk.rate"; : >"$work/bulk.rss"
+  for _ in $(seq "$RUNS"); do
+    sandbox empty
+    read -r s rss code < <(measure "$work/orgctl" create -f "$work/new.csv" --concurrency "$c" -o json)
+    [ "$code" = 0 ] || fail "create -f exited $code"
+    awk -v n="$N" -v s="$s" 'BEGIN {printf "%.0f\n", n / s}' >>"$work/bulk.rate"; echo "$rss" >>"$work/bulk.rss"
+    kill "${pids[@]}" 2>/dev/null || true; pids=()
+  done
+  printf 'create    -f of %d from CSV at concurrency %d: %s organizations/s, peak RSS %s MiB\n' \
+    "$N" "$c" "$(stats <"$work/bulk.rate" | sed 's/\.00//g')" "$(mib <"$work/bulk.rss" | stats)"
+done
+
 # --- shards: one token, one limit ------------------------------------------
 sandbox shards --rate-limit "$LIMIT/s"
 start=$(date +%s.%N)
+shard_pids=()
 for k in $(seq "$SHARDS"); do
   "$work/orgctl" create -f "$work/new.csv" --shard "$k/$SHARDS" -o json >"$work/shard$k.out" 2>"$work/shard$k.err" &
-  jobs_pids+=($!)
+  shard_pids+=($!)
 done
-for p in "${jobs_pids[@]}"; do wait "$p" || fail "a shard failed: $(cat "$work"/shard*.err)"; done
-took=$(echo "$(date +%s.%N) - $start" | bc)
+for p in "${shard_pids[@]}"; do wait "$p" || fail "a shard failed: $(cat "$work"/shard*.err)"; done
+took=$(since "$start")
 made=$(curl -sf "$url/_sandbox/organizations" | jq 'length')
 unique=$(curl -sf "$url/_sandbox/organizations" | jq '[.[].name | ascii_downcase] | unique | length')
 limited=$(grep -c ' -> 429 ' "$work/shards.log" || true)
 printf 'shards    %d jobs of %d entries at %s/s: %.1f s, %d organizations (%d names), %d x 429, %.1f %% of the limit\n' \
-  "$SHARDS" "$N" "$LIMIT" "$took" "$made" "$unique" "$limited" "$(echo "100 * $N / $took / $LIMIT" | bc -l)"
+  "$SHARDS" "$N" "$LIMIT" "$took" "$made" "$unique" "$limited" "$(awk -v n="$N" -v t="$took" -v l="$LIMIT" 'BEGIN {print 100 * n / t / l}')"

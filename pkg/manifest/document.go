@@ -86,6 +86,11 @@ func ParseDocument(r io.Reader, format string) (*Document, error) {
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("the manifest is larger than %s", size(limit))
 	}
+	if format == YAML {
+		if doc, ok, err := cutDocument(data); ok {
+			return doc, err
+		}
+	}
 	if format == YAML || format == JSON {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -110,6 +115,38 @@ func firstNonSpace(head []byte) byte {
 		return 0
 	}
 	return head[0]
+}
+
+// cutDocument reads a YAML manifest cut into its items (see splitYAML):
+// the rest of the document, prune: and such, is parsed as one small tree.
+// ok is false when it must be parsed whole.
+func cutDocument(data []byte) (doc *Document, ok bool, err error) {
+	rest, items, ok := splitYAML(data)
+	if !ok {
+		return nil, false, nil
+	}
+	// Every item first: one that is not YAML makes it the whole parse's to
+	// say what is wrong. An entry's own error comes after the rest's, as
+	// in the whole parse.
+	entries, ok, entriesErr := entriesOfItems(items)
+	if !ok {
+		return nil, false, nil
+	}
+	doc = &Document{}
+	if rest != nil {
+		var root yaml.Node
+		if err := yaml.Unmarshal(rest, &root); err != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+			return nil, false, nil
+		}
+		if doc, err = documentOf(root.Content[0]); err != nil {
+			return nil, true, err
+		}
+	}
+	if entriesErr != nil {
+		return nil, true, entriesErr
+	}
+	doc.Entries = entries
+	return doc, true, nil
 }
 
 func documentOf(root *yaml.Node) (*Document, error) {

@@ -8,16 +8,45 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// yamlEntries reads a list of mappings. YAML is parsed whole (up to
-// MaxYAMLSize), then handed out entry by entry, each node released once
-// read. It walks the node tree rather than decoding into structs so that
-// every entry keeps its line and an unknown field is an error, not
-// silently dropped.
+// yamlEntries reads a list of mappings. YAML is read whole (up to
+// MaxYAMLSize) and cut into its items, each parsed when its entry is read
+// (see splitYAML); a list that cannot be cut is parsed whole, then handed
+// out entry by entry, each node released once read. It walks node trees
+// rather than decoding into structs so that every entry keeps its line and
+// an unknown field is an error, not silently dropped.
 func yamlEntries(in io.Reader) (func() (Entry, error), error) {
 	data, err := io.ReadAll(in)
 	if err != nil {
 		return nil, err
 	}
+	rest, items, ok := splitYAML(data)
+	if !ok || rest != nil {
+		return wholeEntries(data)
+	}
+	next, read := itemEntries(items), 0
+	var whole func() (Entry, error)
+	return func() (Entry, error) {
+		if whole != nil {
+			return whole()
+		}
+		e, ok, err := next()
+		if ok {
+			read++
+			return e, err
+		}
+		// An item that does not read alone: the document, whole, from there.
+		if whole, err = wholeEntries(data); err != nil {
+			return Entry{}, err
+		}
+		for range read {
+			_, _ = whole()
+		}
+		return whole()
+	}, nil
+}
+
+// wholeEntries parses a list of mappings into one node tree.
+func wholeEntries(data []byte) (func() (Entry, error), error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, oneLine(err)
@@ -59,25 +88,31 @@ func nodeEntries(list *yaml.Node) func() (Entry, error) {
 		item := list.Content[i]
 		list.Content[i] = nil // let the collector have it
 		i++
-		e := Entry{Index: i, Line: item.Line}
-		if item.Kind != yaml.MappingNode {
-			return Entry{}, fmt.Errorf("%s: must be a mapping of fields", e.Where())
-		}
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			key, value := item.Content[j], item.Content[j+1]
-			if value.Tag == "!!null" {
-				continue // `description: ~` is left out, as if absent; "" clears
-			}
-			values, err := scalars(value)
-			if err == nil {
-				err = e.set(key.Value, values)
-			}
-			if err != nil {
-				return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
-			}
-		}
-		return e, nil
+		return entryOf(item, i, 0)
 	}
+}
+
+// entryOf reads the index-th entry from its mapping node, whose lines are
+// offset lines into the file.
+func entryOf(item *yaml.Node, index, offset int) (Entry, error) {
+	e := Entry{Index: index, Line: item.Line + offset}
+	if item.Kind != yaml.MappingNode {
+		return Entry{}, fmt.Errorf("%s: must be a mapping of fields", e.Where())
+	}
+	for j := 0; j+1 < len(item.Content); j += 2 {
+		key, value := item.Content[j], item.Content[j+1]
+		if value.Tag == "!!null" {
+			continue // `description: ~` is left out, as if absent; "" clears
+		}
+		values, err := scalars(value)
+		if err == nil {
+			err = e.set(key.Value, values)
+		}
+		if err != nil {
+			return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
+		}
+	}
+	return e, nil
 }
 
 // oneLine flattens a parser error that spans lines into one.

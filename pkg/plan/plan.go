@@ -55,11 +55,14 @@ type Action struct {
 // the same to a plan). A million of them can stream past; the plan keeps
 // those the manifest names, and this is all it keeps of them.
 type Existing struct {
-	Provider, ID, Name, UpdatedAt                               string
+	Provider, ID, Name, UpdatedAt string
+
+	// The fields a manifest sets.
 	Plan, Description, WebsiteURL, Repository, LogoURL, IconURL string
 	AdminEmails, Tags                                           []string
-	Owned                                                       bool                   // by the manifest's prune rule
-	Full                                                        *provider.Organization // kept for a deletion
+
+	Owned bool                   // by the manifest's prune rule
+	Full  *provider.Organization // in full, for a deletion to print
 }
 
 // ExistingOf reads org as a plan does; full keeps org itself too.

@@ -17,7 +17,7 @@ func (s *Server) registerAdmin() {
 		writeJSON(w, http.StatusOK, nonNil(s.Requests()))
 	})
 	s.mux.HandleFunc("GET /_sandbox/organizations", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, nonNil(s.Organizations()))
+		s.streamList(w, r, "[", "]", nil, func(o Organization) []byte { return marshal(o) })
 	})
 	s.mux.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -37,7 +37,10 @@ func (s *Server) registerAdmin() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	s.mux.HandleFunc("POST /_sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
-		s.Reset()
+		if err := s.Reset(); err != nil {
+			s.stateError(w, r, err)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

@@ -130,7 +130,7 @@ type Server struct {
 	stateInfo os.FileInfo // the state file as last read or written
 
 	mu       sync.Mutex
-	store    store
+	store    orgStore
 	requests requestRing
 	faults   []Fault
 	limits   limits
@@ -142,7 +142,7 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, faults: append([]Fault(nil), opts.Faults...)}
-	s.store.load(opts.Organizations)
+	s.store = newMemStore(opts.Organizations)
 	s.mux = http.NewServeMux()
 	s.registerQovery()
 	if opts.VertraAPI != "workspaces" {
@@ -259,7 +259,9 @@ func (s *Server) reloadState() error {
 		return err
 	}
 	s.mu.Lock()
-	s.store.load(orgs)
+	rev := s.store.(*memStore).rev
+	s.store = newMemStore(orgs)
+	s.store.(*memStore).rev = rev + 1
 	s.mu.Unlock()
 	s.stateInfo = info
 	return nil
@@ -278,7 +280,7 @@ func (s *Server) logf(format string, args ...any) {
 func (s *Server) revision() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store.rev
+	return s.store.(*memStore).rev
 }
 
 // Requests returns the API requests received so far, oldest first: the
@@ -323,19 +325,20 @@ func (q *requestRing) list() []Request {
 }
 
 // Organizations returns every organization of both providers, in creation
-// order.
+// order (none when the state file cannot be read).
 func (s *Server) Organizations() []Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store.all()
+	orgs, _ := allOrgs(s.store)
+	return orgs
 }
 
 // Reset forgets organizations, requests and faults.
-func (s *Server) Reset() {
+func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.load(nil)
 	s.requests, s.faults, s.limits = requestRing{}, nil, limits{}
+	return s.store.reset()
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }
@@ -371,15 +374,6 @@ func writeRaw(w http.ResponseWriter, status int, raw []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(raw)
-}
-
-// raws lists the API objects of organizations.
-func raws(orgs []Organization) []json.RawMessage {
-	out := make([]json.RawMessage, 0, len(orgs))
-	for _, o := range orgs {
-		out = append(out, o.Raw)
-	}
-	return out
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

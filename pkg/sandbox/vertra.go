@@ -186,8 +186,12 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
 	}
 	s.mu.Lock()
-	ok = s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
+	ok, err := s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !ok {
 		vertraError(w, http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS", "")
 		return
@@ -224,8 +228,9 @@ func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
 	var org vertraOrganization
 	status, code := 0, ""
 	s.mu.Lock()
-	stored, found := s.store.find(providerVertra, r.PathValue("id"))
+	stored, found, err := s.store.find(providerVertra, r.PathValue("id"))
 	switch {
+	case err != nil:
 	case !found:
 		status, code = http.StatusNotFound, "ORGANIZATION_NOT_FOUND"
 	case stored.Owner != owner:
@@ -243,11 +248,16 @@ func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
 		}
 		org.UpdatedAt = s.now()
 		stored.Name, stored.Raw = org.Name, marshal(org)
-		if !s.store.replace(stored) {
+		var replaced bool
+		if replaced, err = s.store.replace(stored); err == nil && !replaced {
 			status, code = http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS"
 		}
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if status != 0 {
 		vertraError(w, status, code, "")
 		return
@@ -268,10 +278,7 @@ func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 		vertraError(w, http.StatusNotFound, "USER_NOT_FOUND", "")
 		return
 	}
-	s.mu.Lock()
-	orgs := s.store.ownedBy(providerVertra, owner)
-	s.mu.Unlock()
-	vertraSuccess(w, http.StatusOK, marshal(raws(orgs)))
+	s.streamList(w, r, `{"status":"success","response":[`, `]}`, ownedBy(providerVertra, owner), rawItem)
 }
 
 func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
@@ -280,9 +287,11 @@ func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find(providerVertra, r.PathValue("id"))
+	org, found, err := s.store.find(providerVertra, r.PathValue("id"))
 	s.mu.Unlock()
 	switch {
+	case err != nil:
+		s.stateError(w, r, err)
 	case !found:
 		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
 	case org.Owner != owner:
@@ -300,11 +309,15 @@ func (s *Server) deleteVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find(providerVertra, r.PathValue("id"))
-	if found && org.Owner == owner {
-		s.store.remove(providerVertra, org.ID)
+	org, found, err := s.store.find(providerVertra, r.PathValue("id"))
+	if err == nil && found && org.Owner == owner {
+		err = s.store.remove(providerVertra, org.ID)
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !found || org.Owner != owner {
 		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
 		return

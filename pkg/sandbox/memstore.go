@@ -11,7 +11,6 @@ type memStore struct {
 	names map[string]bool
 	holes int
 	seq   uint64 // the last seq given
-	rev   uint64 // counts changes, so that a state file is written only after one
 }
 
 type memOrg struct {
@@ -41,7 +40,6 @@ func (st *memStore) insert(org Organization) (bool, error) {
 }
 
 func (st *memStore) add(org Organization, key string) {
-	st.rev++
 	st.names[key] = true
 	st.seq++
 	st.ids[idKey(org.Provider, org.ID)] = len(st.orgs)
@@ -68,7 +66,6 @@ func (st *memStore) replace(org Organization) (bool, error) {
 	delete(st.names, oldKey)
 	st.names[newKey] = true
 	st.orgs[i].org = org
-	st.rev++
 	return true, nil
 }
 
@@ -80,7 +77,6 @@ func (st *memStore) remove(provider, id string) error {
 	delete(st.names, nameKey(st.orgs[i].org))
 	delete(st.ids, idKey(provider, id))
 	st.orgs[i] = memOrg{seq: st.orgs[i].seq, gone: true}
-	st.rev++
 	if st.holes++; st.holes > 1024 && st.holes > len(st.orgs)/2 {
 		st.compact()
 	}
@@ -132,6 +128,6 @@ func (st *memStore) seed(b seedBatch) error {
 func (st *memStore) count() int { return len(st.ids) }
 
 func (st *memStore) reset() error {
-	*st = memStore{ids: map[string]int{}, names: map[string]bool{}, seq: st.seq, rev: st.rev + 1}
+	*st = memStore{ids: map[string]int{}, names: map[string]bool{}, seq: st.seq}
 	return nil
 }

@@ -78,19 +78,7 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := s.now()
-	org := qoveryOrganization{
-		ID: uuid(), CreatedAt: now, UpdatedAt: now, Name: *req.Name, Plan: *req.Plan,
-		Description: req.Description, WebsiteURL: req.WebsiteURL, Repository: req.Repository,
-		LogoURL: req.LogoURL, IconURL: req.IconURL, AdminEmails: req.AdminEmails, Owner: owner,
-		OrganizationPlan: qoveryPlan{Plan: *req.Plan, AuditLogsRetentionInDays: auditRetention(*req.Plan)},
-	}
-	if org.AdminEmails == nil {
-		org.AdminEmails = []string{}
-	}
-	if s.opts.BillingRestriction != "" {
-		org.BillingDeploymentRestriction = &s.opts.BillingRestriction
-	}
+	org := s.newQovery(owner, req, s.now())
 	raw := marshal(org)
 	s.mu.Lock()
 	ok, err := s.store.insert(Organization{Provider: providerQovery, ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
@@ -104,6 +92,23 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeRaw(w, http.StatusCreated, raw)
+}
+
+// newQovery is the organization a create makes (req checked already).
+func (s *Server) newQovery(owner string, req qoveryRequest, now string) qoveryOrganization {
+	org := qoveryOrganization{
+		ID: uuid(), CreatedAt: now, UpdatedAt: now, Name: *req.Name, Plan: *req.Plan,
+		Description: req.Description, WebsiteURL: req.WebsiteURL, Repository: req.Repository,
+		LogoURL: req.LogoURL, IconURL: req.IconURL, AdminEmails: req.AdminEmails, Owner: owner,
+		OrganizationPlan: qoveryPlan{Plan: *req.Plan, AuditLogsRetentionInDays: auditRetention(*req.Plan)},
+	}
+	if org.AdminEmails == nil {
+		org.AdminEmails = []string{}
+	}
+	if s.opts.BillingRestriction != "" {
+		org.BillingDeploymentRestriction = &s.opts.BillingRestriction
+	}
+	return org
 }
 
 // decodeQovery reads an OrganizationRequest (POST) or OrganizationEditRequest

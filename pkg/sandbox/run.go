@@ -16,12 +16,15 @@ type Running struct {
 }
 
 // Start serves a new sandbox on a random loopback port until Close.
-func Start(opts Options) (*Running, error) {
+func Start(opts Options) (*Running, error) { return start(opts, nil) }
+
+// start serves store (nil: see newServer).
+func start(opts Options, store orgStore) (*Running, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := New(opts)
+	s := newServer(opts, store)
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return &Running{URL: "http://" + ln.Addr().String(), Server: s, http: hs}, nil

@@ -171,20 +171,7 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		vertraRefuse(w, r, berr)
 		return
 	}
-	description, tags := vertraDefaultDescription, vertraDefaultTags
-	if req.Description != nil {
-		description = *req.Description
-	}
-	if req.Tags != nil {
-		tags = *req.Tags
-	}
-	now := s.now()
-	planID, none := vertraPlanID, []json.RawMessage{}
-	org := vertraOrganization{
-		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner, PlanID: &planID,
-		Members:      []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
-		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
-	}
+	org := newVertra(owner, req, s.now())
 	s.mu.Lock()
 	ok, err := s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
 	s.mu.Unlock()
@@ -201,6 +188,25 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	// sandbox answers 201 Created, as the workspaces generation documents for
 	// the same resource (orgctl accepts any 2xx).
 	vertraSuccess(w, http.StatusCreated, marshal(org.brief()))
+}
+
+// newVertra is the organization a create makes (req checked already), with
+// the documented defaults for the fields left out.
+func newVertra(owner string, req vertraRequest, now string) vertraOrganization {
+	description, tags := vertraDefaultDescription, vertraDefaultTags
+	if req.Description != nil {
+		description = *req.Description
+	}
+	if req.Tags != nil {
+		tags = *req.Tags
+	}
+	planID, none := vertraPlanID, []json.RawMessage{}
+	org := vertraOrganization{
+		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner, PlanID: &planID,
+		Members:      []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
+		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
+	}
+	return org
 }
 
 // updateVertra answers PATCH and PUT /v1/organizations/{id}

@@ -8,14 +8,6 @@ import (
 // seed appends a batch to the log in one write and indexes it in memory:
 // a million organizations without a sync or a slot write each.
 func (st *fileStore) seed(b seedBatch) error {
-	for i := range b.n {
-		if _, _, _, taken, err := st.lookup('n', b.key(i)); err != nil || taken {
-			if taken {
-				err = &nameTakenError{b.org(i).Name}
-			}
-			return err
-		}
-	}
 	if err := st.change(); err != nil {
 		return err
 	}
@@ -25,22 +17,31 @@ func (st *fileStore) seed(b seedBatch) error {
 	if err := st.slots.load(st.head.cap); err != nil {
 		return err
 	}
+	for i := range b.n {
+		if _, _, _, taken, err := st.lookup('n', b.key(i)); err != nil || taken {
+			if taken {
+				err = &nameTakenError{b.org(i).Name}
+			}
+			st.slots.mem = nil
+			return err
+		}
+	}
+	saved := st.head // what the index on disk holds, should writing fail
 	w := bufio.NewWriterSize(io.NewOffsetWriter(st.log, st.size), 1<<20)
 	off := st.size
-	for i := range b.n {
-		o := b.org(i)
+	b.each(func(_ int, o Organization) {
 		line := encodeLine(markLive, logLine{Organization: o})
 		_, _ = w.Write(line) // an error sticks to w: Flush reports it
-		_ = st.add('i', idKey(o.Provider, o.ID), off)
+		_ = st.add('i', idKey(o.Provider, o.ID), off) // in memory: no error
 		_ = st.add('n', nameKey(o), off)
 		off += int64(len(line))
-	}
+	})
 	err := w.Flush()
 	if err == nil {
 		err = st.log.Sync()
 	}
 	if err != nil {
-		st.slots.mem = nil // the index on disk is as it was
+		st.slots.mem, st.head = nil, saved // the index on disk is as it was
 		_ = st.log.Truncate(st.size)
 		return err
 	}

@@ -1,6 +1,10 @@
 package sandbox
 
-import "sort"
+import (
+	"maps"
+	"slices"
+	"sort"
+)
 
 // memStore keeps the organizations in memory: `sandbox serve` without a
 // state file, and tests. Removed organizations stay as holes in orgs until
@@ -118,10 +122,14 @@ func (st *memStore) seed(b seedBatch) error {
 			return &nameTakenError{b.org(i).Name}
 		}
 	}
-	for i := range b.n {
-		o := b.org(i)
-		st.add(o, nameKey(o))
+	st.orgs = slices.Grow(st.orgs, b.n)
+	if len(st.ids) < b.n { // grow the maps once rather than ten times
+		ids, names := make(map[string]int, len(st.ids)+b.n), make(map[string]bool, len(st.names)+b.n)
+		maps.Copy(ids, st.ids)
+		maps.Copy(names, st.names)
+		st.ids, st.names = ids, names
 	}
+	b.each(func(_ int, o Organization) { st.add(o, nameKey(o)) })
 	return nil
 }
 

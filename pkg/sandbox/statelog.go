@@ -73,9 +73,27 @@ func readLogHeader(f *os.File) (id [8]byte, n int64, err error) {
 	return id, int64(len(line) + 1), nil
 }
 
+// lineMeta is logLine but for Raw, which encodeLine splices in as it is
+// (the sandbox wrote it compact) rather than have json check it again.
+type lineMeta struct {
+	First    int64  `json:"first,omitempty"`
+	Provider string `json:"provider"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Owner    string `json:"owner"`
+}
+
 // encodeLine is a line of the log, mark and newline included.
 func encodeLine(mark byte, l logLine) []byte {
-	return append(append([]byte{mark}, marshal(l)...), '\n')
+	meta := marshal(lineMeta{l.First, l.Provider, l.ID, l.Name, l.Owner})
+	raw := []byte(l.Raw)
+	if len(raw) == 0 {
+		raw = []byte("null")
+	}
+	line := make([]byte, 0, 1+len(meta)+7+len(raw)+2)
+	line = append(append(line, mark), meta[:len(meta)-1]...)
+	line = append(append(append(line, `,"raw":`...), raw...), '}', '\n')
+	return line
 }
 
 // decodeLine reads a line without its newline.

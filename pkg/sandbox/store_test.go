@@ -266,3 +266,17 @@ func TestFileStoreRebuildsItsIndex(t *testing.T) {
 	f.Close()
 	check("a torn last line")
 }
+
+// encodeLine splices the raw object in: the line must be what marshalling
+// the whole would give.
+func TestEncodeLine(t *testing.T) {
+	for _, l := range []logLine{
+		{Organization: org(providerVertra, "id", `<a & "b">`+"\n\u2028é", "u")},
+		{First: 123, Organization: org(providerQovery, "id", "n", "u")},
+		{Organization: Organization{Provider: providerQovery, ID: "no raw"}},
+	} {
+		if got, want := string(encodeLine('+', l)), "+"+string(marshal(l))+"\n"; got != want {
+			t.Errorf("encodeLine\n%s, want\n%s", got, want)
+		}
+	}
+}

@@ -31,7 +31,7 @@ func (st *fileStore) seed(b seedBatch) error {
 	off := st.size
 	b.each(func(_ int, o Organization) {
 		line := encodeLine(markLive, logLine{Organization: o})
-		_, _ = w.Write(line) // an error sticks to w: Flush reports it
+		_, _ = w.Write(line)                          // an error sticks to w: Flush reports it
 		_ = st.add('i', idKey(o.Provider, o.ID), off) // in memory: no error
 		_ = st.add('n', nameKey(o), off)
 		off += int64(len(line))

@@ -52,8 +52,10 @@ type Options struct {
 	// RequestLog is how many API requests GET /_sandbox/requests keeps (the
 	// most recent); 0 means DefaultRequestLog.
 	RequestLog int
-	// Organizations are there from the start (read from a state file).
+	// Organizations are there from the start.
 	Organizations []Organization
+	// Seeds are inserted by ListenAndServe before it listens.
+	Seeds []Seed
 	// StatePath, when set, is a state file the sandbox serves and keeps:
 	// each request opens it under its lock, and closes it before letting
 	// go. `orgctl sandbox serve --state`.

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -39,8 +40,13 @@ func ParseSeeds(s string) ([]Seed, error) {
 	for part := range strings.SplitSeq(s, ",") {
 		provider, count, ok := strings.Cut(strings.TrimSpace(part), "=")
 		n, err := strconv.Atoi(count)
-		if !ok || err != nil {
+		switch {
+		case !ok || err != nil:
 			return nil, fmt.Errorf("%q: want PROVIDER=COUNT", part)
+		case !slices.Contains(SeedProviders(), provider):
+			return nil, fmt.Errorf("%q: the provider is one of %s", part, strings.Join(SeedProviders(), ", "))
+		case n < 0 || n > MaxSeed:
+			return nil, fmt.Errorf("%q: the count is from 0 to %d", part, MaxSeed)
 		}
 		seeds = append(seeds, Seed{Provider: provider, Count: n})
 	}

@@ -76,7 +76,7 @@ func TestParseSeeds(t *testing.T) {
 	if err != nil || len(seeds) != 2 || seeds[0] != (Seed{Provider: "vertra", Count: 1000000}) || seeds[1].Provider != "qovery" {
 		t.Errorf("%+v %v", seeds, err)
 	}
-	for _, bad := range []string{"vertra", "vertra=x", ""} {
+	for _, bad := range []string{"vertra", "vertra=x", "", "github=3", "qovery=-1", "qovery=20000000"} {
 		if _, err := ParseSeeds(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}

@@ -15,8 +15,8 @@ func fillState(b *testing.B, path string, n int) {
 	}
 }
 
-func benchPost(b *testing.B, url, path, body string) int {
-	req, _ := http.NewRequest("POST", url+path, strings.NewReader(body))
+func benchDo(b *testing.B, url, method, path, body string) int {
+	req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Token x")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

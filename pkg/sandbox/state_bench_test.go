@@ -6,30 +6,65 @@ import (
 	"testing"
 )
 
-// BenchmarkSessionCreate measures what one `orgctl create --sandbox` costs
-// the sandbox at a given number of stored organizations: open the state,
-// serve one create on loopback, close (and save) the state.
+// BenchmarkSession measures what one `orgctl --sandbox` command costs the
+// sandbox at a given number of stored organizations: open the state, serve
+// one request on loopback (a create, or a get, rename or delete by id),
+// close the state.
 //
-//	go test ./pkg/sandbox -run '^$' -bench SessionCreate -benchtime 5x -count 5
-func BenchmarkSessionCreate(b *testing.B) {
+//	go test ./pkg/sandbox -run '^$' -bench Session -benchtime 20x -count 5
+func BenchmarkSession(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("orgs=%d", n), func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "sandbox.json")
-			fillState(b, path, n)
-			b.ResetTimer()
-			for i := range b.N {
-				s, err := StartSession(path, Options{VertraAPI: "both"})
-				if err != nil {
-					b.Fatal(err)
+		path := filepath.Join(b.TempDir(), "sandbox.json")
+		filled, unique := false, 0 // names stay new across the benchmark's runs
+		for _, op := range []string{"create", "get", "rename", "delete"} {
+			b.Run(fmt.Sprintf("orgs=%d/%s", n, op), func(b *testing.B) {
+				if !filled {
+					fillState(b, path, n)
+					filled = true
 				}
-				body := fmt.Sprintf(`{"name":"new-%d","plan":"FREE"}`, i)
-				if st := benchPost(b, s.URL, "/organization", body); st != 201 {
-					b.Fatalf("create: %d", st)
+				ids := seededIDs(b, path, b.N)
+				b.ResetTimer()
+				for i := range b.N {
+					unique++
+					s, err := StartSession(path, Options{VertraAPI: "both"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					method, where, body, want := "POST", "/organization", fmt.Sprintf(`{"name":"new-%d","plan":"FREE"}`, unique), 201
+					switch op {
+					case "get":
+						method, where, body, want = "GET", "/organization/"+ids[i], "", 200
+					case "rename":
+						method, where, body, want = "PUT", "/organization/"+ids[i], fmt.Sprintf(`{"name":"renamed-%d","plan":"FREE"}`, unique), 200
+					case "delete":
+						method, where, body, want = "DELETE", "/organization/"+ids[i], "", 204
+					}
+					if st := benchDo(b, s.URL, method, where, body); st != want {
+						b.Fatalf("%s %s: %d", method, where, st)
+					}
+					if err := s.Close(); err != nil {
+						b.Fatal(err)
+					}
 				}
-				if err := s.Close(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+			})
+		}
 	}
+}
+
+// seededIDs are the ids of the last n organizations of the state file.
+func seededIDs(b *testing.B, path string, n int) []string {
+	st, err := openFileStore(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.close()
+	orgs, err := allOrgs(st)
+	if err != nil || len(orgs) < n {
+		b.Fatalf("%d organizations, %v", len(orgs), err)
+	}
+	var ids []string
+	for _, o := range orgs[len(orgs)-n:] {
+		ids = append(ids, o.ID)
+	}
+	return ids
 }

@@ -339,11 +339,10 @@ func (st *fileStore) remove(provider, id string) error {
 const scanBytes = 4 << 20
 
 // scan's cursor is a log offset: the next line to read.
-func (st *fileStore) scan(cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
+func (st *fileStore) scan(out []Organization, cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
 	off := max64(int64(cursor), st.start)
 	r := bufio.NewReaderSize(io.NewSectionReader(st.log, off, st.size-off), 64<<10)
-	var out []Organization
-	for read := int64(0); len(out) < max && read < scanBytes && off < st.size; {
+	for kept, read := 0, int64(0); kept < max && read < scanBytes && off < st.size; {
 		raw, err := r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
 			var rest []byte
@@ -373,6 +372,7 @@ func (st *fileStore) scan(cursor uint64, max int, keep func(*Organization) bool)
 		}
 		if keep == nil || keep(&l.Organization) {
 			out = append(out, l.Organization)
+			kept++
 		}
 	}
 	return out, uint64(off), off >= st.size, nil

@@ -16,9 +16,13 @@ const listPage = 256
 func (s *Server) streamList(w http.ResponseWriter, r *http.Request, head, tail string, keep func(*Organization) bool, item func(Organization) []byte) {
 	var bw *bufio.Writer
 	first := true
+	page := make([]Organization, 0, listPage)
 	for cursor := uint64(0); ; {
+		var next uint64
+		var done bool
+		var err error
 		s.mu.Lock()
-		page, next, done, err := s.store.scan(cursor, listPage, keep)
+		page, next, done, err = s.store.scan(page[:0], cursor, listPage, keep)
 		s.mu.Unlock()
 		if err != nil {
 			if bw == nil {

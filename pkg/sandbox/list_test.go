@@ -13,9 +13,9 @@ type countingStore struct {
 	read int
 }
 
-func (c *countingStore) scan(cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
-	orgs, next, done, err := c.orgStore.scan(cursor, max, keep)
-	c.read += len(orgs)
+func (c *countingStore) scan(dst []Organization, cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
+	orgs, next, done, err := c.orgStore.scan(dst, cursor, max, keep)
+	c.read += len(orgs) - len(dst)
 	return orgs, next, done, err
 }
 

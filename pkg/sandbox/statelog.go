@@ -96,14 +96,31 @@ func encodeLine(mark byte, l logLine) []byte {
 	return line
 }
 
-// decodeLine reads a line without its newline.
+// rawKey separates a line's fields from its raw object, as encodeLine
+// writes them: no string can hold it, its quote being escaped there.
+var rawKey = []byte(`,"raw":`)
+
+// decodeLine reads a line without its newline: json reads the small
+// fields, and the raw object is taken as it is (a list reads a million).
 func decodeLine(line []byte) (logLine, error) {
 	var l logLine
 	if len(line) < 2 {
 		return l, errors.New("empty line")
 	}
-	err := json.Unmarshal(line[1:], &l)
-	return l, err
+	i := bytes.Index(line, rawKey)
+	if i < 0 || line[len(line)-1] != '}' {
+		err := json.Unmarshal(line[1:], &l)
+		return l, err
+	}
+	var meta lineMeta
+	if err := json.Unmarshal(append(line[1:i:i], '}'), &meta); err != nil {
+		return l, err
+	}
+	l.First, l.Organization = meta.First, Organization{Provider: meta.Provider, ID: meta.ID, Name: meta.Name, Owner: meta.Owner}
+	if raw := line[i+len(rawKey) : len(line)-1]; string(raw) != "null" {
+		l.Raw = append(json.RawMessage(nil), raw...)
+	}
+	return l, nil
 }
 
 // readLineAt reads the line at off, without its newline.

@@ -20,11 +20,12 @@ type orgStore interface {
 	replace(org Organization) (bool, error)
 	// remove deletes an organization and frees its name.
 	remove(provider, id string) error
-	// scan returns, in creation order from cursor (0: the first), up to max
-	// organizations that keep accepts (nil: all), and the cursor to go on
-	// from; done when none remain. It may return fewer than max before the
-	// end, so that a scan that keeps little does not run long.
-	scan(cursor uint64, max int, keep func(*Organization) bool) (orgs []Organization, next uint64, done bool, err error)
+	// scan appends to dst, in creation order from cursor (0: the first), up
+	// to max organizations that keep accepts (nil: all), and returns the
+	// cursor to go on from; done when none remain. It may append fewer than
+	// max before the end, so that a scan that keeps little does not run
+	// long. Lists reuse dst: a million organizations make no garbage.
+	scan(dst []Organization, cursor uint64, max int, keep func(*Organization) bool) (orgs []Organization, next uint64, done bool, err error)
 	// seed inserts a batch at once, all or none: a taken name is a
 	// *nameTakenError.
 	seed(b seedBatch) error
@@ -69,11 +70,12 @@ func idKey(provider, id string) string { return provider + "\x00" + id }
 func allOrgs(st orgStore) ([]Organization, error) {
 	var out []Organization
 	for cursor := uint64(0); ; {
-		page, next, done, err := st.scan(cursor, 1024, nil)
-		if err != nil {
+		var next uint64
+		var done bool
+		var err error
+		if out, next, done, err = st.scan(out, cursor, 1024, nil); err != nil {
 			return nil, err
 		}
-		out = append(out, page...)
 		if done {
 			return out, nil
 		}

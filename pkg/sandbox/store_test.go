@@ -182,7 +182,7 @@ func TestStoreGrows(t *testing.T) {
 			mustInsert(t, st, org(providerVertra, "x", fmt.Sprint("ORG-", i), "u"), i%3 == 0)
 			_ = st.remove(providerVertra, "x")
 		}
-		page, _, _, err := st.scan(0, 10, func(o *Organization) bool { return o.ID != "1" })
+		page, _, _, err := st.scan(nil, 0, 10, func(o *Organization) bool { return o.ID != "1" })
 		if err != nil || len(page) != 10 || page[0].ID != "2" {
 			t.Errorf("a filtered page: %d, %v", len(page), err)
 		}
@@ -277,6 +277,22 @@ func TestEncodeLine(t *testing.T) {
 	} {
 		if got, want := string(encodeLine('+', l)), "+"+string(marshal(l))+"\n"; got != want {
 			t.Errorf("encodeLine\n%s, want\n%s", got, want)
+		}
+	}
+}
+
+// decodeLine takes the raw object as it is: it must read what encodeLine
+// writes as json would.
+func TestDecodeLine(t *testing.T) {
+	for _, l := range []logLine{
+		{Organization: org(providerVertra, "id", `a","raw":{"x":1},"b`, "u")},
+		{First: 123, Organization: org(providerQovery, "id", "n", "u")},
+		{Organization: Organization{Provider: providerQovery, ID: "no raw"}},
+	} {
+		line := encodeLine('+', l)
+		got, err := decodeLine(line[:len(line)-1])
+		if err != nil || string(marshal(got)) != string(marshal(l)) {
+			t.Errorf("decodeLine: %s %v, want %s", marshal(got), err, marshal(l))
 		}
 	}
 }

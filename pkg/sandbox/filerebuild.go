@@ -77,8 +77,14 @@ func (st *fileStore) replay(raw []byte, off int64) error {
 			return errors.Join(err, setMark(st.log, off, markOld))
 		}
 	}
-	if err := st.retire(l.First, curOff); err != nil {
+	// The marks a crash may have left behind; synced on close, not per line.
+	if err := setMark(st.log, l.First, markRenamed); err != nil {
 		return err
+	}
+	if curOff != l.First {
+		if err := setMark(st.log, curOff, markOld); err != nil {
+			return err
+		}
 	}
 	if name != oldName {
 		if err := st.dropKey('n', oldName); err != nil {

@@ -339,10 +339,10 @@ func (st *fileStore) remove(provider, id string) error {
 const scanBytes = 4 << 20
 
 // scan's cursor is a log offset: the next line to read.
-func (st *fileStore) scan(out []Organization, cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
-	off := max64(int64(cursor), st.start)
+func (st *fileStore) scan(out []Organization, cursor uint64, limit int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
+	off := max(int64(cursor), st.start)
 	r := bufio.NewReaderSize(io.NewSectionReader(st.log, off, st.size-off), 64<<10)
-	for kept, read := 0, int64(0); kept < max && read < scanBytes && off < st.size; {
+	for kept, read := 0, int64(0); kept < limit && read < scanBytes && off < st.size; {
 		raw, err := r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
 			var rest []byte
@@ -376,13 +376,6 @@ func (st *fileStore) scan(out []Organization, cursor uint64, max int, keep func(
 		}
 	}
 	return out, uint64(off), off >= st.size, nil
-}
-
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func (st *fileStore) count() int { return int(st.head.count) }

@@ -13,8 +13,8 @@ type countingStore struct {
 	read int
 }
 
-func (c *countingStore) scan(dst []Organization, cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
-	orgs, next, done, err := c.orgStore.scan(dst, cursor, max, keep)
+func (c *countingStore) scan(dst []Organization, cursor uint64, limit int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
+	orgs, next, done, err := c.orgStore.scan(dst, cursor, limit, keep)
 	c.read += len(orgs) - len(dst)
 	return orgs, next, done, err
 }

@@ -101,9 +101,9 @@ func (st *memStore) compact() {
 }
 
 // scan's cursor is a seq: the first one not yet seen.
-func (st *memStore) scan(out []Organization, cursor uint64, max int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
+func (st *memStore) scan(out []Organization, cursor uint64, limit int, keep func(*Organization) bool) ([]Organization, uint64, bool, error) {
 	i := sort.Search(len(st.orgs), func(i int) bool { return st.orgs[i].seq >= cursor })
-	for kept, visited := 0, 0; i < len(st.orgs) && kept < max && visited < 64*max; i, visited = i+1, visited+1 {
+	for kept, visited := 0, 0; i < len(st.orgs) && kept < limit && visited < 64*limit; i, visited = i+1, visited+1 {
 		o := &st.orgs[i]
 		if !o.gone && (keep == nil || keep(&o.org)) {
 			out = append(out, o.org)

@@ -21,11 +21,11 @@ type orgStore interface {
 	// remove deletes an organization and frees its name.
 	remove(provider, id string) error
 	// scan appends to dst, in creation order from cursor (0: the first), up
-	// to max organizations that keep accepts (nil: all), and returns the
+	// to limit organizations that keep accepts (nil: all), and returns the
 	// cursor to go on from; done when none remain. It may append fewer than
-	// max before the end, so that a scan that keeps little does not run
+	// limit before the end, so that a scan that keeps little does not run
 	// long. Lists reuse dst: a million organizations make no garbage.
-	scan(dst []Organization, cursor uint64, max int, keep func(*Organization) bool) (orgs []Organization, next uint64, done bool, err error)
+	scan(dst []Organization, cursor uint64, limit int, keep func(*Organization) bool) (orgs []Organization, next uint64, done bool, err error)
 	// seed inserts a batch at once, all or none: a taken name is a
 	// *nameTakenError.
 	seed(b seedBatch) error

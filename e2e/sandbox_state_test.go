@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -116,25 +117,7 @@ func TestServeSharesTheSandboxState(t *testing.T) {
 	path := strings.TrimSpace(orgctl(t, environ, "sandbox", "path").out)
 	orgctl(t, environ, "create", "--sandbox", "--provider", "vertra", "--name", "before")
 
-	cmd := exec.Command(binary, "sandbox", "serve", "--addr", "127.0.0.1:0", "--state", path)
-	cmd.Env = environ
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() }()
-	lines := bufio.NewScanner(stderr)
-	var url string
-	for url == "" && lines.Scan() {
-		url = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(lines.Text())
-	}
-	if url == "" {
-		t.Fatal("sandbox serve printed no URL")
-	}
-	go io.Copy(io.Discard, stderr)
+	url := serveSandbox(t, environ, "--state", path)
 
 	// --sandbox acts as the account of its placeholder token: the same
 	// token sees the same organizations through serve.
@@ -156,4 +139,94 @@ func TestServeSharesTheSandboxState(t *testing.T) {
 	if err != nil || len(orgs) != 3 {
 		t.Errorf("serve holds %v (%v), want before, served, after", orgs, err)
 	}
+}
+
+// serveSandbox runs `orgctl sandbox serve` on a free loopback port until
+// the test ends, and returns its URL.
+func serveSandbox(t *testing.T, environ []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = environ
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() })
+	lines := bufio.NewScanner(stderr)
+	var url string
+	for url == "" && lines.Scan() {
+		url = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`).FindString(lines.Text())
+	}
+	if url == "" {
+		t.Fatal("sandbox serve printed no URL")
+	}
+	go io.Copy(io.Discard, stderr)
+	return strings.TrimPrefix(url, "listening on ")
+}
+
+// serve --seed fills the state --sandbox commands use, as their account.
+func TestServeSeedsTheState(t *testing.T) {
+	environ := env(t)
+	path := strings.TrimSpace(orgctl(t, environ, "sandbox", "path").out)
+	serveSandbox(t, environ, "--state", path, "--seed", "qovery=3,vertra-workspace=2")
+	if got := listNames(t, environ, "qovery"); !slices.Equal(got, []string{"seed-0000000", "seed-0000001", "seed-0000002"}) {
+		t.Errorf("qovery: %v", got)
+	}
+	if r := orgctl(t, environ, "sandbox", "reset"); r.code != 0 || !strings.Contains(r.errOut, "(5 organizations)") {
+		t.Errorf("reset: exit %d: %s", r.code, r.errOut)
+	}
+	if r := orgctl(t, environ, "sandbox", "serve", "--seed", "github=3"); r.code != 2 || !strings.Contains(r.errOut, "--seed") {
+		t.Errorf("an unknown provider: exit %d: %s", r.code, r.errOut)
+	}
+}
+
+// A state file that orgctl wrote before the log format is read as it was,
+// and converted, by the first command that uses it.
+func TestSandboxConvertsAVersion1State(t *testing.T) {
+	environ := env(t)
+	path := strings.TrimSpace(orgctl(t, environ, "sandbox", "path").out)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v1 := `{"version":1,"organizations":[{"provider":"vertra","id":"org_1","name":"old","owner":"` + vertraSandboxOwner(t, environ) + `","raw":{"id":"org_1","name":"old","description":"","tags":[],"owner_id":"x","members":[],"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}}]}`
+	if err := os.WriteFile(path, []byte(v1+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := listNames(t, environ, "vertra"); !slices.Equal(got, []string{"old"}) {
+		t.Errorf("list of a version 1 state: %v", got)
+	}
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), `{"version":2,`) {
+		t.Errorf("not converted: %.60s", b)
+	}
+	orgctl(t, environ, "create", "--sandbox", "--provider", "vertra", "--name", "new")
+	if got := listNames(t, environ, "vertra"); !slices.Equal(got, []string{"new", "old"}) {
+		t.Errorf("after a create: %v", got)
+	}
+}
+
+// vertraSandboxOwner is the user id of --sandbox's VertraCloud account, as
+// the sandbox's admin API shows it.
+func vertraSandboxOwner(t *testing.T, environ []string) string {
+	t.Helper()
+	url := serveSandbox(t, environ)
+	req, _ := http.NewRequest("POST", url+"/v1/organizations", strings.NewReader(`{"name":"probe"}`))
+	req.Header.Set("Authorization", "Bearer orgctl-sandbox-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		Response struct {
+			OwnerID string `json:"owner_id"`
+		}
+	}
+	err = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if err != nil || created.Response.OwnerID == "" {
+		t.Fatalf("probe: %v", err)
+	}
+	return created.Response.OwnerID
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SandboxToken is what --sandbox sends: never the user's real token.
-const SandboxToken = "orgctl-sandbox-token"
+const SandboxToken = sandbox.DefaultToken
 
 // sandboxSession is the --sandbox sandbox of one orgctl process: started by
 // the first provider the command resolves, serving both APIs on a loopback

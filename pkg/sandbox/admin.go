@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 )
@@ -17,7 +18,7 @@ func (s *Server) registerAdmin() {
 		writeJSON(w, http.StatusOK, nonNil(s.Requests()))
 	})
 	s.mux.HandleFunc("GET /_sandbox/organizations", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, nonNil(s.Organizations()))
+		s.streamList(w, r, "[", "]", nil, func(o Organization) []byte { return marshal(o) })
 	})
 	s.mux.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -36,8 +37,23 @@ func (s *Server) registerAdmin() {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	s.mux.HandleFunc("POST /_sandbox/seed", func(w http.ResponseWriter, r *http.Request) {
+		var seed Seed
+		if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&seed); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the body must be a seed: " + err.Error()})
+			return
+		}
+		if err := s.seed(seed); err != nil {
+			writeJSON(w, seedStatus(err), map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]int{"seeded": seed.Count})
+	})
 	s.mux.HandleFunc("POST /_sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
-		s.Reset()
+		if err := s.reset(); err != nil {
+			s.stateError(w, r, err)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

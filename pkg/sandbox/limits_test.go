@@ -110,7 +110,7 @@ func TestRequestLogIsARing(t *testing.T) {
 	if fmt.Sprint(paths) != "[/organization/2 /organization/3 /organization/4]" {
 		t.Errorf("requests = %v, want the last 3, oldest first", paths)
 	}
-	s.Reset()
+	_ = s.Reset()
 	do(t, s, "GET", "/organization/9", "Token k", "")
 	if r := s.Requests(); len(r) != 1 || r[0].Path != "/organization/9" {
 		t.Errorf("after reset: %v", r)

@@ -78,7 +78,24 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := s.now()
+	org := s.newQovery(owner, req, s.now())
+	raw := marshal(org)
+	s.mu.Lock()
+	ok, err := s.store.insert(Organization{Provider: providerQovery, ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
+	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
+	if !ok {
+		qoveryProblem(w, http.StatusConflict, fmt.Sprintf("an organization named %q already exists", *req.Name))
+		return
+	}
+	writeRaw(w, http.StatusCreated, raw)
+}
+
+// newQovery is the organization a create makes (req checked already).
+func (s *Server) newQovery(owner string, req qoveryRequest, now string) qoveryOrganization {
 	org := qoveryOrganization{
 		ID: uuid(), CreatedAt: now, UpdatedAt: now, Name: *req.Name, Plan: *req.Plan,
 		Description: req.Description, WebsiteURL: req.WebsiteURL, Repository: req.Repository,
@@ -91,15 +108,7 @@ func (s *Server) createQovery(w http.ResponseWriter, r *http.Request) {
 	if s.opts.BillingRestriction != "" {
 		org.BillingDeploymentRestriction = &s.opts.BillingRestriction
 	}
-	raw := marshal(org)
-	s.mu.Lock()
-	ok = s.store.insert(Organization{Provider: providerQovery, ID: org.ID, Name: org.Name, Owner: owner, Raw: raw})
-	s.mu.Unlock()
-	if !ok {
-		qoveryProblem(w, http.StatusConflict, fmt.Sprintf("an organization named %q already exists", *req.Name))
-		return
-	}
-	writeRaw(w, http.StatusCreated, raw)
+	return org
 }
 
 // decodeQovery reads an OrganizationRequest (POST) or OrganizationEditRequest
@@ -141,8 +150,8 @@ func (s *Server) editQovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	stored, status, detail := s.qoveryFind(r, owner)
-	if status == 0 {
+	stored, status, detail, err := s.qoveryFind(r, owner)
+	if status == 0 && err == nil {
 		var org qoveryOrganization
 		_ = json.Unmarshal(stored.Raw, &org) // the sandbox wrote it
 		org.Name, org.Plan, org.UpdatedAt = *req.Name, *req.Plan, s.now()
@@ -153,11 +162,16 @@ func (s *Server) editQovery(w http.ResponseWriter, r *http.Request) {
 		}
 		org.OrganizationPlan = qoveryPlan{Plan: org.Plan, AuditLogsRetentionInDays: auditRetention(org.Plan)}
 		stored.Name, stored.Raw = org.Name, marshal(org)
-		if !s.store.replace(stored) {
+		var replaced bool
+		if replaced, err = s.store.replace(stored); err == nil && !replaced {
 			status, detail = http.StatusConflict, fmt.Sprintf("an organization named %q already exists", org.Name)
 		}
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if status != 0 {
 		qoveryProblem(w, status, detail)
 		return
@@ -172,10 +186,7 @@ func (s *Server) listQovery(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	orgs := s.store.ownedBy(providerQovery, owner)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"results": raws(orgs)})
+	s.streamList(w, r, `{"results":[`, `]}`, ownedBy(providerQovery, owner), rawItem)
 }
 
 func (s *Server) getQovery(w http.ResponseWriter, r *http.Request) {
@@ -190,8 +201,12 @@ func (s *Server) deleteQovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.store.remove(providerQovery, org.ID)
+	err := s.store.remove(providerQovery, org.ID)
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -203,8 +218,12 @@ func (s *Server) qoveryOwned(w http.ResponseWriter, r *http.Request) (Organizati
 		return Organization{}, false
 	}
 	s.mu.Lock()
-	org, status, detail := s.qoveryFind(r, owner)
+	org, status, detail, err := s.qoveryFind(r, owner)
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return Organization{}, false
+	}
 	if status != 0 {
 		qoveryProblem(w, status, detail)
 		return Organization{}, false
@@ -213,16 +232,17 @@ func (s *Server) qoveryOwned(w http.ResponseWriter, r *http.Request) (Organizati
 }
 
 // qoveryFind is qoveryOwned once authenticated, with s.mu held: it reports
-// an error as a status and its detail.
-func (s *Server) qoveryFind(r *http.Request, owner string) (org Organization, status int, detail string) {
-	org, found := s.store.find(providerQovery, r.PathValue("id"))
+// an API error as a status and its detail.
+func (s *Server) qoveryFind(r *http.Request, owner string) (org Organization, status int, detail string, err error) {
+	org, found, err := s.store.find(providerQovery, r.PathValue("id"))
 	switch {
+	case err != nil:
 	case !found:
-		return org, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("id"))
+		return org, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("id")), nil
 	case org.Owner != owner:
-		return org, http.StatusForbidden, "you are not a member of this organization"
+		return org, http.StatusForbidden, "you are not a member of this organization", nil
 	}
-	return org, 0, ""
+	return org, 0, "", err
 }
 
 // qoveryToken accepts the two schemes Qovery documents.

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -16,12 +17,15 @@ type Running struct {
 }
 
 // Start serves a new sandbox on a random loopback port until Close.
-func Start(opts Options) (*Running, error) {
+func Start(opts Options) (*Running, error) { return start(opts, nil) }
+
+// start serves store (nil: see newServer).
+func start(opts Options, store orgStore) (*Running, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := New(opts)
+	s := newServer(opts, store)
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return &Running{URL: "http://" + ln.Addr().String(), Server: s, http: hs}, nil
@@ -37,11 +41,19 @@ var shutdownGrace = 5 * time.Second
 // ListenAndServe serves a sandbox on addr until ctx ends, then shuts down
 // gracefully. ready is called with the base URL once it listens.
 func ListenAndServe(ctx context.Context, addr string, opts Options, ready func(url string)) error {
+	s := New(opts)
+	for _, seed := range opts.Seeds {
+		start := time.Now()
+		if err := s.Seed(seed); err != nil {
+			return fmt.Errorf("seeding %d %s organizations: %w", seed.Count, seed.Provider, err)
+		}
+		s.logf("seeded %d %s organizations in %s", seed.Count, seed.Provider, time.Since(start).Round(time.Millisecond))
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: New(opts), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	if ready != nil {
 		ready("http://" + ln.Addr().String())
 	}

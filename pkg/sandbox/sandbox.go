@@ -12,10 +12,10 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,11 +52,13 @@ type Options struct {
 	// RequestLog is how many API requests GET /_sandbox/requests keeps (the
 	// most recent); 0 means DefaultRequestLog.
 	RequestLog int
-	// Organizations are there from the start (read from a state file).
+	// Organizations are there from the start.
 	Organizations []Organization
+	// Seeds are inserted by ListenAndServe before it listens.
+	Seeds []Seed
 	// StatePath, when set, is a state file the sandbox serves and keeps:
-	// each request reads it again if another process changed it, and writes
-	// it after a change, under its lock. `orgctl sandbox serve --state`.
+	// each request opens it under its lock, and closes it before letting
+	// go. `orgctl sandbox serve --state`.
 	StatePath string
 }
 
@@ -126,23 +128,28 @@ type Server struct {
 	api   []string   // the API routes served, as "METHOD /path/{param}"
 	logMu sync.Mutex // one log line at a time
 
-	stateMu   sync.Mutex  // one request at a time on a state file
-	stateInfo os.FileInfo // the state file as last read or written
+	stateMu sync.Mutex // one request at a time on a state file
 
 	mu       sync.Mutex
-	store    store
+	store    orgStore
 	requests requestRing
 	faults   []Fault
 	limits   limits
 }
 
-// New returns a sandbox with no organizations.
-func New(opts Options) *Server {
+// New returns a sandbox holding Options.Organizations.
+func New(opts Options) *Server { return newServer(opts, nil) }
+
+// newServer serves store, or when nil Options.Organizations in memory (a
+// StatePath server opens its store for each request).
+func newServer(opts Options, store orgStore) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, faults: append([]Fault(nil), opts.Faults...)}
-	s.store.load(opts.Organizations)
+	s := &Server{opts: opts, faults: append([]Fault(nil), opts.Faults...), store: store}
+	if store == nil && opts.StatePath == "" {
+		s.store = newMemStore(opts.Organizations)
+	}
 	s.mux = http.NewServeMux()
 	s.registerQovery()
 	if opts.VertraAPI != "workspaces" {
@@ -214,55 +221,43 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // withState runs a handler on the state of Options.StatePath, when set:
-// under the file's lock, reading the file again first if another process
-// replaced it, and writing it after a change.
+// under the file's lock, opened for it and closed after it.
 func (s *Server) withState(w http.ResponseWriter, r *http.Request, handle func()) {
+	if err := s.withStore(func() error { handle(); return nil }); err != nil {
+		s.stateError(w, r, err)
+	}
+}
+
+// withStore runs fn with s.store open: at once in memory or in a session,
+// else (Options.StatePath) under the state file's lock. An error opening
+// or saving the state is returned; fn has not run when it is the first.
+func (s *Server) withStore(fn func() error) error {
 	if s.opts.StatePath == "" {
-		handle()
-		return
+		return fn()
 	}
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
 	unlock, err := lockState(s.opts.StatePath)
-	if err == nil {
-		defer unlock()
-		err = s.reloadState()
-	}
 	if err != nil {
-		s.logf("%v", err)
-		apiError(w, r.URL.Path, http.StatusInternalServerError, "SANDBOX_STATE", err.Error())
-		return
+		return err
 	}
-	rev := s.revision()
-	handle()
-	if s.revision() == rev {
-		return
-	}
-	info, err := writeState(s.opts.StatePath, s.Organizations())
-	if err != nil {
-		s.logf("%v", err) // the answer is gone already
-		return
-	}
-	s.stateInfo = info
-}
-
-// reloadState reads the state file unless it is the one last read or
-// written (each write renames a new file over it, so another process's
-// write is a different file).
-func (s *Server) reloadState() error {
-	if info, err := os.Stat(s.opts.StatePath); err == nil && s.stateInfo != nil && os.SameFile(info, s.stateInfo) &&
-		info.ModTime().Equal(s.stateInfo.ModTime()) && info.Size() == s.stateInfo.Size() {
-		return nil
-	}
-	orgs, info, err := readState(s.opts.StatePath)
+	defer unlock()
+	st, err := openFileStore(s.opts.StatePath)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.store.load(orgs)
+	s.store = st
 	s.mu.Unlock()
-	s.stateInfo = info
-	return nil
+	ferr := fn()
+	s.mu.Lock()
+	s.store = nil
+	s.mu.Unlock()
+	if err := st.close(); err != nil {
+		s.logf("sandbox state: %v", err) // the answer may be gone already
+		return errors.Join(ferr, fmt.Errorf("sandbox state: %w", err))
+	}
+	return ferr
 }
 
 // logf writes a line to Options.Log, if any.
@@ -272,13 +267,6 @@ func (s *Server) logf(format string, args ...any) {
 		defer s.logMu.Unlock()
 		fmt.Fprintf(s.opts.Log, format+"\n", args...)
 	}
-}
-
-// revision counts the changes to the organizations.
-func (s *Server) revision() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.store.rev
 }
 
 // Requests returns the API requests received so far, oldest first: the
@@ -323,19 +311,27 @@ func (q *requestRing) list() []Request {
 }
 
 // Organizations returns every organization of both providers, in creation
-// order.
+// order (none when the state file cannot be read).
 func (s *Server) Organizations() []Organization {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.store.all()
+	var orgs []Organization
+	_ = s.withStore(func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		orgs, _ = allOrgs(s.store)
+		return nil
+	})
+	return orgs
 }
 
 // Reset forgets organizations, requests and faults.
-func (s *Server) Reset() {
+func (s *Server) Reset() error { return s.withStore(s.reset) }
+
+// reset is Reset with the store open.
+func (s *Server) reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.load(nil)
 	s.requests, s.faults, s.limits = requestRing{}, nil, limits{}
+	return s.store.reset()
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format(time.RFC3339) }
@@ -371,15 +367,6 @@ func writeRaw(w http.ResponseWriter, status int, raw []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(raw)
-}
-
-// raws lists the API objects of organizations.
-func raws(orgs []Organization) []json.RawMessage {
-	out := make([]json.RawMessage, 0, len(orgs))
-	for _, o := range orgs {
-		out = append(out, o.Raw)
-	}
-	return out
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,17 +13,9 @@ import (
 )
 
 // A state file keeps the sandbox's organizations between orgctl commands:
-// JSON, written whole to a temporary file that is then renamed over it (a
-// reader never sees half a file), and guarded by an exclusive lock on
-// FILE.lock beside it (a writer never loses another's changes).
-
-// stateVersion is the format of the state file.
-const stateVersion = 1
-
-type stateJSON struct {
-	Version       int            `json:"version"`
-	Organizations []Organization `json:"organizations"`
-}
+// a log of JSON lines and an index beside it (statelog.go, stateindex.go),
+// guarded by an exclusive lock on FILE.lock beside it (a writer never loses
+// another's changes). A command reads and writes only the lines it needs.
 
 // DefaultStatePath is where `orgctl --sandbox` keeps its state:
 // $XDG_STATE_HOME/orgctl/sandbox.json, else the OS's equivalent
@@ -62,47 +53,6 @@ func lockState(path string) (unlock func(), err error) {
 	return unlock, nil
 }
 
-// readState reads the organizations of a state file; a missing file holds
-// none. The caller holds the lock.
-func readState(path string) ([]Organization, os.FileInfo, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	var st stateJSON
-	if err := json.Unmarshal(b, &st); err != nil || st.Version != stateVersion {
-		if err == nil {
-			err = fmt.Errorf("version %d, want %d", st.Version, stateVersion)
-		}
-		return nil, nil, fmt.Errorf("sandbox state %s is unreadable (%v): run orgctl sandbox reset", path, err)
-	}
-	return st.Organizations, info, nil
-}
-
-// writeState replaces a state file atomically: a temporary file in the same
-// directory, synced, then renamed over it. The caller holds the lock.
-func writeState(path string, orgs []Organization) (os.FileInfo, error) {
-	b, err := json.Marshal(stateJSON{Version: stateVersion, Organizations: nonNil(orgs)})
-	if err != nil {
-		return nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	if err := atomicfile.Write(path, append(b, '\n')); err != nil {
-		return nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox state: %w", err)
-	}
-	return info, nil
-}
-
 // CheckState reads the state file at path, under its lock, creating its
 // directory, and says how many organizations it holds: a state file that
 // cannot be served is reported before serving starts.
@@ -112,8 +62,11 @@ func CheckState(path string) (int, error) {
 		return 0, err
 	}
 	defer unlock()
-	orgs, _, err := readState(path)
-	return len(orgs), err
+	st, err := openFileStore(path)
+	if err != nil {
+		return 0, err
+	}
+	return st.count(), st.close()
 }
 
 // ResetState empties the state file at path, under its lock, and says how
@@ -124,12 +77,19 @@ func ResetState(path string) (int, error) {
 		return 0, err
 	}
 	defer unlock()
-	orgs, _, err := readState(path)
-	if err != nil {
-		orgs = nil // an unreadable file is emptied too: that is the way out
+	n := 0
+	if st, err := openFileStore(path); err == nil { // an unreadable file is emptied too: that is the way out
+		n = st.count()
+		_ = st.close()
 	}
-	_, err = writeState(path, nil)
-	return len(orgs), err
+	if err := os.Remove(path + ".idx"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, fmt.Errorf("sandbox state: %w", err)
+	}
+	header, _ := newLogHeader()
+	if err := atomicfile.Write(path, header); err != nil {
+		return 0, fmt.Errorf("sandbox state: %w", err)
+	}
+	return n, nil
 }
 
 // Session is a sandbox serving one orgctl command on a loopback port, with
@@ -139,32 +99,31 @@ func ResetState(path string) (int, error) {
 type Session struct {
 	*Running
 	Path   string
+	store  *fileStore
 	unlock func()
-	rev    uint64
 }
 
-// StartSession locks the state file at path, loads it and serves it.
+// StartSession locks the state file at path, opens it and serves it.
 func StartSession(path string, opts Options) (*Session, error) {
 	unlock, err := lockState(path)
 	if err != nil {
 		return nil, err
 	}
-	orgs, _, err := readState(path)
+	st, err := openFileStore(path)
 	if err != nil {
 		unlock()
 		return nil, err
 	}
-	opts.Organizations = orgs
-	running, err := Start(opts)
+	running, err := start(opts, st)
 	if err != nil {
+		_ = st.close()
 		unlock()
 		return nil, err
 	}
-	return &Session{Running: running, Path: path, unlock: unlock, rev: running.Server.revision()}, nil
+	return &Session{Running: running, Path: path, store: st, unlock: unlock}, nil
 }
 
-// Close stops serving, writes the state back when it changed, and unlocks
-// it.
+// Close stops serving, saves the state's index and unlocks it.
 func (s *Session) Close() error {
 	defer s.unlock()
 	// Let requests still running finish (an interrupted bulk run leaves
@@ -173,11 +132,10 @@ func (s *Session) Close() error {
 	defer cancel()
 	_ = s.http.Shutdown(ctx)
 	err := s.Running.Close()
-	if rev := s.Server.revision(); rev != s.rev {
-		s.rev = rev
-		if _, werr := writeState(s.Path, s.Server.Organizations()); werr != nil {
-			err = werr
-		}
+	s.Server.mu.Lock()
+	defer s.Server.mu.Unlock()
+	if cerr := s.store.close(); cerr != nil {
+		err = fmt.Errorf("sandbox state: %w", cerr)
 	}
 	return err
 }

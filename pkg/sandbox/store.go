@@ -1,102 +1,110 @@
 package sandbox
 
-import "strings"
+import (
+	"runtime"
+	"strings"
+	"sync"
+)
 
-// store holds the organizations; the Server's mutex guards it.
-type store struct {
-	orgs  []Organization
-	names map[string]bool // nameKey of every organization
-	rev   uint64          // counts changes, so that a state file is written only after one
+// orgStore holds the organizations: in memory (memStore) or in a state
+// file (fileStore). The Server's mutex guards it; errors come only from a
+// state file's I/O.
+type orgStore interface {
+	// insert adds org unless its name (nameKey) is taken.
+	insert(org Organization) (bool, error)
+	// find returns the organization of a provider with that id.
+	find(provider, id string) (Organization, bool, error)
+	// replace puts org in the place of the organization with its provider
+	// and id, keeping its place in the creation order and moving its name
+	// key; false when another organization has the new name or org is gone.
+	replace(org Organization) (bool, error)
+	// remove deletes an organization and frees its name.
+	remove(provider, id string) error
+	// scan appends to dst, in creation order from cursor (0: the first), up
+	// to limit organizations that keep accepts (nil: all), and returns the
+	// cursor to go on from; done when none remain. It may append fewer than
+	// limit before the end, so that a scan that keeps little does not run
+	// long. Lists reuse dst: a million organizations make no garbage.
+	scan(dst []Organization, cursor uint64, limit int, keep func(*Organization) bool) (orgs []Organization, next uint64, done bool, err error)
+	// seed inserts a batch at once, all or none: a taken name is a
+	// *nameTakenError.
+	seed(b seedBatch) error
+	// count is the number of organizations.
+	count() int
+	// reset forgets every organization.
+	reset() error
 }
+
+// seedBatch is n organizations to insert at once, built on demand so that
+// a million of them are never all in memory: key is the nameKey of the
+// i-th, org builds it.
+type seedBatch struct {
+	n   int
+	key func(i int) string
+	org func(i int) Organization
+}
+
+// nameTakenError is a seed refused because a name is in use.
+type nameTakenError struct{ name string }
+
+func (e *nameTakenError) Error() string { return "an organization named " + e.name + " already exists" }
 
 // nameKey scopes a name: per provider, and for workspaces per owner, as the
 // APIs compare names (case-insensitively).
 func nameKey(org Organization) string {
-	scope := org.Provider
-	if org.Provider == providerWorkspace {
-		scope += "\x00" + org.Owner // unique per owner (workspaces/create.mdx)
-	}
-	return scope + "\x00" + strings.ToLower(org.Name)
+	return nameScope(org.Provider, org.Owner) + strings.ToLower(org.Name)
 }
 
-// insert adds org unless its name is taken.
-func (st *store) insert(org Organization) bool {
-	if st.names == nil {
-		st.names = map[string]bool{}
+// nameScope is the part of nameKey before the name.
+func nameScope(provider, owner string) string {
+	if provider == providerWorkspace {
+		return provider + "\x00" + owner + "\x00" // unique per owner (workspaces/create.mdx)
 	}
-	key := nameKey(org)
-	if st.names[key] {
-		return false
-	}
-	st.names[key] = true
-	st.orgs = append(st.orgs, org)
-	st.rev++
-	return true
+	return provider + "\x00"
 }
 
-// find returns the organization of a provider with that id.
-func (st *store) find(provider, id string) (Organization, bool) {
-	for _, o := range st.orgs {
-		if o.Provider == provider && o.ID == id {
-			return o, true
+// idKey identifies an organization across providers.
+func idKey(provider, id string) string { return provider + "\x00" + id }
+
+// allOrgs reads a whole store, for callers that want a slice.
+func allOrgs(st orgStore) ([]Organization, error) {
+	var out []Organization
+	for cursor := uint64(0); ; {
+		var next uint64
+		var done bool
+		var err error
+		if out, next, done, err = st.scan(out, cursor, 1024, nil); err != nil {
+			return nil, err
+		}
+		if done {
+			return out, nil
+		}
+		cursor = next
+	}
+}
+
+// seedChunk is how many organizations a seed builds at a time.
+const seedChunk = 8192
+
+// each builds the batch's organizations a chunk at a time, spread over the
+// CPUs (marshalling them is most of a seed's work), and hands them to fn in
+// order.
+func (b seedBatch) each(fn func(i int, o Organization)) {
+	chunk := make([]Organization, seedChunk)
+	workers := runtime.GOMAXPROCS(0)
+	for start := 0; start < b.n; start += seedChunk {
+		n := min(seedChunk, b.n-start)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for j := w; j < n; j += workers {
+					chunk[j] = b.org(start + j)
+				}
+			})
+		}
+		wg.Wait()
+		for j := range n {
+			fn(start+j, chunk[j])
 		}
 	}
-	return Organization{}, false
-}
-
-// replace puts org in the place of the organization with its provider and
-// id, moving its name key; false when another organization has the new
-// name (compared case-insensitively) or org is gone.
-func (st *store) replace(org Organization) bool {
-	for i, o := range st.orgs {
-		if o.Provider != org.Provider || o.ID != org.ID {
-			continue
-		}
-		oldKey, newKey := nameKey(o), nameKey(org)
-		if newKey != oldKey && st.names[newKey] {
-			return false
-		}
-		delete(st.names, oldKey)
-		st.names[newKey] = true
-		st.orgs[i] = org
-		st.rev++
-		return true
-	}
-	return false
-}
-
-// remove deletes an organization and frees its name.
-func (st *store) remove(provider, id string) {
-	for i, o := range st.orgs {
-		if o.Provider == provider && o.ID == id {
-			st.orgs = append(st.orgs[:i:i], st.orgs[i+1:]...)
-			delete(st.names, nameKey(o))
-			st.rev++
-			return
-		}
-	}
-}
-
-// ownedBy lists a provider's organizations owned by owner.
-func (st *store) ownedBy(provider, owner string) []Organization {
-	out := []Organization{}
-	for _, o := range st.orgs {
-		if o.Provider == provider && o.Owner == owner {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-func (st *store) all() []Organization { return append([]Organization(nil), st.orgs...) }
-
-// load replaces the organizations by orgs (from a state file), keeping the
-// revision moving; an organization whose name is taken already is dropped.
-func (st *store) load(orgs []Organization) {
-	rev := st.rev + 1
-	*st = store{}
-	for _, o := range orgs {
-		st.insert(o)
-	}
-	st.rev = rev
 }

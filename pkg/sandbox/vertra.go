@@ -171,23 +171,14 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		vertraRefuse(w, r, berr)
 		return
 	}
-	description, tags := vertraDefaultDescription, vertraDefaultTags
-	if req.Description != nil {
-		description = *req.Description
-	}
-	if req.Tags != nil {
-		tags = *req.Tags
-	}
-	now := s.now()
-	planID, none := vertraPlanID, []json.RawMessage{}
-	org := vertraOrganization{
-		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner, PlanID: &planID,
-		Members:      []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
-		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
-	}
+	org := newVertra(owner, req, s.now())
 	s.mu.Lock()
-	ok = s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
+	ok, err := s.store.insert(Organization{Provider: providerVertra, ID: org.ID, Name: org.Name, Owner: owner, Raw: marshal(org)})
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !ok {
 		vertraError(w, http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS", "")
 		return
@@ -197,6 +188,25 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 	// sandbox answers 201 Created, as the workspaces generation documents for
 	// the same resource (orgctl accepts any 2xx).
 	vertraSuccess(w, http.StatusCreated, marshal(org.brief()))
+}
+
+// newVertra is the organization a create makes (req checked already), with
+// the documented defaults for the fields left out.
+func newVertra(owner string, req vertraRequest, now string) vertraOrganization {
+	description, tags := vertraDefaultDescription, vertraDefaultTags
+	if req.Description != nil {
+		description = *req.Description
+	}
+	if req.Tags != nil {
+		tags = *req.Tags
+	}
+	planID, none := vertraPlanID, []json.RawMessage{}
+	org := vertraOrganization{
+		ID: "org_" + randomHex(8), Name: *req.Name, Description: description, Tags: tags, OwnerID: owner, PlanID: &planID,
+		Members:      []vertraMember{{UserID: owner, Role: "owner", JoinedAt: now}},
+		Applications: &none, Databases: &none, CreatedAt: now, UpdatedAt: now,
+	}
+	return org
 }
 
 // updateVertra answers PATCH and PUT /v1/organizations/{id}
@@ -224,8 +234,9 @@ func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
 	var org vertraOrganization
 	status, code := 0, ""
 	s.mu.Lock()
-	stored, found := s.store.find(providerVertra, r.PathValue("id"))
+	stored, found, err := s.store.find(providerVertra, r.PathValue("id"))
 	switch {
+	case err != nil:
 	case !found:
 		status, code = http.StatusNotFound, "ORGANIZATION_NOT_FOUND"
 	case stored.Owner != owner:
@@ -243,11 +254,16 @@ func (s *Server) updateVertra(w http.ResponseWriter, r *http.Request) {
 		}
 		org.UpdatedAt = s.now()
 		stored.Name, stored.Raw = org.Name, marshal(org)
-		if !s.store.replace(stored) {
+		var replaced bool
+		if replaced, err = s.store.replace(stored); err == nil && !replaced {
 			status, code = http.StatusBadRequest, "ORGANIZATION_NAME_ALREADY_EXISTS"
 		}
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if status != 0 {
 		vertraError(w, status, code, "")
 		return
@@ -268,10 +284,7 @@ func (s *Server) listVertra(w http.ResponseWriter, r *http.Request) {
 		vertraError(w, http.StatusNotFound, "USER_NOT_FOUND", "")
 		return
 	}
-	s.mu.Lock()
-	orgs := s.store.ownedBy(providerVertra, owner)
-	s.mu.Unlock()
-	vertraSuccess(w, http.StatusOK, marshal(raws(orgs)))
+	s.streamList(w, r, `{"status":"success","response":[`, `]}`, ownedBy(providerVertra, owner), rawItem)
 }
 
 func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
@@ -280,9 +293,11 @@ func (s *Server) getVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find(providerVertra, r.PathValue("id"))
+	org, found, err := s.store.find(providerVertra, r.PathValue("id"))
 	s.mu.Unlock()
 	switch {
+	case err != nil:
+		s.stateError(w, r, err)
 	case !found:
 		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
 	case org.Owner != owner:
@@ -300,11 +315,15 @@ func (s *Server) deleteVertra(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	org, found := s.store.find(providerVertra, r.PathValue("id"))
-	if found && org.Owner == owner {
-		s.store.remove(providerVertra, org.ID)
+	org, found, err := s.store.find(providerVertra, r.PathValue("id"))
+	if err == nil && found && org.Owner == owner {
+		err = s.store.remove(providerVertra, org.ID)
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !found || org.Owner != owner {
 		vertraError(w, http.StatusNotFound, "ORGANIZATION_NOT_FOUND", "")
 		return

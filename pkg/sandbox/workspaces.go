@@ -216,8 +216,12 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 	ws := newWorkspace(uuid(), *req.Name, req.Description, owner, s.now())
 	raw := marshal(ws)
 	s.mu.Lock()
-	ok = s.store.insert(Organization{Provider: providerWorkspace, ID: ws.ID, Name: ws.Name, Owner: owner, Raw: raw})
+	ok, err := s.store.insert(Organization{Provider: providerWorkspace, ID: ws.ID, Name: ws.Name, Owner: owner, Raw: raw})
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !ok {
 		workspaceError(w, http.StatusConflict, "WORKSPACE_NAME_ALREADY_EXISTS", "you already own an active workspace with this name")
 		return
@@ -235,16 +239,14 @@ func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	list := s.store.ownedBy(providerWorkspace, owner)
-	s.mu.Unlock()
-	items := make([]workspace, 0, len(list))
-	for _, o := range list {
-		var ws workspaceInfo
-		_ = json.Unmarshal(o.Raw, &ws) // the sandbox wrote it
-		items = append(items, ws.workspace)
-	}
-	workspaceSuccess(w, http.StatusOK, marshal(items))
+	s.streamList(w, r, `{"response":[`, `]}`, ownedBy(providerWorkspace, owner), workspaceItem)
+}
+
+// workspaceItem is the APIWorkspace part of a stored workspace.
+func workspaceItem(o Organization) []byte {
+	var ws workspaceInfo
+	_ = json.Unmarshal(o.Raw, &ws) // the sandbox wrote it
+	return marshal(ws.workspace)
 }
 
 func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
@@ -253,8 +255,12 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	ws, found := s.ownWorkspace(r, owner)
+	ws, found, err := s.ownWorkspace(r, owner)
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !found {
 		workspaceNotFound(w)
 		return
@@ -284,9 +290,9 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	stored, found := s.ownWorkspace(r, owner)
+	stored, found, err := s.ownWorkspace(r, owner)
 	conflict := false
-	if found {
+	if err == nil && found {
 		var ws workspaceInfo
 		_ = json.Unmarshal(stored.Raw, &ws) // the sandbox wrote it
 		if req.Name != nil {
@@ -297,10 +303,14 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
 		}
 		ws.UpdatedAt = s.now()
 		stored.Name, stored.Raw = ws.Name, marshal(ws)
-		conflict = !s.store.replace(stored)
+		var replaced bool
+		replaced, err = s.store.replace(stored)
+		conflict = err == nil && !replaced
 	}
 	s.mu.Unlock()
 	switch {
+	case err != nil:
+		s.stateError(w, r, err)
 	case !found:
 		workspaceNotFound(w)
 	case conflict:
@@ -319,11 +329,15 @@ func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	ws, found := s.ownWorkspace(r, owner)
-	if found {
-		s.store.remove(providerWorkspace, ws.ID)
+	ws, found, err := s.ownWorkspace(r, owner)
+	if err == nil && found {
+		err = s.store.remove(providerWorkspace, ws.ID)
 	}
 	s.mu.Unlock()
+	if err != nil {
+		s.stateError(w, r, err)
+		return
+	}
 	if !found {
 		workspaceNotFound(w)
 		return
@@ -334,9 +348,9 @@ func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
 // ownWorkspace finds the caller's workspace in the path, with s.mu held;
 // another owner's is not found either, as it is not listed to them
 // (get.mdx: "you either belong to it or you get 404").
-func (s *Server) ownWorkspace(r *http.Request, owner string) (Organization, bool) {
-	ws, found := s.store.find(providerWorkspace, r.PathValue("id"))
-	return ws, found && ws.Owner == owner
+func (s *Server) ownWorkspace(r *http.Request, owner string) (Organization, bool, error) {
+	ws, found, err := s.store.find(providerWorkspace, r.PathValue("id"))
+	return ws, found && ws.Owner == owner, err
 }
 
 func workspaceNotFound(w http.ResponseWriter) {

@@ -55,6 +55,7 @@ type ServeOptions struct {
 	Quota   int
 	Log     int
 	State   string
+	Seed    string
 }
 
 func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
@@ -71,7 +72,10 @@ $ orgctl create --provider qovery --name acme --plan TEAM_2025
 $ orgctl sandbox serve --tier free
 
 # Every Qovery create answers 503 once, then works
-$ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
+$ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'
+
+# A million VertraCloud organizations to list, owned by the token T's account
+$ orgctl sandbox serve --seed vertra=1000000 --token T`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -89,6 +93,7 @@ $ orgctl sandbox serve --fault 'path=/organization,status=503,times=1'`,
 	fl.StringVar(&opts.Tier, "tier", "", "emulate a VertraCloud plan's API-key limits exactly, e.g. free (30/m and 1,000/day)")
 	fl.IntVar(&opts.Quota, "quota", 0, "VertraCloud daily request quota per account (default 100000000)")
 	fl.StringVar(&opts.State, "state", "", `serve the organizations of this state file and keep them there (e.g. "$(orgctl sandbox path)", the one --sandbox uses); default: in memory`)
+	fl.StringVar(&opts.Seed, "seed", "", `insert organizations named seed-0000000… before serving: comma-separated PROVIDER=COUNT, the provider one of qovery, vertra, vertra-workspace; owned by the --token account (default: the --sandbox one)`)
 	fl.IntVar(&opts.Log, "request-log", sandbox.DefaultRequestLog, "how many recent API requests GET /_sandbox/requests keeps")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, `inject a fault (repeatable): "status=503,times=1,path=/organization,delay=2s,code=X" or a JSON object`)
 	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteValues(sandbox.VertraAPIs()...))
@@ -142,6 +147,13 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 		}
 		sbOpts.StatePath = opts.State
 		fmt.Fprintf(opts.IO.ErrOut, "Serving the %d organizations of %s\n", n, opts.State)
+	}
+	if opts.Seed != "" {
+		seeds, err := sandbox.ParseSeeds(opts.Seed)
+		if err != nil {
+			return cmdutil.Usage(fmt.Errorf("--seed: %w", err))
+		}
+		sbOpts.Seeds = seeds
 	}
 	for _, s := range opts.Faults {
 		fault, err := sandbox.ParseFault(s)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"github.com/orgctl/orgctl/pkg/manifest"
@@ -15,9 +16,10 @@ import (
 // the account, which may hold a million organizations.
 type Account struct {
 	opts    Options
-	wanted  map[string]struct{} // provider "\x00" folded name, and provider "\x01" id
-	fields  manifest.Field      // what any entry sets: the only fields compared
-	mu      sync.Mutex          // the lists of several providers stream at once
+	wanted  map[uint64]struct{} // hashes of provider and folded name, of provider and id (see key)
+	seed    maphash.Seed
+	fields  manifest.Field // what any entry sets: the only fields compared
+	mu      sync.Mutex     // the lists of several providers stream at once
 	current map[string][]*Existing
 	orphans int
 }
@@ -25,16 +27,28 @@ type Account struct {
 // NewAccount prepares to read the account for entries, which must be
 // normalized as Make requires.
 func NewAccount(entries []manifest.Entry, opts Options) *Account {
-	a := &Account{opts: opts, wanted: make(map[string]struct{}, len(entries)), current: map[string][]*Existing{}}
+	a := &Account{opts: opts, wanted: make(map[uint64]struct{}, len(entries)), seed: maphash.MakeSeed(), current: map[string][]*Existing{}}
 	for i := range entries {
 		e := &entries[i]
 		a.fields |= e.Set
-		a.wanted[e.Provider+"\x00"+fold(e.Name)] = struct{}{}
+		a.wanted[a.key(e.Provider, 0, fold(e.Name))] = struct{}{}
 		if e.ID != "" {
-			a.wanted[e.Provider+"\x01"+e.ID] = struct{}{}
+			a.wanted[a.key(e.Provider, 1, e.ID)] = struct{}{}
 		}
 	}
 	return a
+}
+
+// key hashes a name (kind 0) or an id (kind 1) of a provider. Hashes
+// rather than strings keep the index of a large manifest small; two that
+// collide only keep an organization the plan then finds no entry for.
+func (a *Account) key(providerName string, kind byte, s string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(a.seed)
+	h.WriteString(providerName)
+	h.WriteByte(kind)
+	h.WriteString(s)
+	return h.Sum64()
 }
 
 // Read starts reading providerName's list: a plan knows it was read even
@@ -52,8 +66,8 @@ func (a *Account) Read(providerName string) {
 // pins it, the whole organization when it is owned and may be deleted. It
 // is safe for concurrent use.
 func (a *Account) Add(providerName string, org *provider.Organization) {
-	_, named := a.wanted[providerName+"\x00"+fold(org.Name)]
-	_, pinned := a.wanted[providerName+"\x01"+org.ID]
+	_, named := a.wanted[a.key(providerName, 0, fold(org.Name))]
+	_, pinned := a.wanted[a.key(providerName, 1, org.ID)]
 	owned := a.opts.Owner.Owns(org)
 	if !named && !pinned && !owned {
 		return

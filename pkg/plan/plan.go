@@ -55,7 +55,7 @@ type Action struct {
 // the same to a plan). A million of them can stream past; the plan keeps
 // those the manifest names, and this is all it keeps of them.
 type Existing struct {
-	Provider, ID, Name, UpdatedAt string
+	ID, Name string
 
 	// The fields a manifest sets.
 	Plan, Description, WebsiteURL, Repository, LogoURL, IconURL string
@@ -67,7 +67,7 @@ type Existing struct {
 
 // ExistingOf reads org as a plan does; full keeps org itself too.
 func ExistingOf(org *provider.Organization, full bool) *Existing {
-	x := &Existing{Provider: org.Provider, ID: org.ID, Name: org.Name, UpdatedAt: org.UpdatedAt,
+	x := &Existing{ID: org.ID, Name: org.Name,
 		Plan: deref(org.Plan), Description: deref(org.Description), WebsiteURL: deref(org.WebsiteURL),
 		Repository: deref(org.Repository), LogoURL: deref(org.LogoURL), IconURL: deref(org.IconURL),
 		AdminEmails: org.AdminEmails, Tags: org.Tags}

@@ -24,7 +24,7 @@ func carryOut(p *Plan, current map[string][]provider.Organization) map[string][]
 			updated[a.ID] = a.Changes
 		case Create:
 			org := provider.Organization{Provider: a.Provider, ID: fmt.Sprintf("new-%d", a.Index)}
-			set(&org, a.Changes)
+			set(&org, a.Diff())
 			next[a.Provider] = append(next[a.Provider], org)
 		}
 	}

@@ -6,6 +6,7 @@ package plan
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,18 +37,36 @@ type Change struct {
 
 // Action is one organization's part of the plan.
 type Action struct {
-	Kind     Kind     `json:"action"`
-	Provider string   `json:"provider"`
-	Name     string   `json:"name"`            // the name it will have (its current name for a delete)
-	ID       string   `json:"id,omitempty"`    // of the existing organization; empty for a create
-	Index    int      `json:"index,omitempty"` // manifest entry; 0 for a delete
-	Changes  []Change `json:"changes,omitempty"`
+	Kind     Kind   `json:"action"`
+	Provider string `json:"provider"`
+	Name     string `json:"name"`            // the name it will have (its current name for a delete)
+	ID       string `json:"id,omitempty"`    // of the existing organization; empty for a create
+	Index    int    `json:"index,omitempty"` // manifest entry; 0 for a delete
+	// Changes are an update's; a create's are its entry's fields, made
+	// when asked for (Diff, and the JSON form), not held for every entry.
+	Changes []Change `json:"changes,omitempty"`
 
 	Entry *manifest.Entry `json:"-"` // the entry wanted; nil for a delete
 	// Current is the organization as it is, in full for a delete (which
 	// prints it); nil for a create, and for an update or an unchanged one
 	// read through an Account, which keeps only its Existing record.
 	Current *provider.Organization `json:"-"`
+}
+
+// Diff is what the action sets: each field old → new.
+func (a *Action) Diff() []Change {
+	if a.Kind == Create && a.Changes == nil && a.Entry != nil {
+		return Compare(a.Entry, nil)
+	}
+	return a.Changes
+}
+
+// MarshalJSON writes the action with its changes, a create's included.
+func (a Action) MarshalJSON() ([]byte, error) {
+	type plain Action // the same fields, without this method
+	p := plain(a)
+	p.Changes = a.Diff()
+	return json.Marshal(p)
 }
 
 // Existing is what a plan reads of an organization a provider has: what
@@ -226,7 +245,7 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 		e, org := &entries[i], matched[i]
 		a := Action{Provider: e.Provider, Name: e.Name, Index: e.Index, Entry: e}
 		if org == nil {
-			a.Kind, a.Changes = Create, Compare(e, nil)
+			a.Kind = Create
 		} else {
 			a.Current, a.ID, a.Changes = org.Full, org.ID, Compare(e, org)
 			a.Kind = Update

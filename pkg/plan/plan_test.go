@@ -62,7 +62,7 @@ func summary(p *Plan) []string {
 		if a.ID != "" {
 			s += "#" + a.ID
 		}
-		for _, c := range a.Changes {
+		for _, c := range a.Diff() {
 			old, _ := json.Marshal(c.Old)
 			new, _ := json.Marshal(c.New)
 			s += " " + c.Field + ":" + string(old) + "->" + string(new)

@@ -78,7 +78,7 @@ func printPlanText(ios *iostreams.IOStreams, pl *plan.Plan) error {
 			line += "  id " + text.Safe(a.ID)
 		}
 		fmt.Fprintln(out, strings.TrimRight(paint[a.Kind](line), " "))
-		for _, ch := range a.Changes {
+		for _, ch := range a.Diff() {
 			if a.Kind == plan.Create {
 				fmt.Fprintf(out, "      %s: %s\n", ch.Field, value(ch.New))
 				continue

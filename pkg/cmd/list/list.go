@@ -26,7 +26,12 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Short:   "List the organizations your token can see",
 		Long: `List the organizations of the provider that your token can see: Qovery's
 GET /organization, VertraCloud's GET /v1/organizations/all/@me (or
-GET /v1/workspaces on its newer API).`,
+GET /v1/workspaces on its newer API).
+
+Neither API pages its list, so the whole account is one answer: orgctl
+prints each organization as it arrives, in constant memory, however large
+the account. A table takes its column widths from the first 1,000 rows.
+--jq and --template read the whole list first (one JSON document).`,
 		Example: `$ orgctl list --provider qovery
 $ orgctl list --provider vertra --jq '.[].name'
 

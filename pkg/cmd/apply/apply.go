@@ -226,7 +226,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return err
 	}
 	if !sh.Whole() {
-		pl = ownShard(pl, sh, opts.Prune)
+		pl = ownShard(pl, sh)
 		fmt.Fprintln(opts.IO.ErrOut, shardNote(sh, doc.Entries))
 	}
 

@@ -14,25 +14,20 @@ import (
 // ownShard keeps the part of the whole manifest's plan that belongs to
 // shard sh: the actions of the entries whose provider and name (the name the
 // organization will have) hash into it, and the deletions of the owned
-// organizations whose provider and current name do. The plan must have been
-// made with pruning on (every orphan a delete), so that each shard can count
-// its own orphans; without prune they are counted, not kept.
+// organizations whose provider and current name do. The plan's Account
+// already left out, or did not count as orphans, the owned organizations no
+// entry names that hash into other shards (plan.Options.Orphans).
 //
 // Planning the whole manifest and then keeping a part, rather than planning
 // a part, keeps a run with N shards the same as one run: every shard finds
 // the same problems, and an organization an entry of another shard pins by
 // id (a rename) is that entry's, never an orphan here.
-func ownShard(pl *plan.Plan, sh shard.Shard, prune bool) *plan.Plan {
+func ownShard(pl *plan.Plan, sh shard.Shard) *plan.Plan {
 	out := &plan.Plan{Orphans: pl.Orphans}
 	for _, a := range pl.Actions {
-		if !sh.Has(a.Provider, a.Name) {
-			continue
+		if sh.Has(a.Provider, a.Name) {
+			out.Actions = append(out.Actions, a)
 		}
-		if a.Kind == plan.Delete && !prune {
-			out.Orphans++
-			continue
-		}
-		out.Actions = append(out.Actions, a)
 	}
 	return out
 }

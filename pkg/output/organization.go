@@ -132,7 +132,7 @@ func (s *OrganizationsTable) Add(o *provider.Organization) error {
 		s.t.AddRow(row...)
 		return s.t.Render()
 	}
-	return s.t.Stream(stringCells(row)...)
+	return s.t.StreamRow(row...)
 }
 
 // Close draws what the first page kept, when the list was shorter.
@@ -141,14 +141,6 @@ func (s *OrganizationsTable) Close() error {
 		return s.t.Render()
 	}
 	return nil
-}
-
-func stringCells(texts []string) []tableprinter.Cell {
-	cells := make([]tableprinter.Cell, len(texts))
-	for i, s := range texts {
-		cells[i] = tableprinter.Cell{Text: s}
-	}
-	return cells
 }
 
 // listHeader names -o wide's list column by what the provider has:

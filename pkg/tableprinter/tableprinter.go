@@ -103,6 +103,9 @@ func (t *Table) Render() error {
 // streamed table reserves what it knows of every row before the first.
 func (t *Table) Reserve(cells ...string) { t.measure(stringCells(cells)) }
 
+// StreamRow is Stream for a row of plain cells.
+func (t *Table) StreamRow(cells ...string) error { return t.Stream(stringCells(cells)...) }
+
 // Stream draws one row now, and the header before the first; the columns
 // keep the widths the first row found, so reserve first.
 func (t *Table) Stream(cells ...Cell) error {

@@ -35,18 +35,12 @@ func (s *scripted) List(_ context.Context, visit func(*Organization) error) erro
 	for i := range s.orgs {
 		o := s.orgs[i]
 		if err := visit(&o); err != nil {
-			return ignoreStop(err)
+			return VisitError(err)
 		}
 	}
 	return nil
 }
 
-func ignoreStop(err error) error {
-	if errors.Is(err, Stop) {
-		return nil
-	}
-	return err
-}
 func (s *scripted) Get(context.Context, string) (*Organization, error) {
 	return nil, errors.New("unused")
 }

@@ -74,6 +74,14 @@ type IDShaper interface {
 // Stop, returned by a List visitor, ends the list early without an error.
 var Stop = errors.New("stop listing")
 
+// VisitError is what List returns for its visitor's error: nil for Stop.
+func VisitError(err error) error {
+	if errors.Is(err, Stop) {
+		return nil
+	}
+	return err
+}
+
 // Collect reads the whole list into memory: for what needs every
 // organization at once (--jq and --template take one JSON document).
 func Collect(ctx context.Context, p Provider) ([]Organization, error) {

@@ -307,7 +307,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	})
 	switch {
 	case visitErr != nil:
-		return ignoreStop(visitErr)
+		return provider.VisitError(visitErr)
 	case err != nil && resp != nil && resp.OK():
 		return provider.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
 	case err != nil:
@@ -319,13 +319,6 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 }
 
 var errNoID = errors.New("an organization without an id")
-
-func ignoreStop(err error) error {
-	if errors.Is(err, provider.Stop) {
-		return nil
-	}
-	return err
-}
 
 // Get implements provider.Provider.
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {

@@ -187,10 +187,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	})
 	switch {
 	case visitErr != nil:
-		if errors.Is(visitErr, provider.Stop) {
-			return nil
-		}
-		return visitErr
+		return provider.VisitError(visitErr)
 	case resp != nil && resp.OK() && (env.Code != "" || env.Status == "error"):
 		err = codeError(resp, env, "") // a 2xx that says "error"
 	case err != nil && resp != nil && resp.OK():

@@ -75,7 +75,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api`},
+		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api, auth.storage`},
 		{[]string{"get", "qovery"}, `error: unknown key "qovery"`},
 		{[]string{"set", "provider", "aws"}, `error: unknown provider "aws": valid values are qovery, vertra, vertracloud`},
 		{[]string{"set", "output", "xml"}, `error: unknown output format "xml": use one of table, wide, json, yaml`},

@@ -198,23 +198,27 @@ type TokenWrite struct {
 	Fallback func(error) error
 }
 
+// Saved says where TokenWrite.Save put the token.
+type Saved struct {
+	InKeyring       bool  // else in the file
+	RemovedFromFile bool  // a copy in the file was removed (moved to the keyring)
+	Warning         error // a problem that did not stop the write
+}
+
 // Save stores the token under the config lock: in the keyring, removing
 // any copy from the file (a profile stays in the file, empty, so that
-// --profile finds it), or in the file. It reports whether the keyring got
-// it, and a problem worth a warning that did not stop it.
-func (w TokenWrite) Save() (inKeyring bool, warning error, err error) {
+// --profile finds it), or in the file.
+func (w TokenWrite) Save() (saved Saved, err error) {
 	keys := KeyPath(w.Profile, w.Key)
 	user := KeyringUser(w.Key, w.Profile)
 	err = Edit(w.Path, func(root *yaml.Node) (bool, error) {
 		if w.Keyring != nil && !w.File {
 			kerr := w.Keyring.Set(keyring.Service, user, w.Token)
 			if kerr == nil {
-				inKeyring = true
-				changed := removePath(root, keys)
-				if w.Profile != "" && ensureMap(root, KeyPath(w.Profile, "x")[:2]) {
-					changed = true
-				}
-				return changed, nil
+				saved.InKeyring = true
+				saved.RemovedFromFile = removePath(root, keys)
+				added := w.Profile != "" && ensureMap(root, KeyPath(w.Profile, "x")[:2])
+				return saved.RemovedFromFile || added, nil
 			}
 			if ferr := w.Fallback(kerr); ferr != nil {
 				return false, ferr
@@ -222,13 +226,13 @@ func (w TokenWrite) Save() (inKeyring bool, warning error, err error) {
 		}
 		if w.Keyring != nil && w.File {
 			if kerr := w.Keyring.Delete(keyring.Service, user); kerr != nil && !errors.Is(kerr, keyring.ErrNotFound) {
-				warning = fmt.Errorf("could not remove the old token from the keyring (%w): while it is there, it wins over the file's", kerr)
+				saved.Warning = fmt.Errorf("could not remove an older token from the keyring (%w): while it is there, it wins over the file's", kerr)
 			}
 		}
 		setPath(root, keys, w.Token)
 		return true, nil
 	})
-	return inKeyring, warning, err
+	return saved, err
 }
 
 // DeleteToken removes a token key's entry from the keyring (kr; nil leaves

@@ -108,15 +108,15 @@ func TestSaveAndDeleteToken(t *testing.T) {
 	clearEnv(t)
 	path := writeFile(t, "# mine\nprovider: vertra\nvertra:\n  token: old-file-token\n  url: https://x.example\n")
 	kr := keyringtest.New()
-	in, warn, err := TokenWrite{Path: path, Key: KeyVertraToken, Token: "new-token-123", Keyring: kr,
+	saved, err := TokenWrite{Path: path, Key: KeyVertraToken, Token: "new-token-123", Keyring: kr,
 		Fallback: func(err error) error { t.Fatal("fallback"); return err }}.Save()
 	data, _ := os.ReadFile(path)
-	if !in || warn != nil || err != nil || kr.Entries()["vertra"] != "new-token-123" || strings.Contains(string(data), "token") ||
+	if saved != (Saved{InKeyring: true, RemovedFromFile: true}) || err != nil || kr.Entries()["vertra"] != "new-token-123" || strings.Contains(string(data), "token") ||
 		!strings.Contains(string(data), "# mine") {
-		t.Fatalf("save: %v %v %v; keyring %v; file:\n%s", in, warn, err, kr.Entries(), data)
+		t.Fatalf("save: %+v %v; keyring %v; file:\n%s", saved, err, kr.Entries(), data)
 	}
 	// A new profile stays in the file, empty, so --profile finds it.
-	if _, _, err := (TokenWrite{Path: path, Profile: "Staging", Key: KeyVertraToken, Token: "staging-token-1", Keyring: kr}).Save(); err != nil {
+	if _, err := (TokenWrite{Path: path, Profile: "Staging", Key: KeyVertraToken, Token: "staging-token-1", Keyring: kr}).Save(); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := loadWith(t, path, "staging", kr)
@@ -126,7 +126,7 @@ func TestSaveAndDeleteToken(t *testing.T) {
 	// Fail closed: nothing written anywhere.
 	kr.Err = errors.New("no secret service")
 	before, _ := os.ReadFile(path)
-	_, _, err = TokenWrite{Path: path, Key: KeyQoveryToken, Token: "qov-token-123", Keyring: kr,
+	_, err = TokenWrite{Path: path, Key: KeyQoveryToken, Token: "qov-token-123", Keyring: kr,
 		Fallback: func(err error) error { return err }}.Save()
 	after, _ := os.ReadFile(path)
 	if err == nil || string(before) != string(after) {

@@ -172,6 +172,7 @@ func TestUseProfileAndCurrentProfile(t *testing.T) {
 
 func TestListSourceAndWarnings(t *testing.T) {
 	path := testenv.Isolate(t)
+	t.Setenv("ORGCTL_AUTH_STORAGE", "") // Isolate's, not under test here
 	os.MkdirAll(strings.TrimSuffix(path, "/config.yaml"), 0o700)
 	os.WriteFile(path, []byte("Qovery:\n  Plan: TEAM\n  tokn: x\n"), 0o600)
 	code, out, errOut := run(t, "config", "list", "--jq", `.[] | select(.source != "default") | .key + "=" + .source`)

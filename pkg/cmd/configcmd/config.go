@@ -26,6 +26,8 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Example: `$ orgctl config set provider qovery
 $ orgctl config list`,
 		Long: `Read and change the settings of the config file. Keys: ` + strings.Join(config.Keys(), ", ") + `.
+Tokens that auth login stored in the system keyring are read and shown
+(masked) as "keyring"; set and unset change only the file.
 
 With --profile NAME (or ORGCTL_PROFILE, or the profile chosen with
 use-profile), get/list show that profile's view and set/unset change
@@ -176,6 +178,12 @@ func normalize(key, value string) (string, string, error) {
 		v := strings.ToLower(value)
 		if !slices.Contains(vertra.APIs(), v) {
 			return "", "", fmt.Errorf("invalid vertra.api %q: use one of %s", value, strings.Join(vertra.APIs(), ", "))
+		}
+		return v, "", nil
+	case config.KeyAuthStorage:
+		v := strings.ToLower(value)
+		if !slices.Contains(config.StorageValues(), v) {
+			return "", "", fmt.Errorf("invalid %s %q: use one of %s", key, value, strings.Join(config.StorageValues(), ", "))
 		}
 		return v, "", nil
 	case config.KeyQoveryURL, config.KeyVertraURL:

@@ -83,6 +83,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 		{[]string{"set", "qovery.url", "api.qovery.com"}, `error: invalid qovery.url "api.qovery.com": an absolute https:// URL, e.g. https://api.qovery.com`},
 		{[]string{"set", "vertra.url", "http://example.com"}, `error: API URL "http://example.com" uses plain http: only https is allowed, except on loopback`},
 		{[]string{"set", "vertra.api", "v2"}, `error: invalid vertra.api "v2": use one of auto, organizations, workspaces`},
+		{[]string{"set", "auth.storage", "keyrng"}, `error: invalid auth.storage "keyrng": use one of auto, keyring, file`},
 		{[]string{"set", "vertra.token", "a b"}, `error: invalid vertra.token: the token contains white space (at byte 1)`},
 		{[]string{"set", "vertra.token", "vtk_abc\x1b[2J"}, `error: invalid vertra.token: the token contains an escape character (at byte 7)`},
 		{[]string{"set", "qovery.token", "qov_abc\r\nX: y"}, `error: invalid qovery.token: the token contains a carriage return (at byte 7)`},

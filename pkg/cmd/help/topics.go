@@ -54,7 +54,11 @@ Other variables:
     ORGCTL_PROGRESS    auto (default), always or never: the progress bar of
                        bulk runs, on stderr; auto shows it only on a terminal
                        and never when CI is set
-    CI                 when set (true, as CI services do), no progress bar
+    CI                 when set (true, as CI services do), no progress bar, and
+                       the keyring is left alone unless auth.storage is keyring
+    DBUS_SESSION_BUS_ADDRESS
+                       Linux: the session bus to reach the keyring (Secret
+                       Service) on; without one, tokens go to the config file
     CI_NODE_INDEX, CI_NODE_TOTAL
                        --shard auto: this job's shard (1-based) and the number
                        of shards, as GitLab CI sets them for parallel: N

@@ -388,9 +388,9 @@ $ orgctl auth status -o json --skip-verify`,
 func status(ctx context.Context, run *cmdutil.Run, skipVerify bool) tokenStatus {
 	tokenKey, _ := providers.Keys(run.Name)
 	token := run.Settings.Token
-	row := tokenStatus{Provider: run.Name, Source: run.Config.Source(tokenKey), Status: statusMissing, code: cmdutil.ExitAuth}
-	if run.Sandbox {
-		row.Source = "--sandbox"
+	row := tokenStatus{Provider: run.Name, Source: "--sandbox", Status: statusMissing, code: cmdutil.ExitAuth}
+	if !run.Sandbox { // the sandbox's token is its own: no keyring read
+		row.Source = run.Config.Source(tokenKey)
 	}
 	if token == "" {
 		row.Source = "none"

@@ -61,7 +61,7 @@ func (c *Config) KeyringFor() (keyring.Store, string) {
 	case storage == StorageFile:
 		return nil, KeyAuthStorage + " is " + StorageFile + " (" + c.Source(KeyAuthStorage) + ")"
 	case storage != StorageKeyring && InCI():
-		return nil, "CI is set (auth.storage keyring asks for it)"
+		return nil, "CI is set (auth.storage keyring would use it there)"
 	}
 	return c.Keyring, ""
 }

@@ -200,7 +200,7 @@ func store(deps cmdutil.Deps, cfg *config.Config, storage string, insecure bool,
 		return config.Saved{}, errors.New("no keyring to store the token in (" + why + "): nothing stored")
 	}
 	if kr == nil && storage == config.StorageAuto && !insecure {
-		fmt.Fprintf(ios.ErrOut, "note: %s: storing the token in %s (0600, plain text), not the keyring\n", why, cfg.Path)
+		fmt.Fprintf(ios.ErrOut, "note: storing the token in %s (0600, plain text), not the keyring: %s\n", cfg.Path, why)
 	}
 	w := config.TokenWrite{Path: cfg.Path, Profile: cfg.Profile, Key: tokenKey, Token: token, Keyring: kr, File: insecure || kr == nil,
 		Fallback: func(err error) error {
@@ -327,10 +327,10 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 		Use:   "status",
 		Short: "Show where each provider's token comes from and whether it works",
 		Long: `Show, for each provider, where its token comes from (a flag, an environment
-variable, the keyring, the config file, or nowhere), the token masked, its kind and, for a
-JWT, its expiry, and whether the provider accepts it: orgctl lists the
-organizations it sees (one request per provider, both at once; --skip-verify
-sends nothing).
+variable, the keyring, the config file, or nowhere), the token masked, its
+kind and, for a JWT, its expiry, and whether the provider accepts it: orgctl
+lists the organizations it sees (one request per provider, both at once;
+--skip-verify sends nothing).
 
 Exits 3 when the selected provider (--provider, or the configured one) has
 no token or the provider rejects it, 6 when the provider could not be asked;

@@ -112,7 +112,7 @@ func TestLoginWithoutAKeyring(t *testing.T) {
 	t.Setenv("CI", "true")
 	r = run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
 	if data, _ := os.ReadFile(path); r.code != 0 || kr.Calls != 0 || !strings.Contains(string(data), vertraToken) ||
-		!strings.HasPrefix(r.errOut, "note: CI is set (auth.storage keyring asks for it): storing the token in "+path+" (0600, plain text), not the keyring\n") {
+		!strings.HasPrefix(r.errOut, "note: storing the token in "+path+" (0600, plain text), not the keyring: CI is set (auth.storage keyring would use it there)\n") {
 		t.Errorf("CI: exit %d, %d keyring calls, %q", r.code, kr.Calls, r.errOut)
 	}
 	if r := run(t, "", false, "", "auth", "logout", "--provider", "vertra"); r.code != 0 || kr.Calls != 0 {

@@ -130,14 +130,14 @@ func TestNoKeyringFallsBackOrFailsClosed(t *testing.T) {
 		data, err := os.ReadFile(file)
 		switch storage {
 		case "auto":
-			want := "warning: no keyring available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): storing the token in " + file +
+			want := "warning: keyring unavailable: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): storing the token in " + file +
 				" (0600, plain text) instead; auth.storage keyring makes this an error\n✓ Logged in to VertraCloud"
 			if r.code != 0 || !strings.HasPrefix(r.errOut, want) || !strings.Contains(string(data), vertraToken) {
 				t.Errorf("auto: exit %d %q; file holds the token: %v", r.code, r.errOut, strings.Contains(string(data), vertraToken))
 			}
 		case "keyring":
 			if r.code != 1 || err == nil && strings.Contains(string(data), vertraToken) ||
-				r.errOut != "error: no keyring available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): nothing stored (auth.storage is keyring, env ORGCTL_AUTH_STORAGE)\n" {
+				r.errOut != "error: keyring unavailable: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): nothing stored (auth.storage is keyring, env ORGCTL_AUTH_STORAGE)\n" {
 				t.Errorf("keyring: exit %d %q", r.code, r.errOut)
 			}
 		}

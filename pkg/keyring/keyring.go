@@ -42,7 +42,7 @@ func (e *TimeoutError) Error() string {
 // name only the service and the user.
 type UnavailableError struct{ Err error }
 
-func (e *UnavailableError) Error() string { return "no keyring available: " + e.Err.Error() }
+func (e *UnavailableError) Error() string { return "keyring unavailable: " + e.Err.Error() }
 func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // system is go-keyring: the OS keyring, or its mock after keyring.MockInit.

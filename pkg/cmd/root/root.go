@@ -40,10 +40,14 @@ func newRoot(f *cmdutil.Factory) *cobra.Command {
 (Qovery, VertraCloud) from a terminal or a CI script, one at a time or from a
 manifest, and ships a sandbox that emulates both APIs.
 
+In CI: "orgctl diff -f tenants.yaml --out plan.json" on the pull request
+saves the plan people review; "orgctl apply plan.json" on merge carries out
+exactly it, or nothing when the organizations changed since (exit 9).
+
 Settings come from flags, then ORGCTL_* environment variables, then the config
 file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
 where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
-6 unavailable, 7 not found, 8 changes (diff), 129/130/143 signals,
+6 unavailable, 7 not found, 8 changes (diff), 9 stale plan, 129/130/143 signals,
 141 stdout closed: see "orgctl help exit-codes".`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
 $ orgctl auth login --provider qovery

@@ -48,6 +48,10 @@ type Document struct {
 	// form (see digest): any change to what the plan does changes it.
 	Digest  string   `json:"digest"`
 	Actions []Action `json:"actions"`
+
+	// plan, when set, gives the actions instead of Actions: a plan of a
+	// hundred thousand entries is written without a second copy of it.
+	plan *plan.Plan
 }
 
 // Manifest identifies the manifest a plan was made from.
@@ -191,42 +195,68 @@ func list(l []string) *[]string {
 	return &l
 }
 
-// New makes the document of pl. The caller fills in the rest (Orgctl,
-// CreatedAt, Manifest, Providers) before Write.
+// New makes the document of pl, whose actions Write converts one at a
+// time. The caller fills in the rest (Orgctl, CreatedAt, Manifest,
+// Providers) before Write.
 func New(pl *plan.Plan, prune bool) *Document {
-	d := &Document{Kind: Kind, FormatVersion: FormatVersion, Prune: prune, Providers: map[string]Target{},
-		Actions: make([]Action, 0, len(pl.Actions))}
+	d := &Document{Kind: Kind, FormatVersion: FormatVersion, Prune: prune, Providers: map[string]Target{}, plan: pl}
 	for i := range pl.Actions {
-		a := &pl.Actions[i]
-		s := Action{Action: a.Kind, Provider: a.Provider, Name: a.Name, ID: a.ID, Index: a.Index}
-		if a.Entry != nil {
-			s.Line = a.Entry.Line
-		}
-		if a.From != nil {
-			s.From = &State{Name: a.From.Name, UpdatedAt: a.From.UpdatedAt}
-			if a.Entry != nil {
-				s.From.Fields = as(a.Entry.Set, a.From)
-			}
-		}
-		switch a.Kind {
+		switch pl.Actions[i].Kind {
 		case plan.Create:
-			f := wanted(a.Entry)
-			if f.Plan == nil && a.Entry.Plan != "" {
-				f.Plan = &a.Entry.Plan // qovery.plan from the config: a create sends it
-			}
-			s.Set = &f
 			d.Summary.Create++
 		case plan.Update:
-			s.Changes = a.Changes
 			d.Summary.Update++
 		case plan.Delete:
 			d.Summary.Delete++
 		default:
 			d.Summary.Unchanged++
 		}
-		d.Actions = append(d.Actions, s)
 	}
 	return d
+}
+
+// each hands f the document's actions in order, until f returns an error.
+func (d *Document) each(f func(*Action) error) error {
+	if d.plan == nil {
+		for i := range d.Actions {
+			if err := f(&d.Actions[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range d.plan.Actions {
+		a := saved(&d.plan.Actions[i])
+		if err := f(&a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saved is one action of a plan as the document records it.
+func saved(a *plan.Action) Action {
+	s := Action{Action: a.Kind, Provider: a.Provider, Name: a.Name, ID: a.ID, Index: a.Index}
+	if a.Entry != nil {
+		s.Line = a.Entry.Line
+	}
+	if a.From != nil {
+		s.From = &State{Name: a.From.Name, UpdatedAt: a.From.UpdatedAt}
+		if a.Entry != nil {
+			s.From.Fields = as(a.Entry.Set, a.From)
+		}
+	}
+	switch a.Kind {
+	case plan.Create:
+		f := wanted(a.Entry)
+		if f.Plan == nil && a.Entry.Plan != "" {
+			f.Plan = &a.Entry.Plan // qovery.plan from the config: a create sends it
+		}
+		s.Set = &f
+	case plan.Update:
+		s.Changes = a.Changes
+	}
+	return s
 }
 
 // digest is the SHA-256 of the document's canonical form: its JSON
@@ -241,10 +271,8 @@ func (d *Document) digest() (string, error) {
 	if err := enc.Encode(head); err != nil {
 		return "", err
 	}
-	for i := range d.Actions {
-		if err := enc.Encode(&d.Actions[i]); err != nil {
-			return "", err
-		}
+	if err := d.each(func(a *Action) error { return enc.Encode(a) }); err != nil {
+		return "", err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -293,18 +321,23 @@ func encode(w io.Writer, d *Document) error {
 	}
 	bw.Write(b)
 	bw.WriteString("[")
-	for i := range d.Actions {
-		line, err := json.Marshal(&d.Actions[i])
+	n := 0
+	err = d.each(func(a *Action) error {
+		line, err := json.Marshal(a)
 		if err != nil {
 			return err
 		}
-		if i > 0 {
+		if n++; n > 1 {
 			bw.WriteString(",")
 		}
 		bw.WriteString("\n    ")
-		bw.Write(line)
+		_, err = bw.Write(line)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if len(d.Actions) > 0 {
+	if n > 0 {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("]\n}\n")

@@ -34,6 +34,9 @@ func sample(prune bool) *Document {
 		pl.Actions = append(pl.Actions, plan.Action{Kind: plan.Delete, Provider: "vertra", Name: "gone", ID: "org_2", From: gone})
 	}
 	d := New(pl, prune)
+	// As Read gives it: the actions held, to be edited.
+	d.each(func(a *Action) error { d.Actions = append(d.Actions, *a); return nil })
+	d.plan = nil
 	d.Providers["vertra"] = Target{APIURL: "https://api.vertracloud.app", Generation: "organizations", Account: "sha256:00"}
 	return d
 }

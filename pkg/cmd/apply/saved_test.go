@@ -447,3 +447,26 @@ func TestSavedPlanCreatesAreValidated(t *testing.T) {
 		t.Errorf("%d requests", n)
 	}
 }
+
+func TestApplyDryRunOutSavesThePlanDiffWould(t *testing.T) {
+	sb := sandboxed(t)
+	seedSavedPlanAccount(t, sb)
+	manifest := write(t, "m.yaml", savedManifest)
+	_, viaDiff := savePlan(t, "-f", manifest)
+	path := filepath.Join(t.TempDir(), "p.json")
+	if r := run(t, "", false, "apply", "--dry-run", "-f", manifest, "--out", path); r.code != 8 {
+		t.Fatalf("exit %d\n%s", r.code, r.errOut)
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	viaApply, err := planfile.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(viaApply.Actions, viaDiff.Actions) || viaApply.Summary != viaDiff.Summary {
+		t.Errorf("apply --dry-run --out and diff --out differ:\n%+v\n%+v", viaApply.Actions, viaDiff.Actions)
+	}
+	if w := writes(sb, 0); len(w) != 4 {
+		t.Errorf("writes %q: only the seeds", w)
+	}
+}

@@ -14,8 +14,9 @@ import (
 )
 
 // TestExportYAML pins the document: organizations first, each pinned by
-// id, empty values written, quoting where YAML would misread, and the prune
-// rule last with a comment saying what it does.
+// id, empty values written, quoting where YAML would misread (a newline,
+// ": ", "#", a word YAML reads as a boolean), and the prune rule last with
+// a comment saying what it does.
 func TestExportYAML(t *testing.T) {
 	testenv.Isolate(t)
 	srv := testhttp.New(t, http.StatusOK, `{"status":"success","response":[
@@ -34,16 +35,14 @@ func TestExportYAML(t *testing.T) {
   - name: ci-b
     id: org_2
     provider: vertra
-    description: |-
-      two
-      lines: #1
+    description: "two\nlines: #1"
     tags:
       - managed-by:orgctl
       - "true"
 # apply --prune deletes the organizations this rule owns that the list no longer names.
 prune:
   vertra:
-    match: ^ci-
+    match: "^ci-"
 `
 	if r.code != 0 || r.out != want || r.errOut != "Exported 2 organizations from VertraCloud.\n" {
 		t.Errorf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.out, want, r.errOut)

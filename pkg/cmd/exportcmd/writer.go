@@ -45,13 +45,8 @@ func (x *writer) add(e entry) error {
 		if x.n == 0 {
 			x.w.WriteString("organizations:\n")
 		}
-		if err := output.WriteYAML(&x.buf, []entry{e}); err != nil { // "- name: ...", one item
-			return err
-		}
-		for line := range bytes.Lines(x.buf.Bytes()) {
-			x.w.WriteString("  ")
-			x.w.Write(line)
-		}
+		appendYAML(&x.buf, &e, "  ")
+		x.w.Write(x.buf.Bytes())
 		return x.flushed()
 	}
 	if err := x.enc.Encode(e); err != nil {
@@ -98,9 +93,9 @@ func (x *writer) close(providerName string, rule *string) error {
 		if prune != nil {
 			x.w.WriteString("# apply --prune deletes the organizations this rule owns that the list no longer names.\n")
 			x.buf.Reset()
-			if err := output.WriteYAML(&x.buf, map[string]any{"prune": prune}); err != nil {
-				return err
-			}
+			x.buf.WriteString("prune:\n  " + providerName + ":\n    match: ")
+			appendScalar(&x.buf, *rule)
+			x.buf.WriteString("\n")
 			x.w.Write(x.buf.Bytes())
 		}
 		return x.w.Flush()

@@ -5,6 +5,7 @@
 package exportcmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -131,13 +132,11 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 		w.abandon() // what was read is out, unterminated, and owns nothing
 		return err
 	}
-	var rule *string
+	rule := "" // none
 	if opts.Own && left == 0 {
-		rule = new(string)
-		*rule = "^" // every name: the whole provider was exported
-		if match != nil {
-			*rule = opts.Match
-		}
+		// What was exported: the names --match matched, else every name
+		// (the whole provider was).
+		rule = cmp.Or(opts.Match, "^")
 	}
 	if err := w.close(p.Name(), rule); err != nil {
 		return err

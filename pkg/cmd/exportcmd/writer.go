@@ -79,22 +79,18 @@ func (x *writer) flushed() error {
 // a JSON list cut short does not parse, and no prune rule was written.
 func (x *writer) abandon() { _ = x.w.Flush() }
 
-// close ends the list and, when rule is not nil, adds a prune rule owning
-// the names it matches on the provider.
-func (x *writer) close(providerName string, rule *string) error {
-	var prune any
-	if rule != nil {
-		prune = map[string]any{providerName: map[string]string{"match": *rule}}
-	}
+// close ends the list and, unless rule is "", adds a prune rule owning the
+// names it matches on the provider.
+func (x *writer) close(providerName, rule string) error {
 	if x.format == output.YAML {
 		if x.n == 0 {
 			x.w.WriteString("organizations: []\n")
 		}
-		if prune != nil {
+		if rule != "" {
 			x.w.WriteString("# apply --prune deletes the organizations this rule owns that the list no longer names.\n")
 			x.buf.Reset()
 			x.buf.WriteString("prune:\n  " + providerName + ":\n    match: ")
-			appendScalar(&x.buf, *rule)
+			appendScalar(&x.buf, rule)
 			x.buf.WriteString("\n")
 			x.w.Write(x.buf.Bytes())
 		}
@@ -112,14 +108,14 @@ func (x *writer) close(providerName string, rule *string) error {
 	}
 	if x.object {
 		x.buf.Reset()
-		if prune == nil {
+		if rule == "" {
 			x.w.WriteString("\n}\n") // --own left it out: the object owns nothing
 			return x.w.Flush()
 		}
 		enc := json.NewEncoder(&x.buf)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("  ", "  ")
-		if err := enc.Encode(prune); err != nil {
+		if err := enc.Encode(map[string]any{providerName: map[string]string{"match": rule}}); err != nil {
 			return err
 		}
 		x.w.WriteString(",\n  \"prune\": ")

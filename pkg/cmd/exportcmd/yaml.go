@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -105,27 +106,30 @@ func needsEscape(r rune) bool {
 }
 
 // plain reports whether s can be written unquoted: a conservative subset
-// of YAML's plain scalars (letters and digits, then a few punctuation
-// marks, single spaces inside), and never a word YAML reads as something
-// other than text (null, true, a number).
+// of YAML's plain scalars (a letter, then letters, digits and a few marks,
+// single spaces inside), and never a word YAML reads as something other
+// than text (null, true, a number). Letters and digits are any script's:
+// only ASCII characters are YAML indicators.
 func plain(s string) bool {
 	if s == "" || len(s) > 200 {
 		return false
 	}
-	c := s[0]
-	if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+	if first, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(first) {
 		return false // digits (numbers, dates), punctuation (indicators)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for i, r := range s {
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-' || c == '_' || c == '.' || c == '/' || c == '@' || c == '+' || c == '=' || c == '?' || c == '&' || c == '%':
-		case c == ':':
+		case r >= utf8.RuneSelf:
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+				return false
+			}
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		case strings.ContainsRune("-_./@+=?&%", r):
+		case r == ':':
 			if i == len(s)-1 || s[i+1] == ' ' {
 				return false // "key: value", "key:"
 			}
-		case c == ' ':
+		case r == ' ':
 			if i == len(s)-1 || s[i+1] == ' ' || s[i+1] == '#' {
 				return false // trailing or double spaces, " #comment"
 			}

@@ -58,8 +58,8 @@ func savePlan(t *testing.T, args ...string) (string, *planfile.Document) {
 	return path, d
 }
 
-// idOf is the id the plan records for an organization.
-func idOf(t *testing.T, d *planfile.Document, name string) string {
+// plannedID is the id the plan records for an organization.
+func plannedID(t *testing.T, d *planfile.Document, name string) string {
 	t.Helper()
 	for _, a := range d.Actions {
 		if a.Name == name && a.ID != "" {
@@ -122,7 +122,7 @@ func TestSavedPlanAppliesExactlyItsWritesThenReportsItApplied(t *testing.T) {
 
 	// Something the plan does not name changes meanwhile: the plan holds.
 	seed(t, sb, "vertra", `{"name":"unrelated"}`)
-	alpha, q, gone := idOf(t, d, "ci-alpha"), idOf(t, d, "ci-q"), idOf(t, d, "ci-gone")
+	alpha, q, gone := plannedID(t, d, "ci-alpha"), plannedID(t, d, "ci-q"), plannedID(t, d, "ci-gone")
 	from := len(sb.Server.Requests())
 	r := run(t, "", false, "apply", path, "--yes")
 	if r.code != 0 {
@@ -167,22 +167,22 @@ func TestStalePlanChangesNothingAndExits9(t *testing.T) {
 		stale string // what stderr names
 	}{
 		{"an updated organization changed", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
-			send(t, sb, "PATCH", "/v1/organizations/"+idOf(t, d, "ci-alpha"), `{"description":"someone else's"}`)
+			send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-alpha"), `{"description":"someone else's"}`)
 		}, `update vertra/ci-alpha (id ` + "%alpha" + `): description changed since the plan ("old", now "someone else's")`},
 		{"a Qovery URL changed", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
-			send(t, sb, "PUT", "/organization/"+idOf(t, d, "ci-q"), `{"name":"ci-q","plan":"TEAM_2025","website_url":"https://third.example"}`)
+			send(t, sb, "PUT", "/organization/"+plannedID(t, d, "ci-q"), `{"name":"ci-q","plan":"TEAM_2025","website_url":"https://third.example"}`)
 		}, `update qovery/ci-q (id %q): website_url changed since the plan ("https://old.example", now "https://third.example")`},
 		{"an unchanged organization changed", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
-			send(t, sb, "PATCH", "/v1/organizations/"+idOf(t, d, "ci-beta"), `{"description":"drifted"}`)
+			send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-beta"), `{"description":"drifted"}`)
 		}, `unchanged vertra/ci-beta (id %beta): description changed since the plan ("same", now "drifted")`},
 		{"an updated organization was deleted", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
-			send(t, sb, "DELETE", "/v1/organizations/"+idOf(t, d, "ci-alpha"), "")
+			send(t, sb, "DELETE", "/v1/organizations/"+plannedID(t, d, "ci-alpha"), "")
 		}, `update vertra/ci-alpha (id %alpha): organization %alpha was deleted since the plan`},
 		{"someone else created the name", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
 			seed(t, sb, "vertra", `{"name":"CI-NEW","description":"theirs"}`)
 		}, `create vertra/ci-new: an organization named "CI-NEW" (id `},
 		{"the organization to delete was renamed", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
-			send(t, sb, "PATCH", "/v1/organizations/"+idOf(t, d, "ci-gone"), `{"name":"ci-kept"}`)
+			send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-gone"), `{"name":"ci-kept"}`)
 		}, `delete vertra/ci-gone (id %gone): organization %gone was renamed since the plan ("ci-gone", now "ci-kept")`},
 		{"another account", func(t *testing.T, sb *sandbox.Running, d *planfile.Document) {
 			t.Setenv("ORGCTL_QOVERY_TOKEN", "qov_another_token")
@@ -194,8 +194,8 @@ func TestStalePlanChangesNothingAndExits9(t *testing.T) {
 			seedSavedPlanAccount(t, sb)
 			path, d := savePlan(t, "-f", write(t, "m.yaml", savedManifest), "--prune")
 			tt.other(t, sb, d)
-			stale := strings.NewReplacer("%alpha", idOf(t, d, "ci-alpha"), "%beta", idOf(t, d, "ci-beta"),
-				"%gone", idOf(t, d, "ci-gone"), "%q", idOf(t, d, "ci-q")).Replace(tt.stale)
+			stale := strings.NewReplacer("%alpha", plannedID(t, d, "ci-alpha"), "%beta", plannedID(t, d, "ci-beta"),
+				"%gone", plannedID(t, d, "ci-gone"), "%q", plannedID(t, d, "ci-q")).Replace(tt.stale)
 
 			from := len(sb.Server.Requests())
 			r := run(t, "", false, "apply", path, "--yes")
@@ -416,7 +416,7 @@ func TestStalePlanSeesUpdatedAt(t *testing.T) {
 	t.Setenv("ORGCTL_VERTRA_TOKEN", vertraToken)
 	seed(t, sb, "vertra", `{"name":"ci-alpha","description":"old","tags":["a"]}`)
 	path, d := savePlan(t, "-f", write(t, "m.yaml", "- {name: ci-alpha, provider: vertra, description: new}\n"))
-	id := idOf(t, d, "ci-alpha")
+	id := plannedID(t, d, "ci-alpha")
 	send(t, sb, "PATCH", "/v1/organizations/"+id, `{"tags":["b"]}`)
 
 	from := len(sb.Server.Requests())

@@ -92,6 +92,17 @@ var ExitCodes = []struct {
 	{ExitTerminated, "terminated (SIGTERM): work stopped as for Ctrl-C"},
 }
 
+// ExitMeaning is what code means, on one line ("" for a code not
+// documented).
+func ExitMeaning(code int) string {
+	for _, c := range ExitCodes {
+		if c.Code == code {
+			return strings.ReplaceAll(c.Meaning, "\n", " ")
+		}
+	}
+	return ""
+}
+
 // Severity returns the order in which a bulk run picks its exit code.
 func Severity() []int { return slices.Clone(severity) }
 

@@ -37,6 +37,9 @@ type Summary struct {
 	Manifest string // the manifest's path as given; "-" for standard input
 	ExitCode int    // the run's
 	Err      string // the error that ended the run early, if any
+	// NotStarted counts entries never started that had no row of their
+	// own (create -f knows how many, not which).
+	NotStarted int
 }
 
 // Writer takes a run's rows as they come, then its summary.

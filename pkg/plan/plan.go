@@ -165,7 +165,7 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options) (*Plan, []error) {
 	var problems []error
 	fail := func(e *manifest.Entry, format string, args ...any) {
-		problems = append(problems, fmt.Errorf("%s: %s", e.Where(), fmt.Sprintf(format, args...)))
+		problems = append(problems, manifest.Problem(e, fmt.Errorf(format, args...)))
 	}
 	type index struct {
 		byID, byName map[string]*Existing

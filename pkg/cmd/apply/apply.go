@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,15 +22,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/manifest"
-	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/report"
 	"github.com/orgctl/orgctl/pkg/text"
 )
 
@@ -48,6 +50,9 @@ type ApplyOptions struct {
 	FailFast    bool
 	Shard       string           // K/N or auto: only this shard of the manifest
 	Exporter    cmdutil.Exporter // --jq, --template, --no-headers
+	Reports     reports.Flags    // --summary
+
+	reports report.Multi // the run's, opened by applyRun
 }
 
 // NewCmdApply builds `orgctl apply`; tests pass runF to capture the options.
@@ -121,6 +126,7 @@ $ orgctl apply plan.json`,
 	addShardFlag(cmd, opts, "apply only shard K of N")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteFiles("json"))
 	cmdutil.MustRegister(cmd, "out", cmdutil.CompleteFiles("json"))
@@ -176,6 +182,7 @@ $ orgctl apply plan.json`,
 	_ = cmd.MarkFlagRequired("file")
 	cmdutil.MustRegister(cmd, "out", cmdutil.CompleteFiles("json"))
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd
 }
@@ -187,7 +194,7 @@ type connection struct {
 	target   planfile.Target // the account, as a saved plan records it
 }
 
-func applyRun(ctx context.Context, opts *ApplyOptions) error {
+func applyRun(ctx context.Context, opts *ApplyOptions) (err error) {
 	if opts.PlanFile != "" {
 		return applySaved(ctx, opts)
 	}
@@ -209,10 +216,14 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	format, err := reports.Format(opts.Global, cfg)
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
+	if opts.reports, err = openReports(opts, format); err != nil {
+		return err
+	}
+	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way
 	doc, digest, err := readDocument(opts)
 	if err != nil {
 		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", opts.File, err))
@@ -264,6 +275,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 				return err
 			}
 		}
+		_ = reports.Plan(opts.reports, pl)
 		if err := printPlan(opts.IO, format, &opts.Exporter, pl); err != nil {
 			return err
 		}
@@ -273,6 +285,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		}
 		return nil
 	}
+	reportUnchanged(opts.reports, pl)
 	if pl.Changes() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "No changes: 0 to change, %d unchanged.\n", pl.Count(plan.Unchanged))
 		orphanHint(opts, pl)
@@ -395,7 +408,7 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 			if e.Provider == "" {
 				err = fmt.Errorf("no provider: set provider in the entry, or --provider")
 			}
-			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), err))
+			problems = append(problems, manifest.Problem(e, err))
 			continue
 		}
 		spec := e.CreateSpec
@@ -408,7 +421,7 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		}
 		warnings, err := providers.Validate(name, &spec)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), strings.TrimPrefix(err.Error(), "--")))
+			problems = append(problems, manifest.Problem(e, errors.New(strings.TrimPrefix(err.Error(), "--"))))
 			continue
 		}
 		for _, w := range warnings {
@@ -441,7 +454,7 @@ func missingPlans(pl *plan.Plan) []error {
 	var problems []error
 	for _, a := range pl.Actions {
 		if a.Kind == plan.Create && a.Provider == provider.Qovery && a.Entry.Plan == "" {
-			problems = append(problems, fmt.Errorf("%s: plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Entry.Where(), a.Name))
+			problems = append(problems, manifest.Problem(a.Entry, fmt.Errorf("plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Name)))
 		}
 	}
 	return problems
@@ -456,6 +469,7 @@ func reportProblems(opts *ApplyOptions, problems []error, entries int) error {
 	for _, p := range problems {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
 	}
+	reportInvalid(opts.reports, problems)
 	return cmdutil.Usage(fmt.Errorf("%s in %s: nothing was changed", count(len(problems), "problem"), count(entries, "entry")))
 }
 

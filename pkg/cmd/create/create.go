@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/output"
@@ -32,6 +33,7 @@ type CreateOptions struct {
 	IfNotExists bool
 	Bulk        BulkOptions // -f and the flags that go with it
 	Exporter    cmdutil.Exporter
+	Reports     reports.Flags // with -f: --summary
 }
 
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
@@ -134,6 +136,7 @@ $ orgctl create -f tenants.yaml --skip-existing --shard 2/4`,
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "ndjson", "jsonl", "csv"))
 	cmdutil.MustRegister(cmd, "shard", cmdutil.CompleteValues("auto"))
@@ -269,7 +272,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

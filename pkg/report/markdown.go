@@ -179,7 +179,7 @@ func (m *Markdown) document(s Summary) string {
 	}
 
 	if s.Err != "" {
-		fmt.Fprintf(&b, "**The run stopped:** %s\n\n", Escape(s.Err, errorCap))
+		fmt.Fprintf(&b, "**Error:** %s\n\n", Escape(s.Err, errorCap))
 	}
 	fmt.Fprintf(&b, "**Exit code %d**", s.ExitCode)
 	if m.opts.ExitMeaning != nil {

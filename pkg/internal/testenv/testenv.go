@@ -14,7 +14,8 @@ import (
 // returns the default config file's path there.
 func Isolate(t testing.TB) string {
 	t.Helper()
-	vars := []string{config.EnvConfig, config.EnvProfile}
+	// A test run inside GitHub Actions must not append to the job's summary.
+	vars := []string{config.EnvConfig, config.EnvProfile, "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "ORGCTL_SUMMARY"}
 	for _, k := range config.Keys() {
 		vars = append(vars, config.EnvVars(k)...)
 	}

@@ -87,7 +87,14 @@ nothing else: reviewed on the pull request, applied on merge. It first
 reads each provider's list once; when an organization changed since the
 plan, or was created or deleted by someone else, it changes nothing, names
 each stale action and exits 9. A plan already applied changes nothing and
-exits 0. See https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
+exits 0.
+
+-o markdown prints the results as one Markdown document when the run ends,
+for a pull request or a CI job's summary. In GitHub Actions the document is
+also appended to the job summary (GITHUB_STEP_SUMMARY; --summary=false or
+ORGCTL_SUMMARY=0 turns it off). See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
+https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Make the organizations match the file; then diff has nothing to show (exit 0)
 $ orgctl apply -f tenants.yaml --concurrency 8
 $ orgctl diff -f tenants.yaml
@@ -151,8 +158,14 @@ bad manifest).
 
 --out FILE also saves the plan, for apply FILE to carry out exactly it
 later (after a review); apply refuses it, changing nothing, when the
-organizations changed in between. See
-https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
+organizations changed in between.
+
+-o markdown prints the plan as Markdown to post on a pull request: values
+escaped, under GitHub's 65,536-character comment limit. In GitHub Actions
+the plan is also appended to the job summary (GITHUB_STEP_SUMMARY;
+--summary=false or ORGCTL_SUMMARY=0 turns it off). See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
+https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Gate a pipeline on drift: 0 in sync, 8 drift, anything else an error
 $ orgctl diff -f tenants.yaml -o json > plan.json || test $? -eq 8
 $ jq '.actions[] | select(.action != "unchanged")' plan.json
@@ -163,8 +176,9 @@ $ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8
 # What job 2 of a 4-job CI matrix (apply --shard 2/4) would change
 $ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8
 
-# Save the plan for review; apply exactly it on merge
-$ orgctl diff -f tenants.yaml --out plan.json || test $? -eq 8
+# Save the plan for review, post it on the pull request, apply exactly it on merge
+$ orgctl diff -f tenants.yaml --out plan.json -o markdown > plan.md || test $? -eq 8
+$ gh pr comment --body-file plan.md
 $ orgctl apply plan.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -51,7 +51,7 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		name, spec, err := entrySpec(e, defaults)
 		if err != nil {
 			c.problems++
-			report(problem(&e, name, errors.New(strings.TrimPrefix(err.Error(), "--"))))
+			report(problem(e, name, errors.New(strings.TrimPrefix(err.Error(), "--"))))
 			continue
 		}
 		hashes = append(hashes, nameHash(seed, name, spec.Name))
@@ -97,16 +97,17 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		key := name + "\x00" + strings.ToLower(spec.Name)
 		if at, dup := first[key]; dup {
 			c.problems++
-			report(problem(&e, name, fmt.Errorf("name %q repeats entry %d (%s compares names case-insensitively)", spec.Name, at, name)))
+			report(problem(e, name, fmt.Errorf("name %q repeats entry %d (%s compares names case-insensitively)", spec.Name, at, name)))
 			continue
 		}
 		first[key] = e.Index
 	}
 }
 
-// problem is err about entry e, whose provider is name when known.
-func problem(e *manifest.Entry, name string, err error) *manifest.EntryError {
-	p := manifest.Problem(e, err)
+// problem is err about entry e, whose provider is name when known. (e by
+// value: the address of the loop's entry would move every entry to the heap.)
+func problem(e manifest.Entry, name string, err error) *manifest.EntryError {
+	p := manifest.Problem(&e, err)
 	if name != "" {
 		p.Provider = name
 	}

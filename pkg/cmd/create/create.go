@@ -53,7 +53,11 @@ embedded emulator of both APIs instead, with no token and no network; the
 sandbox keeps what you create for the next command (orgctl list --sandbox).
 
 Everything is checked before a request is sent: a bad flag exits with
-code 2 and nothing is created. See "orgctl help exit-codes" for every code.`,
+code 2 and nothing is created. See "orgctl help exit-codes" for every code.
+
+With -f, -o markdown prints the results as one Markdown document when the
+run ends; in GitHub Actions it is also appended to the job summary
+(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off).`,
 		Example: `# Try it with no account: the embedded sandbox
 $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 

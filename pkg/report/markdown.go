@@ -25,6 +25,10 @@ const (
 	nameCap  = 100
 	valueCap = 100
 	errorCap = 300
+	// changesCap bounds a row's changes, in bytes of Markdown: past it, the
+	// remaining fields are counted ("… 3 more fields"), so that two long
+	// tag lists do not make a row that pushes out dozens of others.
+	changesCap = 2000
 )
 
 // Sections of the document, in the order they are cut when the document
@@ -344,12 +348,18 @@ func number(n int) string {
 // cell holds one line of Markdown).
 func changes(r Row) string {
 	parts := make([]string, 0, len(r.Changes))
-	for _, ch := range r.Changes {
+	size := 0
+	for i, ch := range r.Changes {
+		if size > changesCap {
+			parts = append(parts, fmt.Sprintf("… %d more fields", len(r.Changes)-i))
+			break
+		}
 		if ch.Old == nil && (r.Action == string(plan.Create) || r.Status == "created") {
 			parts = append(parts, Escape(ch.Field, nameCap)+": "+value(ch.New))
-			continue
+		} else {
+			parts = append(parts, Escape(ch.Field, nameCap)+": "+value(ch.Old)+" → "+value(ch.New))
 		}
-		parts = append(parts, Escape(ch.Field, nameCap)+": "+value(ch.Old)+" → "+value(ch.New))
+		size += len(parts[len(parts)-1])
 	}
 	return strings.Join(parts, "<br>")
 }

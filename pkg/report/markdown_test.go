@@ -337,3 +337,20 @@ func TestMemoryIsBoundedForHundredThousandRows(t *testing.T) {
 		t.Errorf("counted %d rows", w.secs[secChanges].total)
 	}
 }
+
+// TestLongChangesAreCounted: a row's changes stop at changesCap and say
+// how many fields are left, so one row cannot crowd out the others.
+func TestLongChangesAreCounted(t *testing.T) {
+	long := make([]string, 10)
+	for i := range long {
+		long[i] = strings.Repeat("t", 100)
+	}
+	var chs []plan.Change
+	for _, f := range []string{"tags", "admin_emails", "description", "plan", "website_url", "repository", "logo_url", "icon_url"} {
+		chs = append(chs, plan.Change{Field: f, Old: long, New: long})
+	}
+	cell := changes(Row{Action: "update", Changes: chs})
+	if !strings.HasSuffix(cell, "more fields") || len(cell) > changesCap+5000 {
+		t.Errorf("%d bytes, ending %q", len(cell), cell[max(0, len(cell)-40):])
+	}
+}

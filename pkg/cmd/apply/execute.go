@@ -38,7 +38,10 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
 		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
 	}
-	done := make([]bool, len(pl.Actions)) // which changes have a result, for the reports
+	var done []bool // which changes have a result, for the reports
+	if len(opts.reports) > 0 {
+		done = make([]bool, len(pl.Actions))
+	}
 	var total bulk.Summary
 	heldBack := 0 // deletes not started because something failed first
 	for _, kind := range phases {
@@ -57,8 +60,8 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 			func(r bulk.Result) {
 				bar.Clear()
 				printer.Print(r)
-				done[r.Ref-1] = true
-				if len(opts.reports) > 0 {
+				if done != nil {
+					done[r.Ref-1] = true
 					_ = opts.reports.Add(resultRow(pl, r))
 				}
 				bar.Add(1)

@@ -152,7 +152,7 @@ func (m *Markdown) document(s Summary) string {
 	b.Grow(m.used + reserve)
 	fmt.Fprintf(&b, "### %s: %s\n\n", m.title(s), m.countLine(s))
 	if s.Manifest != "" {
-		fmt.Fprintf(&b, "Manifest: %s\n\n", Escape(s.Manifest, valueCap))
+		fmt.Fprintf(&b, "File: %s\n\n", Escape(s.Manifest, valueCap))
 	}
 	left := 0
 	for i := range m.secs {
@@ -164,7 +164,7 @@ func (m *Markdown) document(s Summary) string {
 	}
 
 	if f := &m.secs[secFailed]; f.total > 0 {
-		fmt.Fprintf(&b, "#### Failed (%d)\n\n", f.total)
+		fmt.Fprintf(&b, "#### Problems (%d)\n\n", f.total)
 		writeTable(&b, failedColumns, f)
 	}
 	if c := &m.secs[secChanges]; c.total > 0 {
@@ -215,6 +215,7 @@ var counted = []struct{ key, label string }{
 	{"deleted", "deleted"},
 	{"skipped", "skipped"},
 	{Invalid, "invalid"},
+	{Stale, "stale"},
 	{"failed", "failed"},
 	{NotStarted, "not started"},
 	{Unchanged, "unchanged"},
@@ -257,7 +258,7 @@ func rows(n int) string {
 
 func sectionOf(r Row) int {
 	switch {
-	case r.Status == "failed" || r.Status == Invalid:
+	case r.Status == "failed" || r.Status == Invalid || r.Status == Stale:
 		return secFailed
 	case r.Action == string(plan.Unchanged) || r.Status == Unchanged:
 		return secUnchanged

@@ -219,8 +219,8 @@ func TestGoldenDocument(t *testing.T) {
 	}
 	_ = w.Close(Summary{Command: "apply", Manifest: "tenants.yaml", ExitCode: 6, Err: "1 of 3 changes failed"})
 	want := "### orgctl apply: 1 created, 1 failed, 1 not started, 1 unchanged\n\n" +
-		"Manifest: tenants.yaml\n\n" +
-		"#### Failed (1)\n\n" +
+		"File: tenants.yaml\n\n" +
+		"#### Problems (1)\n\n" +
 		"| Provider | Name | Action | Result | Line | Exit code | Error |\n| --- | --- | --- | --- | --: | --: | --- |\n" +
 		"| vertra | globex | update | failed | 5 | 6 | HTTP 500 |\n\n" +
 		"#### Changes (2)\n\n" +
@@ -296,7 +296,7 @@ func TestFiftyThousandRowsStayUnderTheLimit(t *testing.T) {
 			if total := c.failed + c.changed + c.unchanged; shownRows+n != total {
 				t.Errorf("%d rows shown + %d left out != %d", shownRows, n, total)
 			}
-			if !strings.Contains(doc, "#### Failed (") || len(tbs[0].rows) != c.failed {
+			if !strings.Contains(doc, "#### Problems (") || len(tbs[0].rows) != c.failed {
 				t.Errorf("failures were cut: %d of %d shown", len(tbs[0].rows), c.failed)
 			}
 			if c.unchanged > 0 && len(tbs[1].rows) != c.changed {

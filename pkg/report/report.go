@@ -14,6 +14,7 @@ const (
 	Unchanged  = "unchanged"   // apply: nothing to do
 	NotStarted = "not_started" // apply, create -f: the run stopped before it
 	Invalid    = "invalid"     // the entry was refused before anything ran
+	Stale      = "stale"       // apply PLAN: the saved plan's action no longer holds; nothing ran
 )
 
 // Row is one organization's line: an action planned (diff), what a run did

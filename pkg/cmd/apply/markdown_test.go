@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/sandbox"
 )
 
@@ -204,4 +205,37 @@ func TestJobSummary(t *testing.T) {
 	if strings.Contains(r.out, "###") {
 		t.Errorf("the summary went to stdout too:\n%s", r.out)
 	}
+}
+
+// TestSavedPlanMarkdown: diff --out -o markdown saves the plan and prints
+// it; apply PLAN -o markdown names each stale action, with its manifest
+// line and exit code 9, and the run's error; the plan applied once fresh
+// reports what it did.
+func TestSavedPlanMarkdown(t *testing.T) {
+	sb := sandboxed(t)
+	seedSavedPlanAccount(t, sb)
+	m := write(t, "tenants.yaml", savedManifest)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	r := run(t, "", false, "diff", "-f", m, "--prune", "--out", path, "-o", "markdown")
+	if r.code != 8 || !strings.HasPrefix(r.out, "### orgctl diff: 1 to create, 2 to update, 1 to delete, 1 unchanged\n") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the plan was not saved: %v", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := planfile.Read(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-alpha"), `{"description":"someone else's"}`)
+	r = run(t, "", false, "apply", path, "--yes", "-o", "markdown")
+	if r.code != 9 {
+		t.Errorf("exit %d, want 9 (stale)\n%s", r.code, r.errOut)
+	}
+	golden(t, "apply-stale.md", stable(strings.ReplaceAll(r.out, path, "plan.json"), m))
 }

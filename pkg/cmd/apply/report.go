@@ -10,6 +10,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/report"
 )
 
@@ -28,7 +29,28 @@ func openReports(opts *ApplyOptions, format output.Format) (report.Multi, error)
 
 // closeReports ends the reports with the run's outcome; see reports.Close.
 func closeReports(opts *ApplyOptions, err error) error {
-	return reports.Close(opts.reports, report.Summary{Command: command(opts), Manifest: opts.File}, err)
+	file := opts.File
+	if file == "" {
+		file = opts.PlanFile
+	}
+	return reports.Close(opts.reports, report.Summary{Command: command(opts), Manifest: file}, err)
+}
+
+// reportStale adds each action of a saved plan that no longer holds:
+// nothing ran (exit 9). Those of a provider read with
+// another account are named by the run's error instead.
+func reportStale(w report.Multi, stale []planfile.Stale, elsewhere map[string]bool) {
+	if len(w) == 0 {
+		return
+	}
+	for _, s := range stale {
+		a := s.Action
+		if elsewhere[a.Provider] {
+			continue
+		}
+		_ = w.Add(report.Row{Provider: a.Provider, Name: a.Name, ID: a.ID, Action: string(a.Action), Status: report.Stale,
+			Error: s.Why, ExitCode: cmdutil.ExitStale, Index: a.Index, Line: a.Line})
+	}
 }
 
 // reportInvalid adds each entry refused before anything ran.

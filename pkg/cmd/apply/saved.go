@@ -10,9 +10,8 @@ import (
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/build"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/config"
-	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -62,7 +61,7 @@ func savePlan(opts *ApplyOptions, pl *plan.Plan, manifestSHA string, sh shard.Sh
 
 // applySaved carries out a saved plan: exactly its actions, and only when
 // every one still holds against the providers' lists as they are now.
-func applySaved(ctx context.Context, opts *ApplyOptions) error {
+func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 	if opts.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
 	}
@@ -70,10 +69,14 @@ func applySaved(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	format, err := reports.Format(opts.Global, cfg)
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
+	if opts.reports, err = openReports(opts, format); err != nil {
+		return err
+	}
+	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way
 	d, err := readPlan(opts)
 	if err != nil {
 		return err
@@ -118,6 +121,7 @@ func applySaved(ctx context.Context, opts *ApplyOptions) error {
 		}
 		stale = append(stale, fmt.Sprintf("%s %s: %s", a.Action, who, text.Safe(s.Why)))
 	}
+	reportStale(opts.reports, checked.Stale, elsewhere)
 	if len(stale) > 0 {
 		for _, s := range stale {
 			fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("stale:")+" "+s)
@@ -128,6 +132,7 @@ func applySaved(ctx context.Context, opts *ApplyOptions) error {
 
 	pl := checked.Pending
 	if opts.DryRun {
+		_ = reports.Plan(opts.reports, pl)
 		if err := printPlan(opts.IO, format, &opts.Exporter, pl); err != nil {
 			return err
 		}
@@ -136,6 +141,7 @@ func applySaved(ctx context.Context, opts *ApplyOptions) error {
 		}
 		return nil
 	}
+	reportUnchanged(opts.reports, pl)
 	switch {
 	case pl.Changes() == 0 && checked.Done > 0:
 		fmt.Fprintf(opts.IO.ErrOut, "The plan was already applied: its %s are in place. Nothing was sent.\n", count(checked.Done, "change"))

@@ -129,6 +129,13 @@ func TestMarkdownOnlyWhereReportsAre(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.errOut)
 		}
 	}
+	// Completion offers it where it is taken, and only there.
+	for cmd, want := range map[string]bool{"diff": true, "apply": true, "create": true, "list": false, "get": false} {
+		r := run(t, "", false, "__complete", cmd, "-o", "")
+		if got := strings.Contains(r.out, "markdown\t"); got != want {
+			t.Errorf("orgctl %s -o <TAB> offers markdown: %v\n%s", cmd, got, r.out)
+		}
+	}
 }
 
 // TestJobSummary: in GitHub Actions, diff and apply append their Markdown

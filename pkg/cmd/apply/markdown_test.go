@@ -162,7 +162,7 @@ func TestJobSummary(t *testing.T) {
 
 	t.Setenv("GITHUB_ACTIONS", "true")
 	md := run(t, "", false, "diff", "-f", m, "--prune", "-o", "markdown")
-	if got := read(); got != "earlier step\n"+md.out {
+	if got := read(); got != "earlier step\n\n"+md.out {
 		t.Errorf("the summary is not the earlier step's, then the diff's Markdown:\n%s", got)
 	}
 	// Appended again, not truncated; the same document whatever -o says,
@@ -171,7 +171,7 @@ func TestJobSummary(t *testing.T) {
 	if r.code != 8 || !strings.HasPrefix(r.out, "{") {
 		t.Errorf("exit %d, stdout %.40q: -o json must stay JSON", r.code, r.out)
 	}
-	if got := read(); got != "earlier step\n"+md.out+md.out {
+	if got := read(); got != "earlier step\n\n"+md.out+"\n"+md.out {
 		t.Errorf("a second diff did not append:\n%s", got)
 	}
 
@@ -188,7 +188,7 @@ func TestJobSummary(t *testing.T) {
 	}
 	t.Setenv("ORGCTL_SUMMARY", "0")
 	before := read()
-	if r := run(t, "", false, "diff", "-f", m, "--prune", "--summary"); read() != before+md.out || r.code != 8 {
+	if r := run(t, "", false, "diff", "-f", m, "--prune", "--summary"); read() != before+"\n"+md.out || r.code != 8 {
 		t.Errorf("--summary did not win over ORGCTL_SUMMARY=0")
 	}
 	t.Setenv("ORGCTL_SUMMARY", "")
@@ -202,7 +202,7 @@ func TestJobSummary(t *testing.T) {
 	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPatch, Status: http.StatusInternalServerError})
 	r = run(t, "", false, "--retries", "0", "apply", "-f", m, "--prune", "--yes")
 	got := read()
-	if r.code != 6 || !strings.HasPrefix(got, "### orgctl apply: 1 created, 1 failed, 1 not started, 1 unchanged\n") ||
+	if r.code != 6 || !strings.HasPrefix(got, "\n### orgctl apply: 1 created, 1 failed, 1 not started, 1 unchanged\n") ||
 		!strings.Contains(got, "**Exit code 6**") || !strings.Contains(got, "| vertra | globex | update | failed | 4 | 6 |") {
 		t.Errorf("exit %d, summary:\n%s", r.code, got)
 	}

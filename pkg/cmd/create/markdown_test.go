@@ -137,7 +137,7 @@ func TestCreateJobSummary(t *testing.T) {
 		t.Errorf("exit %d, stdout:\n%s", r.code, r.out)
 	}
 	want, _ := os.ReadFile(filepath.Join("testdata", "create.md"))
-	if s := stable(string(got), m); s != "earlier step\n"+string(want) {
+	if s := stable(string(got), m); s != "earlier step\n\n"+string(want) {
 		t.Errorf("summary:\n%s", s)
 	}
 }

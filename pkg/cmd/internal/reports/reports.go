@@ -170,7 +170,9 @@ func (a *appendFile) Write(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := io.WriteString(f, a.io.Redact(string(p))); err != nil {
+	// A blank line first: what an earlier step wrote may not end its line,
+	// and the heading must start one.
+	if _, err := io.WriteString(f, "\n"+a.io.Redact(string(p))); err != nil {
 		f.Close()
 		return 0, err
 	}

@@ -141,3 +141,18 @@ func TestCreateJobSummary(t *testing.T) {
 		t.Errorf("summary:\n%s", s)
 	}
 }
+
+// TestCreateMarkdownCountsWhatDidNotStart: --fail-fast stops after the
+// taken name; the heading counts the entries never started.
+func TestCreateMarkdownCountsWhatDidNotStart(t *testing.T) {
+	sandboxed(t)
+	m := manifestFile(t, "- {name: taken, provider: vertra}\n- {name: a, provider: vertra}\n- {name: b, provider: vertra}\n")
+	r := run(t, "create", "-f", m, "--concurrency", "1", "--fail-fast", "-o", "markdown")
+	if r.code != 4 || !strings.HasPrefix(r.out, "### orgctl create -f: 1 failed, 2 not started\n") {
+		t.Errorf("exit %d:\n%s", r.code, r.out)
+	}
+	// --summary is a flag of create -f only.
+	if r := run(t, "create", "--provider", "vertra", "--name", "x", "--summary=false"); r.code != 2 || !strings.Contains(r.errOut, "--summary needs -f") {
+		t.Errorf("exit %d: %s", r.code, r.errOut)
+	}
+}

@@ -7,6 +7,8 @@
 #   plan    `diff -f` of N entries (DRIFT % edited) against the M: wall time
 #           and peak RSS; baseline: the list alone, read whole and kept
 #           nowhere (`get` of a name that is not there);
+#   saved   `diff --out` of the same, and `apply --dry-run PLAN` (the
+#           staleness check): wall time and peak RSS;
 #   apply   `apply -f` of N creates from CSV on an empty account: peak RSS;
 #   create  `create -f` of the same N at concurrency 8 and 32: organizations/s;
 #   shards  SHARDS jobs of one N-entry manifest at once (`--shard K/SHARDS`)
@@ -117,6 +119,21 @@ for _ in $(seq "$RUNS"); do
 done
 printf 'plan      diff of %d entries (%s updates) against %d: %s s, peak RSS %s MiB; the list alone: %s s; ratio %s\n' \
   "$N" "$updates" "$M" "$(stats <"$work/diff.s")" "$(mib <"$work/diff.rss" | stats)" "$(stats <"$work/lists.s")" "$(ratio "$work/diff.s" "$work/lists.s")"
+
+# A saved plan: written by diff --out, then checked against the account by
+# apply --dry-run PLAN (everything apply PLAN does before its first write).
+: >"$work/out.s"; : >"$work/out.rss"; : >"$work/check.s"; : >"$work/check.rss"
+for _ in $(seq "$RUNS"); do
+  read -r s rss code < <(measure "$work/orgctl" diff -f "$work/drift.csv" --out "$work/plan.json")
+  [ "$code" = 8 ] || fail "diff --out exited $code, want 8"
+  echo "$s" >>"$work/out.s"; echo "$rss" >>"$work/out.rss"
+  read -r s rss code < <(measure "$work/orgctl" apply --dry-run "$work/plan.json" -o json)
+  [ "$code" = 8 ] || fail "apply --dry-run PLAN exited $code, want 8"
+  echo "$s" >>"$work/check.s"; echo "$rss" >>"$work/check.rss"
+done
+printf 'saved     diff --out of %d against %d: %s s, peak RSS %s MiB (plan %s MiB); apply --dry-run PLAN: %s s, peak RSS %s MiB\n' \
+  "$N" "$M" "$(stats <"$work/out.s")" "$(mib <"$work/out.rss" | stats)" "$(awk -v b="$(stat -c %s "$work/plan.json")" 'BEGIN { printf "%.1f", b / 1048576 }')" \
+  "$(stats <"$work/check.s")" "$(mib <"$work/check.rss" | stats)"
 kill "${pids[@]}" 2>/dev/null || true; pids=()
 
 # --- an empty account -------------------------------------------------------

@@ -52,8 +52,9 @@ func examples(cmd *cobra.Command) []example {
 
 // TestExamplesWork pastes every example of every command's help into bash,
 // as a user with a token for each provider would: against a fresh sandbox,
-// in a directory holding the README's tenants.yaml. For get, list, update
-// and delete organizations named acme and globex exist on both providers first.
+// in a directory holding the README's tenants.yaml. For get, list, update,
+// delete and export organizations named acme and globex exist on both
+// providers first.
 func TestExamplesWork(t *testing.T) {
 	needTool(t, "jq") // the examples pipe JSON into jq
 	ios, _, _, _ := iostreams.Test()
@@ -83,7 +84,7 @@ func TestExamplesWork(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if ex.command == "orgctl get" || ex.command == "orgctl list" || ex.command == "orgctl delete" || ex.command == "orgctl update" {
+			if ex.command == "orgctl get" || ex.command == "orgctl list" || ex.command == "orgctl delete" || ex.command == "orgctl update" || ex.command == "orgctl export" {
 				for _, args := range [][]string{{"--provider", "qovery", "--plan", "TEAM_2025"}, {"--provider", "vertra"}} {
 					for _, name := range []string{"acme", "globex"} {
 						if r := orgctl(t, environ, append([]string{"create", "--name", name}, args...)...); r.code != 0 {

@@ -45,6 +45,8 @@ type Job struct {
 	Name     string // organization name, for reports
 	Provider string
 	Kind     string // Create (when empty), Update or Delete
+	Line     int    // the entry's line in the manifest, for reports; 0 when none
+	Ref      int    // the caller's own number for the job, given back in its result
 	// Wait is called before Do and may block (a rate limiter); an error
 	// means the job never started.
 	Wait func(ctx context.Context) error
@@ -61,6 +63,7 @@ type Result struct {
 	Name         string
 	Provider     string
 	Kind         string
+	Line, Ref    int // the job's
 	Status       string
 	Organization *provider.Organization // created, found, updated or deleted
 	Err          error
@@ -175,7 +178,7 @@ func runJob(ctx context.Context, j Job, opts Options) Result {
 	if kind == "" {
 		kind = Create
 	}
-	r := Result{Index: j.Index, Name: j.Name, Provider: j.Provider, Kind: kind}
+	r := Result{Index: j.Index, Name: j.Name, Provider: j.Provider, Kind: kind, Line: j.Line, Ref: j.Ref}
 	org, err := j.Do(ctx)
 	var perr *provider.Error
 	switch {

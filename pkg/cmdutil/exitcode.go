@@ -23,6 +23,7 @@ const (
 	ExitUnavailable = 6   // network, timeout or provider-side failure
 	ExitNotFound    = 7   // no such organization
 	ExitChanges     = 8   // diff: the plan has changes (not a failure)
+	ExitStale       = 9   // apply PLAN: the saved plan is stale, nothing was changed
 	ExitHangup      = 129 // SIGHUP (128 + 1)
 	ExitInterrupted = 130 // SIGINT (128 + 2)
 	ExitBrokenPipe  = 141 // standard output closed (128 + SIGPIPE's 13, as a shell reports it)
@@ -84,10 +85,22 @@ var ExitCodes = []struct {
 	{ExitUnavailable, "network, timeout or provider-side failure (5xx, 429, a redirect,\nan unreadable answer); a create may have happened: the error says so"},
 	{ExitNotFound, "no such organization (404, ORGANIZATION_NOT_FOUND)"},
 	{ExitChanges, "diff (and apply --dry-run): the plan has changes; 0 means none"},
+	{ExitStale, "apply PLAN: the saved plan is stale (an organization changed, or was\ncreated or deleted, since it was made): nothing was changed"},
 	{ExitHangup, "hung up (SIGHUP): work stopped as for Ctrl-C"},
 	{ExitInterrupted, "interrupted (Ctrl-C, SIGINT); a second Ctrl-C exits at once"},
 	{ExitBrokenPipe, "standard output was closed (| head): no new work started"},
 	{ExitTerminated, "terminated (SIGTERM): work stopped as for Ctrl-C"},
+}
+
+// ExitMeaning is what code means, on one line ("" for a code not
+// documented).
+func ExitMeaning(code int) string {
+	for _, c := range ExitCodes {
+		if c.Code == code {
+			return strings.ReplaceAll(c.Meaning, "\n", " ")
+		}
+	}
+	return ""
 }
 
 // Severity returns the order in which a bulk run picks its exit code.

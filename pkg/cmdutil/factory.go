@@ -32,6 +32,9 @@ type GlobalFlags struct {
 	// --concurrency), set before the HTTP client is first asked for: it
 	// sizes the connection pool.
 	Connections int
+	// Reports is set by the commands that make reports (diff, apply,
+	// create -f): -o markdown is theirs alone.
+	Reports bool
 
 	sandbox *sandboxSession // started by the first ResolveRun under --sandbox
 }

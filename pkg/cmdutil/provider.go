@@ -86,7 +86,11 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 	if err != nil {
 		return nil, Usage(err)
 	}
-	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	parse := output.ParseFormat
+	if g.Reports {
+		parse = output.ParseReportFormat
+	}
+	format, err := parse(cfg.Get(config.KeyOutput))
 	if err != nil {
 		return nil, Usage(err)
 	}

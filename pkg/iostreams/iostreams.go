@@ -59,6 +59,21 @@ func (s *IOStreams) AddSecret(values ...string) {
 	}
 }
 
+// Redact returns s with every registered secret masked, for what orgctl
+// writes elsewhere than Out and ErrOut (a report file), or before it is
+// escaped into a form the streams' redactor would no longer recognise.
+func (s *IOStreams) Redact(v string) string {
+	if s.secrets == nil {
+		return v
+	}
+	list := s.secrets.snapshot()
+	if len(list) == 0 {
+		return v
+	}
+	out, _ := redact([]byte(v), list, true)
+	return string(out)
+}
+
 // Flush writes out what the redactor held back (a tail that might have
 // begun a secret). Call it when the run ends.
 func (s *IOStreams) Flush() {

@@ -230,3 +230,23 @@ func sniff(head []byte) string {
 	}
 	return YAML
 }
+
+// EntryError is a problem with one entry, found before anything is sent.
+// It keeps where the entry is, for reports that point at its line.
+type EntryError struct {
+	Index, Line    int
+	Provider, Name string // as the entry gives them
+	Err            error
+}
+
+// Problem is err about entry e.
+func Problem(e *Entry, err error) *EntryError {
+	return &EntryError{Index: e.Index, Line: e.Line, Provider: e.Provider, Name: e.Name, Err: err}
+}
+
+// Error reads "entry 3 (line 12): what is wrong".
+func (e *EntryError) Error() string {
+	return Entry{Index: e.Index, Line: e.Line}.Where() + ": " + e.Err.Error()
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }

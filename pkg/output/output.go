@@ -20,7 +20,13 @@ const (
 	Wide  Format = "wide" // a table with the columns that do not fit by default
 	JSON  Format = "json"
 	YAML  Format = "yaml"
+	// Markdown is a report for people reading a pull request or a job
+	// summary; only the commands that make reports take it (ParseReportFormat).
+	Markdown Format = "markdown"
 )
+
+// ReportCommands are the commands that take -o markdown, for errors.
+const ReportCommands = "orgctl diff, orgctl apply and orgctl create -f"
 
 // Formats lists the accepted formats, for help and errors.
 func Formats() []string { return []string{string(Table), string(Wide), string(JSON), string(YAML)} }
@@ -36,8 +42,23 @@ func ParseFormat(s string) (Format, error) {
 		return Table, nil
 	case Table, Wide, JSON, YAML:
 		return f, nil
+	case Markdown:
+		return "", fmt.Errorf("-o markdown is only for %s", ReportCommands)
 	}
 	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(Formats(), ", "))
+}
+
+// ParseReportFormat is ParseFormat for the commands that make reports:
+// they take markdown too.
+func ParseReportFormat(s string) (Format, error) {
+	if Format(strings.ToLower(strings.TrimSpace(s))) == Markdown {
+		return Markdown, nil
+	}
+	f, err := ParseFormat(s)
+	if err != nil {
+		err = fmt.Errorf("unknown output format %q: use one of %s, %s", s, strings.Join(Formats(), ", "), Markdown)
+	}
+	return f, err
 }
 
 // WriteJSON writes v as indented JSON followed by a newline.

@@ -51,6 +51,9 @@ type Action struct {
 	// prints it); nil for a create, and for an update or an unchanged one
 	// read through an Account, which keeps only its Existing record.
 	Current *provider.Organization `json:"-"`
+	// From is the organization as the plan read it (nil for a create): what
+	// a saved plan records to tell, later, whether it is still true.
+	From *Existing `json:"-"`
 }
 
 // Diff is what the action sets: each field old → new.
@@ -74,7 +77,8 @@ func (a Action) MarshalJSON() ([]byte, error) {
 // the same to a plan). A million of them can stream past; the plan keeps
 // those the manifest names, and this is all it keeps of them.
 type Existing struct {
-	ID, Name string
+	ID, Name  string
+	UpdatedAt string // as the provider sent it: a saved plan checks it
 
 	// The fields a manifest sets.
 	Plan, Description, WebsiteURL, Repository, LogoURL, IconURL string
@@ -86,7 +90,7 @@ type Existing struct {
 
 // ExistingOf reads org as a plan does; full keeps org itself too.
 func ExistingOf(org *provider.Organization, full bool) *Existing {
-	x := &Existing{ID: org.ID, Name: org.Name,
+	x := &Existing{ID: org.ID, Name: org.Name, UpdatedAt: org.UpdatedAt,
 		Plan: deref(org.Plan), Description: deref(org.Description), WebsiteURL: deref(org.WebsiteURL),
 		Repository: deref(org.Repository), LogoURL: deref(org.LogoURL), IconURL: deref(org.IconURL),
 		AdminEmails: org.AdminEmails, Tags: org.Tags}
@@ -161,7 +165,7 @@ func Make(entries []manifest.Entry, current map[string][]provider.Organization, 
 func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options) (*Plan, []error) {
 	var problems []error
 	fail := func(e *manifest.Entry, format string, args ...any) {
-		problems = append(problems, fmt.Errorf("%s: %s", e.Where(), fmt.Sprintf(format, args...)))
+		problems = append(problems, manifest.Problem(e, fmt.Errorf(format, args...)))
 	}
 	type index struct {
 		byID, byName map[string]*Existing
@@ -247,7 +251,7 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 		if org == nil {
 			a.Kind = Create
 		} else {
-			a.Current, a.ID, a.Changes = org.Full, org.ID, Compare(e, org)
+			a.Current, a.From, a.ID, a.Changes = org.Full, org, org.ID, Compare(e, org)
 			a.Kind = Update
 			if len(a.Changes) == 0 {
 				a.Kind = Unchanged
@@ -270,7 +274,7 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 				p.Orphans++
 				continue
 			}
-			p.Actions = append(p.Actions, Action{Kind: Delete, Provider: name, Name: org.Name, ID: org.ID, Current: org.Full})
+			p.Actions = append(p.Actions, Action{Kind: Delete, Provider: name, Name: org.Name, ID: org.ID, Current: org.Full, From: org})
 		}
 	}
 	// Creates, updates, deletes, unchanged; entries keep the manifest's

@@ -28,6 +28,12 @@ func entry(prov string, fields map[string]any) manifest.Entry {
 			e.Description, e.Set = v.(string), e.Set|manifest.FieldDescription
 		case "website_url":
 			e.WebsiteURL, e.Set = v.(string), e.Set|manifest.FieldWebsiteURL
+		case "repository":
+			e.Repository, e.Set = v.(string), e.Set|manifest.FieldRepository
+		case "logo_url":
+			e.LogoURL, e.Set = v.(string), e.Set|manifest.FieldLogoURL
+		case "icon_url":
+			e.IconURL, e.Set = v.(string), e.Set|manifest.FieldIconURL
 		case "admin_emails":
 			e.AdminEmails, e.Set = v.([]string), e.Set|manifest.FieldAdminEmails
 		case "tags":
@@ -43,6 +49,19 @@ func str(s string) *string { return &s }
 
 func qov(id, name, plan string) provider.Organization {
 	return provider.Organization{Provider: provider.Qovery, ID: id, Name: name, Plan: str(plan), AdminEmails: []string{}}
+}
+
+// qovURLs is a Qovery organization with its four URLs; "" is null.
+func qovURLs(id, name, website, repository, logo, icon string) provider.Organization {
+	o := qov(id, name, "TEAM_2025")
+	orNil := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return str(s)
+	}
+	o.WebsiteURL, o.Repository, o.LogoURL, o.IconURL = orNil(website), orNil(repository), orNil(logo), orNil(icon)
+	return o
 }
 
 func vert(id, name, description string, tags ...string) provider.Organization {
@@ -126,6 +145,36 @@ func TestMake(t *testing.T) {
 			entries: []manifest.Entry{entry("vertra", M{"name": "v", "description": "", "tags": []string{}}), entry("qovery", M{"name": "q", "website_url": "", "admin_emails": []string{}})},
 			current: []provider.Organization{vert("v1", "v", ""), qov("q1", "q", "TEAM")},
 			want:    []string{"unchanged vertra/v#v1", "unchanged qovery/q#q1"},
+		},
+		{
+			// Each URL on its own, so that a comparison left out of Compare
+			// shows as a missing update here.
+			name: "Qovery's URLs: each one that differs is an update of that field alone; the same, or null and empty, are unchanged",
+			entries: []manifest.Entry{
+				entry("qovery", M{"name": "w", "website_url": "https://new.example"}),
+				entry("qovery", M{"name": "r", "repository": "https://git.example/new"}),
+				entry("qovery", M{"name": "l", "logo_url": "https://cdn.example/new.png"}),
+				entry("qovery", M{"name": "i", "icon_url": ""}),
+				entry("qovery", M{"name": "same", "website_url": "https://w.example", "repository": "https://git.example/r",
+					"logo_url": "https://cdn.example/l.png", "icon_url": ""})},
+			current: []provider.Organization{
+				qovURLs("q1", "w", "https://old.example", "https://git.example/r", "https://cdn.example/l.png", "https://cdn.example/i.png"),
+				qovURLs("q2", "r", "https://w.example", "https://git.example/old", "https://cdn.example/l.png", "https://cdn.example/i.png"),
+				qovURLs("q3", "l", "https://w.example", "https://git.example/r", "https://cdn.example/old.png", "https://cdn.example/i.png"),
+				qovURLs("q4", "i", "https://w.example", "https://git.example/r", "https://cdn.example/l.png", "https://cdn.example/i.png"),
+				qovURLs("q5", "same", "https://w.example", "https://git.example/r", "https://cdn.example/l.png", "")},
+			want: []string{
+				`update qovery/w#q1 website_url:"https://old.example"->"https://new.example"`,
+				`update qovery/r#q2 repository:"https://git.example/old"->"https://git.example/new"`,
+				`update qovery/l#q3 logo_url:"https://cdn.example/old.png"->"https://cdn.example/new.png"`,
+				`update qovery/i#q4 icon_url:"https://cdn.example/i.png"->""`,
+				"unchanged qovery/same#q5"},
+		},
+		{
+			name:    "a create sets each URL the entry gives",
+			entries: []manifest.Entry{entry("qovery", M{"name": "n", "website_url": "https://w.example", "repository": "https://git.example/r", "logo_url": "https://cdn.example/l.png", "icon_url": "https://cdn.example/i.png"})},
+			want: []string{`create qovery/n name:null->"n" website_url:null->"https://w.example" repository:null->"https://git.example/r"` +
+				` logo_url:null->"https://cdn.example/l.png" icon_url:null->"https://cdn.example/i.png"`},
 		},
 		{
 			name: "lists compare as sets: order does not matter, e-mail case does not either",

@@ -8,7 +8,11 @@ package apply
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"sort"
@@ -18,14 +22,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/manifest"
-	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/report"
 	"github.com/orgctl/orgctl/pkg/text"
 )
 
@@ -34,7 +40,9 @@ type ApplyOptions struct {
 	cmdutil.Deps
 
 	File        string
-	DryRun      bool // diff: plan and show, change nothing
+	PlanFile    string // apply PLAN, apply --plan PLAN: carry out a saved plan
+	Out         string // diff --out, apply --dry-run --out: save the plan here
+	DryRun      bool   // diff: plan and show, change nothing
 	Prune       bool
 	Yes         bool
 	Concurrency int
@@ -42,13 +50,16 @@ type ApplyOptions struct {
 	FailFast    bool
 	Shard       string           // K/N or auto: only this shard of the manifest
 	Exporter    cmdutil.Exporter // --jq, --template, --no-headers
+	Reports     reports.Flags    // --summary
+
+	reports report.Multi // the run's, opened by applyRun
 }
 
 // NewCmdApply builds `orgctl apply`; tests pass runF to capture the options.
 func NewCmdApply(f *cmdutil.Factory, runF func(*ApplyOptions) error) *cobra.Command {
 	opts := &ApplyOptions{Deps: f.Deps()}
 	cmd := &cobra.Command{
-		Use:   "apply -f FILE [--prune [--yes]] [flags]",
+		Use:   "apply {-f FILE [--prune [--yes]] | PLAN} [flags]",
 		Short: "Make the organizations match a manifest: create, update and (with --prune) delete",
 		Long: `Make the organizations on each provider match a manifest (.yaml, .json, .csv;
 - for standard input). The manifest is the desired state and the provider's
@@ -69,8 +80,21 @@ names. Ownership is declared in the manifest, never guessed:
   organizations: [...]
 An organization not owned is never deleted. --prune asks for confirmation
 on a terminal and, when standard input is not one, refuses (exit 2) unless
---yes is given. See
-https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
+--yes is given.
+
+apply PLAN (or --plan PLAN) carries out a plan saved by diff --out, and
+nothing else: reviewed on the pull request, applied on merge. It first
+reads each provider's list once; when an organization changed since the
+plan, or was created or deleted by someone else, it changes nothing, names
+each stale action and exits 9. A plan already applied changes nothing and
+exits 0.
+
+-o markdown prints the results as one Markdown document when the run ends,
+for a pull request or a CI job's summary. In GitHub Actions the document is
+also appended to the job summary (GITHUB_STEP_SUMMARY; --summary=false or
+ORGCTL_SUMMARY=0 turns it off). See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
+https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Make the organizations match the file; then diff has nothing to show (exit 0)
 $ orgctl apply -f tenants.yaml --concurrency 8
 $ orgctl diff -f tenants.yaml
@@ -80,9 +104,16 @@ $ orgctl diff -f tenants.yaml
 $ orgctl apply -f ci-tenants.yaml --prune --yes -o json > results.ndjson
 
 # Job 2 of a 4-job CI matrix: its quarter of the entries and of the orphans
-$ orgctl apply -f ci-tenants.yaml --prune --yes --shard 2/4`,
-		Args: cobra.NoArgs,
+$ orgctl apply -f ci-tenants.yaml --prune --yes --shard 2/4
+
+# Review a plan on the pull request, apply exactly it on merge (9: stale)
+$ orgctl diff -f tenants.yaml --out plan.json || test $? -eq 8
+$ orgctl apply plan.json`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := planArgs(opts, args); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -90,18 +121,23 @@ $ orgctl apply -f ci-tenants.yaml --prune --yes --shard 2/4`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
+	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input)")
+	fl.StringVar(&opts.PlanFile, "plan", "", "carry out this plan, saved by diff --out (the same as apply PLAN)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show the plan and change nothing (what orgctl diff does)")
+	fl.StringVar(&opts.Out, "out", "", "with --dry-run: also save the plan to this file, for apply PLAN")
 	fl.BoolVar(&opts.Prune, "prune", false, "also delete the organizations the manifest owns (its prune rule) but does not name")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "with --prune: delete without asking for confirmation")
 	fl.IntVar(&opts.Concurrency, "concurrency", 4, "how many changes to make at once")
 	fl.StringVar(&opts.Rate, "rate", "", "at most this many requests per provider, as N/s, N/m or N/h (e.g. 30/m)")
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "start no new change after the first failure")
 	addShardFlag(cmd, opts, "apply only shard K of N")
-	_ = cmd.MarkFlagRequired("file")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
+	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteFiles("json"))
+	cmdutil.MustRegister(cmd, "out", cmdutil.CompleteFiles("json"))
+	cmd.ValidArgsFunction = cmdutil.CompleteFiles("json")
 	return cmd
 }
 
@@ -118,8 +154,18 @@ the actions and their field changes.
 
 The exit code tells CI whether there is drift: 0 when there is nothing to
 do, 8 when apply would change something, another code on an error (2 for a
-bad manifest). See
-https://github.com/orgctl/orgctl/blob/main/docs/apply.md.`,
+bad manifest).
+
+--out FILE also saves the plan, for apply FILE to carry out exactly it
+later (after a review); apply refuses it, changing nothing, when the
+organizations changed in between.
+
+-o markdown prints the plan as Markdown to post on a pull request: values
+escaped, under GitHub's 65,536-character comment limit. In GitHub Actions
+the plan is also appended to the job summary (GITHUB_STEP_SUMMARY;
+--summary=false or ORGCTL_SUMMARY=0 turns it off). See
+https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
+https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Gate a pipeline on drift: 0 in sync, 8 drift, anything else an error
 $ orgctl diff -f tenants.yaml -o json > plan.json || test $? -eq 8
 $ jq '.actions[] | select(.action != "unchanged")' plan.json
@@ -128,7 +174,12 @@ $ jq '.actions[] | select(.action != "unchanged")' plan.json
 $ orgctl diff -f ci-tenants.yaml --prune || test $? -eq 8
 
 # What job 2 of a 4-job CI matrix (apply --shard 2/4) would change
-$ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8`,
+$ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8
+
+# Save the plan for review, post it on the pull request, apply exactly it on merge
+$ orgctl diff -f tenants.yaml --out plan.json -o markdown > plan.md || test $? -eq 8
+$ gh pr comment --body-file plan.md
+$ orgctl apply plan.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -140,9 +191,12 @@ $ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8`,
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.File, "file", "f", "", "the manifest (.yaml, .json, .csv; - for standard input) (required)")
 	fl.BoolVar(&opts.Prune, "prune", false, "also show the deletions apply --prune would make")
+	fl.StringVar(&opts.Out, "out", "", "also save the plan to this file, for apply FILE to carry out after a review")
 	addShardFlag(cmd, opts, "show only shard K of N")
 	_ = cmd.MarkFlagRequired("file")
+	cmdutil.MustRegister(cmd, "out", cmdutil.CompleteFiles("json"))
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "csv"))
 	return cmd
 }
@@ -150,16 +204,19 @@ $ orgctl diff -f tenants.yaml --shard 2/4 || test $? -eq 8`,
 // connection is one provider the run talks to.
 type connection struct {
 	provider provider.Provider
-	pacer    *api.Pacer // --rate, else the limit the provider's answers announce
+	pacer    *api.Pacer      // --rate, else the limit the provider's answers announce
+	target   planfile.Target // the account, as a saved plan records it
 }
 
-func applyRun(ctx context.Context, opts *ApplyOptions) error {
+func applyRun(ctx context.Context, opts *ApplyOptions) (err error) {
+	if opts.PlanFile != "" {
+		return applySaved(ctx, opts)
+	}
+	if opts.Out != "" && !opts.DryRun {
+		return cmdutil.Usage(fmt.Errorf("--out saves a plan without applying it: use it with diff or apply --dry-run"))
+	}
 	if !opts.DryRun && opts.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
-	}
-	rateN, ratePer, err := cmdutil.RateFlag(opts.Rate)
-	if err != nil {
-		return err
 	}
 	sh, err := cmdutil.ShardFlag(opts.Shard, os.Getenv)
 	if err != nil {
@@ -173,11 +230,15 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	format, err := reports.Format(opts.Global, cfg)
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
-	doc, err := readDocument(opts)
+	if opts.reports, err = openReports(opts, format); err != nil {
+		return err
+	}
+	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way
+	doc, digest, err := readDocument(opts)
 	if err != nil {
 		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", opts.File, err))
 	}
@@ -194,25 +255,17 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 
 	// Read every provider's current state, all at once. Nothing is written
 	// before the whole plan is known and valid.
-	opts.Global.Connections = opts.Concurrency // sizes the pool: before the HTTP client is built
-	gate := &api.Gate{}
 	names := scope(doc)
-	conns := make(map[string]*connection, len(names))
-	for _, name := range names {
-		run, err := opts.ResolveFor(name)
-		if err != nil {
-			return err
-		}
-		pacer := api.PacerFor(rateN, ratePer).Share(sh.N) // the shards share the provider's announced limit
-		run.Settings.Gate, run.Settings.Pacer = gate, pacer
-		p, err := run.Provider()
-		if err != nil {
-			return err
-		}
-		conns[name] = &connection{provider: p, pacer: pacer}
+	conns, err := connect(opts, names, sh.N)
+	if err != nil {
+		return err
 	}
 	account := plan.NewAccount(doc.Entries, plan.Options{Owner: doc.Prune, Prune: opts.Prune, Orphans: sh.Has})
-	if err := listAll(ctx, names, conns, account); err != nil {
+	err = listAll(ctx, names, conns, func(name string) func(*provider.Organization) {
+		account.Read(name)
+		return func(org *provider.Organization) { account.Add(name, org) }
+	})
+	if err != nil {
 		return err
 	}
 
@@ -231,6 +284,12 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	}
 
 	if opts.DryRun {
+		if opts.Out != "" {
+			if err := savePlan(opts, pl, digest, sh, conns); err != nil {
+				return err
+			}
+		}
+		_ = reports.Plan(opts.reports, pl)
 		if err := printPlan(opts.IO, format, &opts.Exporter, pl); err != nil {
 			return err
 		}
@@ -240,6 +299,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		}
 		return nil
 	}
+	reportUnchanged(opts.reports, pl)
 	if pl.Changes() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "No changes: 0 to change, %d unchanged.\n", pl.Count(plan.Unchanged))
 		orphanHint(opts, pl)
@@ -256,9 +316,41 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	return err
 }
 
-// listAll streams each provider's organizations into account, concurrently;
-// the first failure, in provider order, is the error.
-func listAll(ctx context.Context, names []string, conns map[string]*connection, account *plan.Account) error {
+// connect builds the providers a run reads and changes, sharing one gate
+// and, with shards, 1/shards of each provider's announced limit.
+func connect(opts *ApplyOptions, names []string, shards int) (map[string]*connection, error) {
+	rateN, ratePer, err := cmdutil.RateFlag(opts.Rate)
+	if err != nil {
+		return nil, err
+	}
+	opts.Global.Connections = opts.Concurrency // sizes the pool: before the HTTP client is built
+	gate := &api.Gate{}
+	conns := make(map[string]*connection, len(names))
+	for _, name := range names {
+		run, err := opts.ResolveFor(name)
+		if err != nil {
+			return nil, err
+		}
+		pacer := api.PacerFor(rateN, ratePer).Share(shards)
+		run.Settings.Gate, run.Settings.Pacer = gate, pacer
+		p, err := run.Provider()
+		if err != nil {
+			return nil, err
+		}
+		url := or(run.Settings.BaseURL, providers.DefaultURL(name))
+		if run.Sandbox {
+			url = "sandbox" // its port changes from run to run, its state stays
+		}
+		conns[name] = &connection{provider: p, pacer: pacer,
+			target: planfile.Target{APIURL: url, Account: planfile.Fingerprint(name, url, run.Settings.Token)}}
+	}
+	return conns, nil
+}
+
+// listAll streams each provider's organizations to the function reader
+// gives for it, concurrently; the first failure, in provider order, is the
+// error.
+func listAll(ctx context.Context, names []string, conns map[string]*connection, reader func(name string) func(*provider.Organization)) error {
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
@@ -267,11 +359,14 @@ func listAll(ctx context.Context, names []string, conns map[string]*connection, 
 			if errs[i] = c.pacer.Wait(ctx); errs[i] != nil {
 				return
 			}
-			account.Read(name)
+			add := reader(name)
 			errs[i] = c.provider.List(ctx, func(org *provider.Organization) error {
-				account.Add(name, org)
+				add(org)
 				return nil
 			})
+			if g, ok := c.provider.(interface{ Generation() string }); ok {
+				c.target.Generation = g.Generation() // settled by the list
+			}
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("listing the organizations on %s: %w", providers.DisplayName(name), errs[i])
 			}
@@ -291,16 +386,25 @@ func firstError(errs []error) error {
 	return nil
 }
 
-func readDocument(opts *ApplyOptions) (*manifest.Document, error) {
-	if opts.File == "-" {
-		return manifest.ParseDocument(opts.IO.In, "")
+// readDocument parses the manifest and returns the SHA-256 of its bytes,
+// which a saved plan records.
+func readDocument(opts *ApplyOptions) (*manifest.Document, string, error) {
+	in, format := opts.IO.In, ""
+	if opts.File != "-" {
+		f, err := os.Open(opts.File)
+		if err != nil {
+			return nil, "", err
+		}
+		defer f.Close()
+		in, format = f, manifest.FormatOf(opts.File)
 	}
-	f, err := os.Open(opts.File)
+	h := sha256.New()
+	doc, err := manifest.ParseDocument(io.TeeReader(in, h), format)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	defer f.Close()
-	return manifest.ParseDocument(f, manifest.FormatOf(opts.File))
+	io.Copy(h, in) // whatever the parser did not need to read
+	return doc, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // normalize checks each entry as create would and rewrites it in the
@@ -318,7 +422,7 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 			if e.Provider == "" {
 				err = fmt.Errorf("no provider: set provider in the entry, or --provider")
 			}
-			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), err))
+			problems = append(problems, manifest.Problem(e, err))
 			continue
 		}
 		spec := e.CreateSpec
@@ -331,7 +435,7 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		}
 		warnings, err := providers.Validate(name, &spec)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("%s: %s", e.Where(), strings.TrimPrefix(err.Error(), "--")))
+			problems = append(problems, manifest.Problem(e, errors.New(strings.TrimPrefix(err.Error(), "--"))))
 			continue
 		}
 		for _, w := range warnings {
@@ -364,7 +468,7 @@ func missingPlans(pl *plan.Plan) []error {
 	var problems []error
 	for _, a := range pl.Actions {
 		if a.Kind == plan.Create && a.Provider == provider.Qovery && a.Entry.Plan == "" {
-			problems = append(problems, fmt.Errorf("%s: plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Entry.Where(), a.Name))
+			problems = append(problems, manifest.Problem(a.Entry, fmt.Errorf("plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Name)))
 		}
 	}
 	return problems
@@ -379,6 +483,7 @@ func reportProblems(opts *ApplyOptions, problems []error, entries int) error {
 	for _, p := range problems {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
 	}
+	reportInvalid(opts.reports, problems)
 	return cmdutil.Usage(fmt.Errorf("%s in %s: nothing was changed", count(len(problems), "problem"), count(entries, "entry")))
 }
 

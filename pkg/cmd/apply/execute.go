@@ -38,6 +38,10 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 	if show, _ := progress.Enabled("", opts.IO.IsStderrTTY(), os.Getenv); show {
 		bar = progress.New(opts.IO.ErrOut, "applying", pl.Changes())
 	}
+	var done []bool // which changes have a result, for the reports
+	if len(opts.reports) > 0 {
+		done = make([]bool, len(pl.Actions))
+	}
 	var total bulk.Summary
 	heldBack := 0 // deletes not started because something failed first
 	for _, kind := range phases {
@@ -56,6 +60,10 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 			func(r bulk.Result) {
 				bar.Clear()
 				printer.Print(r)
+				if done != nil {
+					done[r.Ref-1] = true
+					_ = opts.reports.Add(resultRow(pl, r))
+				}
 				bar.Add(1)
 			})
 		total.Created += sum.Created
@@ -69,8 +77,9 @@ func execute(ctx context.Context, opts *ApplyOptions, format output.Format, pl *
 		}
 	}
 	bar.Finish()
-	done := total.Created + total.Updated + total.Deleted + total.Failed
-	notStarted := pl.Changes() - done
+	reportNotStarted(opts.reports, pl, done)
+	finished := total.Created + total.Updated + total.Deleted + total.Failed
+	notStarted := pl.Changes() - finished
 	fmt.Fprintf(opts.IO.ErrOut, "created %d, updated %d, deleted %d, failed %d", total.Created, total.Updated, total.Deleted, total.Failed)
 	if notStarted > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, ", not started %d", notStarted)
@@ -99,7 +108,7 @@ func jobs(pl *plan.Plan, kind plan.Kind, conns map[string]*connection) iter.Seq[
 				continue
 			}
 			c := conns[a.Provider]
-			j := bulk.Job{Index: a.Index, Name: a.Name, Provider: a.Provider, Kind: string(kind), Do: do(a, c.provider)}
+			j := bulk.Job{Index: a.Index, Name: a.Name, Provider: a.Provider, Kind: string(kind), Do: do(a, c.provider), Ref: i + 1}
 			j.Wait = c.pacer.Wait
 			if !yield(j) {
 				return

@@ -39,6 +39,9 @@ var marks = map[plan.Kind]string{plan.Create: "+", plan.Update: "~", plan.Delete
 // printPlan writes the plan: one line per organization for people, with
 // each change old → new; one document for scripts.
 func printPlan(ios *iostreams.IOStreams, format output.Format, e *cmdutil.Exporter, pl *plan.Plan) error {
+	if format == output.Markdown {
+		return nil // the Markdown report is the plan
+	}
 	if !e.Active() && !format.IsTable() {
 		// The document of a large plan is written as it is encoded, an
 		// action at a time, not built whole first.

@@ -12,12 +12,14 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/bulk"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmd/internal/results"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
-	"github.com/orgctl/orgctl/pkg/output"
+	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/progress"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/report"
 )
 
 // BulkOptions are the flags that only `create -f` takes.
@@ -43,7 +45,7 @@ var errBrokenPipe = errors.New("standard output was closed")
 // bulkRun creates every organization of a manifest, in two streaming
 // passes: the first checks every entry (one bad entry and nothing is
 // sent), the second sends. Neither holds the whole manifest.
-func bulkRun(ctx context.Context, opts *CreateOptions) error {
+func bulkRun(ctx context.Context, opts *CreateOptions) (err error) {
 	b := opts.Bulk
 	if b.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", b.Concurrency))
@@ -67,6 +69,18 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return cmdutil.Usage(err)
 	}
+	format, err := reports.Format(opts.Global, cfg)
+	if err != nil {
+		return err
+	}
+	rep, err := reports.New(reports.Options{IO: opts.IO, Command: "create", Format: format, Flags: &opts.Reports, Getenv: os.Getenv})
+	if err != nil {
+		return err
+	}
+	var notStarted int // for the reports' summary
+	defer func() {     // also when the run fails part-way
+		err = reports.Close(rep, report.Summary{Command: "create", Manifest: b.File, NotStarted: notStarted}, err)
+	}()
 	src, err := openManifest(b.File, opts.IO.In)
 	if err != nil {
 		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", b.File, err))
@@ -75,8 +89,12 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 
 	// Pass 1: check everything before sending anything.
 	defaults := newEntryDefaults(opts.Spec, cfg)
-	chk, err := checkManifest(src, defaults, sh, func(problem string) {
-		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+problem)
+	chk, err := checkManifest(src, defaults, sh, func(p *manifest.EntryError) {
+		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
+		if len(rep) > 0 {
+			_ = rep.Add(report.Row{Provider: p.Provider, Name: p.Name, Action: bulk.Create, Status: report.Invalid,
+				Error: p.Err.Error(), ExitCode: cmdutil.ExitUsage, Index: p.Index, Line: p.Line})
+		}
 	})
 	if err != nil {
 		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", b.File, err))
@@ -117,7 +135,6 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 	provs := map[string]provider.Provider{}
 	settings := map[string]providers.Settings{}
 	pacers := map[string]*api.Pacer{}
-	var format output.Format
 	for _, name := range chk.providers {
 		run, err := opts.ResolveFor(name)
 		if err != nil {
@@ -133,7 +150,6 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		}
 		settings[name] = run.Settings
 		pacers[name] = pacer
-		format = run.Format
 	}
 
 	// Stop starting work when stdout's reader goes away (| head): what is
@@ -172,7 +188,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 				continue // another shard's
 			}
 			p, pacer, s := provs[name], pacers[name], settings[name]
-			job := bulk.Job{Index: e.Index, Name: spec.Name, Provider: name, Kind: bulk.Create,
+			job := bulk.Job{Index: e.Index, Line: e.Line, Name: spec.Name, Provider: name, Kind: bulk.Create,
 				Wait: func(ctx context.Context) error {
 					if quota.stopped.Load() {
 						return errQuota // no pacing for what will not be sent
@@ -214,9 +230,13 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 		func(r bulk.Result) {
 			bar.Clear()
 			printer.Print(r)
+			if len(rep) > 0 {
+				_ = rep.Add(resultRow(r))
+			}
 			bar.Add(1)
 		})
 	bar.Finish()
+	notStarted = sum.NotStarted
 	fmt.Fprintf(opts.IO.ErrOut, "created %d, skipped %d, failed %d", sum.Created, sum.Skipped, sum.Failed)
 	if sum.NotStarted > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, ", not started %d", sum.NotStarted)
@@ -242,4 +262,16 @@ func bulkRun(ctx context.Context, opts *CreateOptions) error {
 			Err: fmt.Errorf("the daily quota is used up: %d organizations not started", sum.NotStarted)}
 	}
 	return printer.Err() // the organizations were created; printing one failed
+}
+
+// resultRow is an entry's result as a report row.
+func resultRow(r bulk.Result) report.Row {
+	row := report.Row{Provider: r.Provider, Name: r.Name, Action: bulk.Create, Status: r.Status, Index: r.Index, Line: r.Line}
+	if r.Organization != nil {
+		row.ID = r.Organization.ID
+	}
+	if r.Err != nil {
+		row.Error, row.ExitCode = r.Err.Error(), cmdutil.ExitCode(r.Err)
+	}
+	return row
 }

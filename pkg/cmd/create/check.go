@@ -1,6 +1,7 @@
 package create
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -29,7 +30,7 @@ type checked struct {
 // when two hashes are equal is the manifest read once more, to compare the
 // names themselves. Every entry is checked, in whichever shard: the N jobs
 // of a matrix all accept a manifest or all refuse it.
-func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, report func(string)) (checked, error) {
+func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, report func(*manifest.EntryError)) (checked, error) {
 	var c checked
 	r, err := src.first()
 	if err != nil {
@@ -50,7 +51,7 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		name, spec, err := entrySpec(e, defaults)
 		if err != nil {
 			c.problems++
-			report(e.Where() + ": " + strings.TrimPrefix(err.Error(), "--"))
+			report(problem(e, name, errors.New(strings.TrimPrefix(err.Error(), "--"))))
 			continue
 		}
 		hashes = append(hashes, nameHash(seed, name, spec.Name))
@@ -96,11 +97,21 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		key := name + "\x00" + strings.ToLower(spec.Name)
 		if at, dup := first[key]; dup {
 			c.problems++
-			report(fmt.Sprintf("%s: name %q repeats entry %d (%s compares names case-insensitively)", e.Where(), spec.Name, at, name))
+			report(problem(e, name, fmt.Errorf("name %q repeats entry %d (%s compares names case-insensitively)", spec.Name, at, name)))
 			continue
 		}
 		first[key] = e.Index
 	}
+}
+
+// problem is err about entry e, whose provider is name when known. (e by
+// value: the address of the loop's entry would move every entry to the heap.)
+func problem(e manifest.Entry, name string, err error) *manifest.EntryError {
+	p := manifest.Problem(&e, err)
+	if name != "" {
+		p.Provider = name
+	}
+	return p
 }
 
 func nameHash(seed maphash.Seed, providerName, name string) uint64 {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/output"
@@ -32,6 +33,7 @@ type CreateOptions struct {
 	IfNotExists bool
 	Bulk        BulkOptions // -f and the flags that go with it
 	Exporter    cmdutil.Exporter
+	Reports     reports.Flags // with -f: --summary
 }
 
 // NewCmdCreate builds the command. Tests pass runF to capture the parsed
@@ -51,7 +53,11 @@ embedded emulator of both APIs instead, with no token and no network; the
 sandbox keeps what you create for the next command (orgctl list --sandbox).
 
 Everything is checked before a request is sent: a bad flag exits with
-code 2 and nothing is created. See "orgctl help exit-codes" for every code.`,
+code 2 and nothing is created. See "orgctl help exit-codes" for every code.
+
+With -f, -o markdown prints the results as one Markdown document when the
+run ends; in GitHub Actions it is also appended to the job summary
+(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off).`,
 		Example: `# Try it with no account: the embedded sandbox
 $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 
@@ -134,6 +140,7 @@ $ orgctl create -f tenants.yaml --skip-existing --shard 2/4`,
 	cmdutil.ForProvider(fl, provider.Vertra, "tag")
 	cmdutil.AddFormatFlags(cmd, &opts.Exporter)
 	cmdutil.AddNoHeadersFlag(cmd, &opts.Exporter)
+	reports.AddFlags(cmd, &opts.Reports)
 	cmdutil.MustRegister(cmd, "plan", cmdutil.CompleteSetting(config.KeyQoveryPlan))
 	cmdutil.MustRegister(cmd, "file", cmdutil.CompleteFiles("yaml", "yml", "json", "ndjson", "jsonl", "csv"))
 	cmdutil.MustRegister(cmd, "shard", cmdutil.CompleteValues("auto"))
@@ -269,7 +276,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

@@ -54,11 +54,17 @@ Other variables:
     ORGCTL_PROGRESS    auto (default), always or never: the progress bar of
                        bulk runs, on stderr; auto shows it only on a terminal
                        and never when CI is set
+    ORGCTL_SUMMARY     0 (or false): diff, apply and create -f do not append
+                       their Markdown summary to GitHub's job summary
+                       (--summary overrides it)
     CI                 when set (true, as CI services do), no progress bar, and
                        the keyring is left alone unless auth.storage is keyring
     DBUS_SESSION_BUS_ADDRESS
                        Linux: the session bus to reach the keyring (Secret
                        Service) on; without one, tokens go to the config file
+    GITHUB_ACTIONS, GITHUB_STEP_SUMMARY
+                       set by GitHub Actions: diff, apply and create -f append
+                       their Markdown summary to the job summary file
     CI_NODE_INDEX, CI_NODE_TOTAL
                        --shard auto: this job's shard (1-based) and the number
                        of shards, as GitLab CI sets them for parallel: N

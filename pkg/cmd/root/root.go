@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -40,10 +41,14 @@ func newRoot(f *cmdutil.Factory) *cobra.Command {
 (Qovery, VertraCloud) from a terminal or a CI script, one at a time or from a
 manifest, and ships a sandbox that emulates both APIs.
 
+In CI: "orgctl diff -f tenants.yaml --out plan.json" on the pull request
+saves the plan people review; "orgctl apply plan.json" on merge carries out
+exactly it, or nothing when the organizations changed since (exit 9).
+
 Settings come from flags, then ORGCTL_* environment variables, then the config
 file and its profiles, then defaults: ` + "`orgctl config list`" + ` shows each one and
 where it comes from. Exit codes: 0 ok, 2 usage, 3 auth, 4 exists, 5 plan,
-6 unavailable, 7 not found, 8 changes (diff), 129/130/143 signals,
+6 unavailable, 7 not found, 8 changes (diff), 9 stale plan, 129/130/143 signals,
 141 stdout closed: see "orgctl help exit-codes".`,
 		Example: `$ orgctl create --sandbox --provider vertra --name acme --tag ci
 $ orgctl auth login --provider qovery
@@ -93,7 +98,7 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 	pf.StringVar(&f.Global.ConfigFile, "config", "", `config file (default: the path "orgctl config path" prints; env ORGCTL_CONFIG)`)
 	pf.StringVar(&f.Global.Profile, "profile", "", "use the keys of this profile of the config file (env ORGCTL_PROFILE)")
 	pf.String("provider", "", "provider: qovery or vertra (env ORGCTL_PROVIDER)")
-	pf.StringP("output", "o", "", "output format: table, wide (more columns), json or yaml (env ORGCTL_OUTPUT; default table)")
+	pf.StringP("output", "o", "", "output format: table, wide (more columns), json or yaml; markdown for diff, apply and create -f (env ORGCTL_OUTPUT; default table)")
 	pf.String("vertra-api", "", "VertraCloud API: auto (organizations, else workspaces), organizations or workspaces (env ORGCTL_VERTRA_API)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.BoolVar(&f.Global.Verbose, "verbose", false, "trace HTTP requests and responses on stderr, secrets redacted (also --debug, ORGCTL_DEBUG=1)")
@@ -136,7 +141,7 @@ func forCompletion(cmd *cobra.Command, args []string) {
 // registerCompletions completes the global flags' values.
 func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmdutil.MustRegister(cmd, "provider", cmdutil.CompleteSetting(config.KeyProvider))
-	cmdutil.MustRegister(cmd, "output", cmdutil.CompleteSetting(config.KeyOutput))
+	cmdutil.MustRegister(cmd, "output", completeOutput)
 	cmdutil.MustRegister(cmd, "vertra-api", cmdutil.CompleteSetting(config.KeyVertraAPI))
 	cmdutil.MustRegister(cmd, "config", cmdutil.CompleteFiles("yaml", "yml"))
 	cmdutil.MustRegister(cmd, "profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -146,6 +151,18 @@ func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+// completeOutput offers -o's values, and markdown to the commands that
+// make reports (config set output offers the others only: a default of
+// markdown would break every other command).
+func completeOutput(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	values := cmdutil.ValueCompletions[config.KeyOutput]
+	switch cmd.Name() {
+	case "diff", "apply", "create":
+		values = append(slices.Clone(values), cobra.CompletionWithDesc("markdown", "a report for a pull request or a job summary"))
+	}
+	return values, cobra.ShellCompDirectiveNoFileComp
 }
 
 // debugEnv reports whether ORGCTL_DEBUG asks for the HTTP trace, as

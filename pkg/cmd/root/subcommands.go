@@ -11,6 +11,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/configcmd"
 	"github.com/orgctl/orgctl/pkg/cmd/create"
 	deletecmd "github.com/orgctl/orgctl/pkg/cmd/delete"
+	"github.com/orgctl/orgctl/pkg/cmd/exportcmd"
 	"github.com/orgctl/orgctl/pkg/cmd/get"
 	"github.com/orgctl/orgctl/pkg/cmd/help"
 	"github.com/orgctl/orgctl/pkg/cmd/list"
@@ -36,6 +37,8 @@ var subcommands = []subcommand{
 		build: func(f *cmdutil.Factory) *cobra.Command { return apply.NewCmdApply(f, nil) }},
 	{name: "diff", short: "Show what apply would change: + create, ~ update, - delete, = unchanged",
 		build: func(f *cmdutil.Factory) *cobra.Command { return apply.NewCmdDiff(f, nil) }},
+	{name: "export", short: "Print the organizations your token sees as a manifest for apply",
+		build: func(f *cmdutil.Factory) *cobra.Command { return exportcmd.NewCmdExport(f, nil) }},
 	{name: "list", aliases: []string{"ls"}, short: "List the organizations your token can see",
 		build: func(f *cmdutil.Factory) *cobra.Command { return list.NewCmdList(f, nil) }},
 	{name: "get", short: "Show one organization, by id or by name",

@@ -18,7 +18,9 @@ import (
 // reaches the developer's real keyring; Keyring brings it in.
 func Isolate(t testing.TB) string {
 	t.Helper()
-	vars := []string{config.EnvConfig, config.EnvProfile, "CI"}
+	// A test run inside GitHub Actions must not append to the job's summary,
+	// nor one under CI change where tokens are stored.
+	vars := []string{config.EnvConfig, config.EnvProfile, "CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "ORGCTL_SUMMARY"}
 	for _, k := range config.Keys() {
 		vars = append(vars, config.EnvVars(k)...)
 	}

@@ -261,6 +261,10 @@ func (p *Provider) Delete(ctx context.Context, id string) error {
 	return provider.WithOp(decodeDeleted(resp), provider.OpDelete, id)
 }
 
+// Generation is the API generation requests go to: APIAuto until one has
+// settled it. A saved plan records it.
+func (p *Provider) Generation() string { return p.generation() }
+
 func (p *Provider) generation() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -1,6 +1,7 @@
 // Package results prints the results of a bulk run as they finish, for
 // `create -f` and `apply`: NDJSON (through --jq/--template when given), a
-// YAML stream, or table rows; nothing is buffered.
+// YAML stream, or table rows; nothing is buffered. With -o markdown it
+// prints nothing: the Markdown report comes at the end.
 package results
 
 import (
@@ -109,6 +110,8 @@ func (p *Printer) Print(r bulk.Result) {
 	case p.format == output.YAML:
 		fmt.Fprintln(w, "---")
 		_ = output.WriteYAML(w, line)
+	case p.format == output.Markdown:
+		// The reports write the whole document when the run ends.
 	default:
 		detail := ""
 		switch {

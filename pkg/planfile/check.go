@@ -1,0 +1,212 @@
+package planfile
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/manifest"
+	"github.com/orgctl/orgctl/pkg/plan"
+	"github.com/orgctl/orgctl/pkg/provider"
+)
+
+// Current gathers, from one provider's list as it streams, the
+// organizations the plan's actions name: by id, and by the name a create
+// or a rename takes. Nothing else of the account is kept.
+type Current struct {
+	ids     map[string]*plan.Existing // nil until the list has it
+	names   map[string]*plan.Existing // by folded name
+	deletes map[string]bool           // ids the plan deletes: kept in full, to print
+}
+
+// Current prepares to read providerName's list for the plan.
+func (d *Document) Current(providerName string) *Current {
+	c := &Current{ids: map[string]*plan.Existing{}, names: map[string]*plan.Existing{}, deletes: map[string]bool{}}
+	for i := range d.Actions {
+		a := &d.Actions[i]
+		if a.Provider != providerName {
+			continue
+		}
+		if a.ID != "" {
+			c.ids[a.ID] = nil
+		}
+		if a.Action == plan.Create || a.Action == plan.Update {
+			c.names[fold(a.Name)] = nil
+		}
+		if a.Action == plan.Delete {
+			c.deletes[a.ID] = true
+		}
+	}
+	return c
+}
+
+// Add takes one organization of the list, keeping it if the plan names it.
+func (c *Current) Add(org *provider.Organization) {
+	_, byID := c.ids[org.ID]
+	have, byName := c.names[fold(org.Name)]
+	if !byID && !byName {
+		return
+	}
+	x := plan.ExistingOf(org, c.deletes[org.ID])
+	if byID {
+		c.ids[org.ID] = x
+	}
+	if byName && have == nil {
+		c.names[fold(org.Name)] = x
+	}
+}
+
+// Stale is an action the plan can no longer carry out as it was reviewed.
+type Stale struct {
+	Action *Action
+	Why    string
+}
+
+// Checked is a plan held against the accounts as they are now.
+type Checked struct {
+	// Pending are the actions still to carry out, for apply's engine.
+	Pending *plan.Plan
+	// Done counts the changes already made: by an earlier apply of this
+	// plan, or by someone making exactly the same change.
+	Done  int
+	Stale []Stale
+}
+
+// Check holds every action against current, each provider's organizations
+// now (see Current). An action is pending when the organization is still
+// as the plan read it, done when it is already as the plan would leave it,
+// and stale otherwise: changed, created or deleted by someone else since,
+// or a rename whose name another organization took. Apply carries out a
+// plan only when no action is stale.
+func (d *Document) Check(current map[string]*Current) *Checked {
+	c := &Checked{Pending: &plan.Plan{}}
+	for i := range d.Actions {
+		a := &d.Actions[i]
+		cur := current[a.Provider]
+		why, done := a.check(cur)
+		switch {
+		case why != "":
+			c.Stale = append(c.Stale, Stale{Action: a, Why: why})
+		case done:
+			c.Done++
+		case a.Action != plan.Unchanged:
+			c.Pending.Actions = append(c.Pending.Actions, a.planAction(cur))
+		}
+	}
+	return c
+}
+
+// check says why a is stale (empty when it is not), and whether it is
+// already done.
+func (a *Action) check(cur *Current) (why string, done bool) {
+	switch a.Action {
+	case plan.Create:
+		org := cur.names[fold(a.Name)]
+		if org == nil {
+			return "", false
+		}
+		if len(plan.Compare(a.Set.entry(a.Provider, a.Name), org)) == 0 {
+			return "", true
+		}
+		return fmt.Sprintf("an organization named %q (id %s) was created since the plan", org.Name, org.ID), false
+	case plan.Delete:
+		org := cur.ids[a.ID]
+		if org == nil {
+			return "", true
+		}
+		if org.Name != a.From.Name || org.UpdatedAt != a.From.UpdatedAt {
+			return changed(nil, a.From, org), false
+		}
+		return "", false
+	}
+	// An update, or an action that changes nothing.
+	org := cur.ids[a.ID]
+	if org == nil {
+		return fmt.Sprintf("organization %s was deleted since the plan", a.ID), false
+	}
+	diff := plan.Compare(a.From.Fields.entry(a.Provider, a.From.Name), org)
+	if len(diff) == 0 && org.UpdatedAt == a.From.UpdatedAt {
+		if a.Action == plan.Update && !strings.EqualFold(a.Name, a.From.Name) {
+			if other := cur.names[fold(a.Name)]; other != nil && other.ID != a.ID {
+				return fmt.Sprintf("cannot rename %q to %q: organization %s took that name since the plan", a.From.Name, a.Name, other.ID), false
+			}
+		}
+		return "", false
+	}
+	if a.Action == plan.Update && len(plan.Compare(a.target(), org)) == 0 {
+		return "", true
+	}
+	return changed(diff, a.From, org), false
+}
+
+// changed says how org differs from the state the plan read.
+func changed(diff []plan.Change, was *State, org *plan.Existing) string {
+	if org.Name != was.Name {
+		return fmt.Sprintf("organization %s was renamed since the plan (%q, now %q)", org.ID, was.Name, org.Name)
+	}
+	for _, ch := range diff {
+		if ch.Field != "name" { // Compare's Old is the organization's value, New the plan's
+			return fmt.Sprintf("%s changed since the plan (%s, now %s)", ch.Field, show(ch.New), show(ch.Old))
+		}
+	}
+	return fmt.Sprintf("organization %s was updated since the plan (updated_at %q, now %q)", org.ID, was.UpdatedAt, org.UpdatedAt)
+}
+
+// target is the entry an update leaves the organization matching: what it
+// was, with the changes made.
+func (a *Action) target() *manifest.Entry {
+	f := a.From.Fields
+	name := a.From.Name
+	for _, ch := range a.Changes {
+		if ch.Field == "name" {
+			name, _ = ch.New.(string)
+			continue
+		}
+		setters[ch.Field](&f, ch.New)
+	}
+	return f.entry(a.Provider, name)
+}
+
+// setters set one field of Fields from a change's value.
+var setters = map[string]func(f *Fields, v any){
+	"name":         func(*Fields, any) {},
+	"plan":         func(f *Fields, v any) { f.Plan = text(v) },
+	"description":  func(f *Fields, v any) { f.Description = text(v) },
+	"website_url":  func(f *Fields, v any) { f.WebsiteURL = text(v) },
+	"repository":   func(f *Fields, v any) { f.Repository = text(v) },
+	"logo_url":     func(f *Fields, v any) { f.LogoURL = text(v) },
+	"icon_url":     func(f *Fields, v any) { f.IconURL = text(v) },
+	"admin_emails": func(f *Fields, v any) { l, _ := v.([]string); f.AdminEmails = list(l) },
+	"tags":         func(f *Fields, v any) { l, _ := v.([]string); f.Tags = list(l) },
+}
+
+func text(v any) *string {
+	s, _ := v.(string)
+	return &s
+}
+
+// planAction is a pending action as apply's engine takes it.
+func (a *Action) planAction(cur *Current) plan.Action {
+	p := plan.Action{Kind: a.Action, Provider: a.Provider, Name: a.Name, ID: a.ID, Index: a.Index, Changes: a.Changes}
+	switch a.Action {
+	case plan.Create:
+		p.Entry = a.Set.entry(a.Provider, a.Name)
+	case plan.Update:
+		p.Entry = a.From.Fields.entry(a.Provider, a.Name)
+	case plan.Delete:
+		p.From = cur.ids[a.ID]
+		p.Current = p.From.Full
+	}
+	if p.Entry != nil {
+		p.Entry.Index, p.Entry.Line = a.Index, a.Line
+	}
+	return p
+}
+
+func show(v any) string {
+	if l, ok := v.([]string); ok {
+		return fmt.Sprintf("%q", l)
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func fold(name string) string { return strings.ToLower(name) }

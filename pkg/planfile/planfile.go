@@ -1,0 +1,498 @@
+// Package planfile is the saved plan of `orgctl diff --out`: the actions a
+// reviewed plan carries out, what each was computed from, and a digest that
+// makes an edit visible. `orgctl apply PLAN` reads it back, checks it
+// against the providers' current lists (see Check) and carries out exactly
+// those actions. The format is documented in docs/apply.md.
+package planfile
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/orgctl/orgctl/pkg/manifest"
+	"github.com/orgctl/orgctl/pkg/plan"
+)
+
+// Kind names the document, so `apply FILE` can tell a plan from a manifest.
+const Kind = "orgctl-plan"
+
+// FormatVersion is the version this orgctl writes and reads. It changes
+// only when a reader of an older version would misread the document.
+const FormatVersion = 1
+
+// Document is a saved plan.
+type Document struct {
+	Kind          string `json:"kind"`
+	FormatVersion int    `json:"format_version"`
+	Orgctl        string `json:"orgctl_version"`
+	CreatedAt     string `json:"created_at"` // RFC 3339, UTC
+	// Manifest is the file the plan was made from.
+	Manifest Manifest `json:"manifest"`
+	Prune    bool     `json:"prune"`           // made with --prune: only then may it delete
+	Shard    string   `json:"shard,omitempty"` // made with --shard K/N
+	// Providers are the accounts the plan was made against, by canonical
+	// provider name.
+	Providers map[string]Target `json:"providers"`
+	Summary   Summary           `json:"summary"`
+	// Digest is "sha256:" and the hex SHA-256 of the document's canonical
+	// form (see digest): any change to what the plan does changes it.
+	Digest  string   `json:"digest"`
+	Actions []Action `json:"actions"`
+
+	// plan, when set, gives the actions instead of Actions: a plan of a
+	// hundred thousand entries is written without a second copy of it.
+	plan *plan.Plan
+}
+
+// Manifest identifies the manifest a plan was made from.
+type Manifest struct {
+	Path   string `json:"path"`   // as given; "-" for standard input
+	SHA256 string `json:"sha256"` // of its bytes, in hex
+}
+
+// Target is one provider's account as the plan saw it.
+type Target struct {
+	APIURL string `json:"api_url"` // "sandbox" for --sandbox
+	// Generation is VertraCloud's API generation (organizations or
+	// workspaces); empty for Qovery.
+	Generation string `json:"generation,omitempty"`
+	// Account fingerprints the token's account without being the token:
+	// see Fingerprint.
+	Account string `json:"account"`
+}
+
+// Summary counts the actions.
+type Summary struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Delete    int `json:"delete"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Action is one organization's part of the plan.
+type Action struct {
+	Action   plan.Kind `json:"action"`
+	Provider string    `json:"provider"`
+	Name     string    `json:"name"`            // the name it will have (its name, for a delete)
+	ID       string    `json:"id,omitempty"`    // of the existing organization; none for a create
+	Index    int       `json:"index,omitempty"` // the manifest entry; none for a delete
+	Line     int       `json:"line,omitempty"`  // where the entry starts in the manifest
+	// From is the organization as the plan read it: none for a create.
+	From *State `json:"from,omitempty"`
+	// Set is what a create sends: every field its entry set, empty ones
+	// too (apply clears what the API fills in).
+	Set *Fields `json:"set,omitempty"`
+	// Changes are what an update sets, each field old → new.
+	Changes []plan.Change `json:"changes,omitempty"`
+}
+
+// State is an organization as a plan read it: its name, when it last
+// changed, and the fields its entry sets.
+type State struct {
+	Name      string `json:"name"`
+	UpdatedAt string `json:"updated_at"`
+	Fields    Fields `json:"fields"`
+}
+
+// Fields are values of the fields a manifest entry sets; nil is a field
+// the entry leaves out.
+type Fields struct {
+	Plan        *string   `json:"plan,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	WebsiteURL  *string   `json:"website_url,omitempty"`
+	Repository  *string   `json:"repository,omitempty"`
+	LogoURL     *string   `json:"logo_url,omitempty"`
+	IconURL     *string   `json:"icon_url,omitempty"`
+	AdminEmails *[]string `json:"admin_emails,omitempty"`
+	Tags        *[]string `json:"tags,omitempty"`
+}
+
+// texts pairs each text field's bit with its place in f.
+func (f *Fields) texts() []struct {
+	field manifest.Field
+	value **string
+} {
+	return []struct {
+		field manifest.Field
+		value **string
+	}{{manifest.FieldPlan, &f.Plan}, {manifest.FieldDescription, &f.Description}, {manifest.FieldWebsiteURL, &f.WebsiteURL},
+		{manifest.FieldRepository, &f.Repository}, {manifest.FieldLogoURL, &f.LogoURL}, {manifest.FieldIconURL, &f.IconURL}}
+}
+
+// wanted is what an entry sets, as Fields.
+func wanted(e *manifest.Entry) Fields {
+	var f Fields
+	values := []string{e.Plan, e.Description, e.WebsiteURL, e.Repository, e.LogoURL, e.IconURL}
+	for i, t := range f.texts() {
+		if e.Set.Has(t.field) {
+			*t.value = &values[i]
+		}
+	}
+	if e.Set.Has(manifest.FieldAdminEmails) {
+		f.AdminEmails = list(e.AdminEmails)
+	}
+	if e.Set.Has(manifest.FieldTags) {
+		f.Tags = list(e.Tags)
+	}
+	return f
+}
+
+// as is what x has of the fields set names.
+func as(set manifest.Field, x *plan.Existing) Fields {
+	var f Fields
+	values := []string{x.Plan, x.Description, x.WebsiteURL, x.Repository, x.LogoURL, x.IconURL}
+	for i, t := range f.texts() {
+		if set.Has(t.field) {
+			*t.value = &values[i]
+		}
+	}
+	if set.Has(manifest.FieldAdminEmails) {
+		f.AdminEmails = list(x.AdminEmails)
+	}
+	if set.Has(manifest.FieldTags) {
+		f.Tags = list(x.Tags)
+	}
+	return f
+}
+
+// entry is the manifest entry that sets name and f: what a plan compares
+// and a create sends.
+func (f Fields) entry(providerName, name string) *manifest.Entry {
+	e := &manifest.Entry{Provider: providerName, Set: manifest.FieldName | manifest.FieldProvider}
+	e.Name = name
+	values := []*string{&e.Plan, &e.Description, &e.WebsiteURL, &e.Repository, &e.LogoURL, &e.IconURL}
+	for i, t := range f.texts() {
+		if *t.value != nil {
+			e.Set |= t.field
+			*values[i] = **t.value
+		}
+	}
+	if f.AdminEmails != nil {
+		e.Set |= manifest.FieldAdminEmails
+		e.AdminEmails = *f.AdminEmails
+	}
+	if f.Tags != nil {
+		e.Set |= manifest.FieldTags
+		e.Tags = *f.Tags
+	}
+	return e
+}
+
+func list(l []string) *[]string {
+	if l == nil {
+		l = []string{}
+	}
+	return &l
+}
+
+// New makes the document of pl, whose actions Write converts one at a
+// time. The caller fills in the rest (Orgctl, CreatedAt, Manifest,
+// Providers) before Write.
+func New(pl *plan.Plan, prune bool) *Document {
+	d := &Document{Kind: Kind, FormatVersion: FormatVersion, Prune: prune, Providers: map[string]Target{}, plan: pl}
+	for i := range pl.Actions {
+		switch pl.Actions[i].Kind {
+		case plan.Create:
+			d.Summary.Create++
+		case plan.Update:
+			d.Summary.Update++
+		case plan.Delete:
+			d.Summary.Delete++
+		default:
+			d.Summary.Unchanged++
+		}
+	}
+	return d
+}
+
+// each hands f the document's actions in order, until f returns an error.
+func (d *Document) each(f func(*Action) error) error {
+	if d.plan == nil {
+		for i := range d.Actions {
+			if err := f(&d.Actions[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range d.plan.Actions {
+		a := saved(&d.plan.Actions[i])
+		if err := f(&a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saved is one action of a plan as the document records it.
+func saved(a *plan.Action) Action {
+	s := Action{Action: a.Kind, Provider: a.Provider, Name: a.Name, ID: a.ID, Index: a.Index}
+	if a.Entry != nil {
+		s.Line = a.Entry.Line
+	}
+	if a.From != nil {
+		s.From = &State{Name: a.From.Name, UpdatedAt: a.From.UpdatedAt}
+		if a.Entry != nil {
+			s.From.Fields = as(a.Entry.Set, a.From)
+		}
+	}
+	switch a.Kind {
+	case plan.Create:
+		f := wanted(a.Entry)
+		if f.Plan == nil && a.Entry.Plan != "" {
+			f.Plan = &a.Entry.Plan // qovery.plan from the config: a create sends it
+		}
+		s.Set = &f
+	case plan.Update:
+		s.Changes = a.Changes
+	}
+	return s
+}
+
+// digest is the SHA-256 of the document's canonical form: its JSON
+// encoding with no digest and no actions, then each action's JSON
+// encoding, a line each. Read recomputes it from what it decoded, so a
+// reformatted file still matches and a changed value does not.
+func (d *Document) digest() (string, error) {
+	h := sha256.New()
+	head := *d
+	head.Digest, head.Actions = "", nil
+	enc := json.NewEncoder(h)
+	if err := enc.Encode(head); err != nil {
+		return "", err
+	}
+	if err := d.each(func(a *Action) error { return enc.Encode(a) }); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Write seals the document with its digest and writes it to path, whole or
+// not at all (a temporary file renamed over it).
+func Write(path string, d *Document) error {
+	digest, err := d.digest()
+	if err != nil {
+		return err
+	}
+	d.Digest = digest
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
+	if err := encode(tmp, d); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil { // a plan holds no secret: CI uploads it
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// encode writes the document readably: its head indented, an action a line,
+// so a review diff of two plans shows one line per changed action.
+func encode(w io.Writer, d *Document) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head := *d
+	head.Actions = nil
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The head ends `"actions": null\n}`: the actions replace the null.
+	b = bytes.TrimSuffix(b, []byte("null\n}"))
+	if !bytes.HasSuffix(b, []byte(`"actions": `)) {
+		return errors.New("planfile: the actions must be the document's last member")
+	}
+	bw.Write(b)
+	bw.WriteString("[")
+	n := 0
+	err = d.each(func(a *Action) error {
+		line, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if n++; n > 1 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		_, err = bw.Write(line)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// ErrNotAPlan says a file is not a saved plan (a manifest, perhaps).
+var ErrNotAPlan = errors.New("not a saved plan")
+
+// Read reads a saved plan and checks that it is one this orgctl can apply
+// and that nobody changed it since it was written: its digest must match.
+func Read(r io.Reader) (*Document, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var probe struct {
+		Kind          string `json:"kind"`
+		FormatVersion int    `json:"format_version"`
+	}
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&probe) != nil || probe.Kind != Kind {
+		return nil, ErrNotAPlan
+	}
+	if probe.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("plan format version %d: this orgctl reads version %d; make the plan again with this orgctl", probe.FormatVersion, FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a key orgctl would ignore is an edit too
+	var d Document
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("the plan cannot be read: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("the plan cannot be read: more than one document")
+	}
+	digest, err := d.digest()
+	if err != nil {
+		return nil, err
+	}
+	if d.Digest != digest {
+		return nil, errors.New("the plan was changed after orgctl wrote it (its digest does not match its content): make the plan again with orgctl diff --out")
+	}
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// check refuses what no orgctl writes, digest or not.
+func (d *Document) check() error {
+	for i, a := range d.Actions {
+		bad := func(why string) error {
+			return fmt.Errorf("the plan's action %d (%s %q) %s", i+1, a.Action, a.Name, why)
+		}
+		if _, ok := d.Providers[a.Provider]; !ok {
+			return bad(fmt.Sprintf("is for provider %q, which the plan has no account for", a.Provider))
+		}
+		switch a.Action {
+		case plan.Create:
+			if a.Set == nil || a.ID != "" {
+				return bad("is a create without its fields, or with an id")
+			}
+		case plan.Update:
+			if a.From == nil || a.ID == "" || len(a.Changes) == 0 {
+				return bad("is an update without an id, its old state or its changes")
+			}
+			for j := range a.Changes {
+				if err := typed(&d.Actions[i].Changes[j]); err != nil {
+					return bad(err.Error())
+				}
+			}
+		case plan.Delete:
+			if !d.Prune {
+				return bad("deletes, but the plan was not made with --prune")
+			}
+			if a.From == nil || a.ID == "" {
+				return bad("is a delete without an id or its old state")
+			}
+		case plan.Unchanged:
+			if a.From == nil || a.ID == "" {
+				return bad("is unchanged without an id or its state")
+			}
+		default:
+			return bad("is of no known kind")
+		}
+	}
+	return nil
+}
+
+// typed gives a change decoded from JSON the types apply sends: text, or a
+// list of text for admin_emails and tags.
+func typed(ch *plan.Change) error {
+	list := ch.Field == "admin_emails" || ch.Field == "tags"
+	for _, v := range []*any{&ch.Old, &ch.New} {
+		switch x := (*v).(type) {
+		case nil:
+		case string:
+			if list {
+				return fmt.Errorf("sets %s to text, not a list", ch.Field)
+			}
+		case []any:
+			if !list {
+				return fmt.Errorf("sets %s to a list", ch.Field)
+			}
+			l := make([]string, len(x))
+			for i, item := range x {
+				s, ok := item.(string)
+				if !ok {
+					return fmt.Errorf("sets %s to a list of something other than text", ch.Field)
+				}
+				l[i] = s
+			}
+			*v = l
+		default:
+			return fmt.Errorf("sets %s to a %T", ch.Field, x)
+		}
+	}
+	if _, ok := setters[ch.Field]; !ok {
+		return fmt.Errorf("changes %q, which apply does not manage", ch.Field)
+	}
+	return nil
+}
+
+// Fingerprint identifies the account a token reads without being the token
+// or a way back to it: for a login (a JWT) its issuer and subject, so that
+// a refreshed login still matches; for an API token, the token itself.
+// Both are hashed with the provider and API URL, and the hash cut to 16
+// bytes. A plan applied with another account's token, or another API
+// token of the same account, does not match (docs/apply.md).
+func Fingerprint(providerName, apiURL, token string) string {
+	who := "token\x00" + token
+	if iss, sub, ok := jwtSubject(token); ok {
+		who = "jwt\x00" + iss + "\x00" + sub
+	}
+	sum := sha256.Sum256([]byte("orgctl plan account v1\x00" + providerName + "\x00" + apiURL + "\x00" + who))
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// jwtSubject reads a JWT's issuer and subject, unverified: they only name
+// the account, the provider checks the token.
+func jwtSubject(token string) (iss, sub string, ok bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", "", false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return "", "", false
+	}
+	var claims struct {
+		Iss string `json:"iss"`
+		Sub string `json:"sub"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Sub == "" {
+		return "", "", false
+	}
+	return claims.Iss, claims.Sub, true
+}

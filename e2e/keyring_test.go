@@ -52,7 +52,7 @@ func TestKeyringLoginCreateStatusLogout(t *testing.T) {
 	noTokenInFile := func(step string) {
 		t.Helper()
 		if data, err := os.ReadFile(file); err == nil && strings.Contains(string(data), vertraToken) {
-			t.Fatalf("after %s the config file holds the token:\n%s", step, data)
+			t.Fatalf("after %s the config file %s holds the token", step, file)
 		}
 	}
 

@@ -148,6 +148,10 @@ $ orgctl config set vertra.url https://api.vertracloud.app --profile staging`,
 			if err := config.SetValue(cfg.Path, config.KeyPath(cfg.Profile, key), value); err != nil {
 				return err
 			}
+			if src := cfg.Source(key); config.IsToken(key) && strings.HasPrefix(src, "keyring") {
+				fmt.Fprintf(deps.IO.ErrOut, "%s the token in the keyring (%s) wins over the file's: orgctl auth logout removes it\n",
+					deps.IO.ErrColors().Yellow("warning:"), src)
+			}
 			if cfg.File == "" { // a new file: Load had nothing to check
 				for _, w := range config.PermissionWarnings(cfg.Path) {
 					fmt.Fprintln(deps.IO.ErrOut, deps.IO.ErrColors().Yellow("warning:")+" "+w)

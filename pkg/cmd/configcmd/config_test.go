@@ -9,6 +9,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/root"
 	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/keyring"
 )
 
 const token = "qov_0123456789_secret"
@@ -182,5 +183,27 @@ func TestListSourceAndWarnings(t *testing.T) {
 	}
 	if errOut != "warning: unknown key qovery.tokn in "+path+": did you mean qovery.token?\n" {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// TestKeyringTokenInListGetAndSet: a token auth login put in the keyring is
+// listed masked with source keyring, and a token set in the file under it
+// is said to lose.
+func TestKeyringTokenInListGetAndSet(t *testing.T) {
+	testenv.Isolate(t)
+	kr := testenv.Keyring(t)
+	if err := kr.Set(keyring.Service, "qovery", token); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "config", "list", "--jq", `.[] | select(.key == "qovery.token") | .value + " " + .source`)
+	if code != 0 || out != "qov_…cret keyring\n" {
+		t.Errorf("list: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "config", "get", "qovery.token"); code != 0 || out != "qov_…cret\n" {
+		t.Errorf("get: %d %q", code, out)
+	}
+	code, _, errOut := run(t, "config", "set", "qovery.token", "qov_other_token_9999")
+	if code != 0 || !strings.Contains(errOut, "warning: the token in the keyring (keyring) wins over the file's: orgctl auth logout removes it") {
+		t.Errorf("set: %d %q", code, errOut)
 	}
 }

@@ -203,8 +203,8 @@ func parseFile(path string, data []byte) (map[string]any, error) {
 	if len(doc.Content) == 0 { // an empty file
 		return map[string]any{}, nil
 	}
-	if doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("config file %s: the top level must be a mapping of keys", path)
+	if top := doc.Content[0]; top.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("config file %s: line %d: the top level must be a mapping of keys, not %s", path, top.Line, kindName(top))
 	}
 	if err := checkCaseDuplicates(doc.Content[0], nil); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
@@ -214,6 +214,17 @@ func parseFile(path string, data []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
 	}
 	return lowerKeys(m), nil
+}
+
+// kindName says what a YAML node is, for an error.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a single value"
 }
 
 func lowerKeys(m map[string]any) map[string]any {

@@ -54,6 +54,19 @@ type Client struct {
 	// MaxWait lets a retry wait out a Retry-After up to this long even past
 	// the retry deadline (--max-wait, bulk runs).
 	MaxWait time.Duration
+	// Sandbox: the API is orgctl's embedded sandbox (--sandbox), so the
+	// check command an error suggests carries --sandbox (see WithOp).
+	Sandbox bool
+}
+
+// WithOp is apierr.WithOp for an error of this client's API: it also
+// records whether that API is the embedded sandbox.
+func (c *Client) WithOp(err error, op apierr.Op, subject string) error {
+	err = apierr.WithOp(err, op, subject)
+	if e, ok := err.(*apierr.Error); ok && c.Sandbox {
+		e.Sandbox = true // a copy WithOp made, not shared
+	}
+	return err
 }
 
 // DefaultTimeout bounds one attempt when Client.Timeout is zero.

@@ -121,7 +121,7 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 		if err != nil {
 			return nil, err
 		}
-		s.BaseURL, s.Token = url, SandboxToken
+		s.BaseURL, s.Token, s.Sandbox = url, SandboxToken, true
 	}
 	return &Run{Config: cfg, Name: name, Format: format, Settings: s, Sandbox: g.Sandbox}, nil
 }

@@ -34,6 +34,8 @@ type Settings struct {
 	MaxWait time.Duration // bulk runs: --max-wait
 	// VertraAPI is vertra.api: auto, organizations or workspaces.
 	VertraAPI string
+	// Sandbox: BaseURL is the embedded sandbox (--sandbox).
+	Sandbox bool
 }
 
 // Keys returns the config keys of a provider's token and base URL.
@@ -82,7 +84,7 @@ func ValidateUpdate(name string, spec *provider.UpdateSpec) (warnings []string, 
 func New(s Settings) (provider.Provider, error) {
 	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun,
 		Timeout: s.Timeout, Retries: s.Retries, Notice: s.Notice, Gate: s.Gate,
-		Pacer: s.Pacer, MaxWait: s.MaxWait}
+		Pacer: s.Pacer, MaxWait: s.MaxWait, Sandbox: s.Sandbox}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultURL(s.Name)
 	}

@@ -265,10 +265,10 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 		IconURL: spec.IconURL, AdminEmails: spec.AdminEmails,
 	})
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpCreate, spec.Name)
+		return nil, p.client.WithOp(err, provider.OpCreate, spec.Name)
 	}
 	org, err := decodeCreate(resp, spec.Name)
-	return org, provider.WithOp(err, provider.OpCreate, spec.Name)
+	return org, p.client.WithOp(err, provider.OpCreate, spec.Name)
 }
 
 // decodeCreate turns any answer to POST /organization into an organization
@@ -309,11 +309,11 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	case visitErr != nil:
 		return provider.VisitError(visitErr)
 	case err != nil && resp != nil && resp.OK():
-		return provider.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
+		return p.client.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
 	case err != nil:
-		return provider.WithOp(err, provider.OpRead, "")
+		return p.client.WithOp(err, provider.OpRead, "")
 	case !resp.OK():
-		return provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
+		return p.client.WithOp(decodeError(resp, ""), provider.OpRead, "")
 	}
 	return nil
 }
@@ -324,10 +324,10 @@ var errNoID = errors.New("an organization without an id")
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
 	resp, err := p.client.Do(ctx, http.MethodGet, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpRead, id)
+		return nil, p.client.WithOp(err, provider.OpRead, id)
 	}
 	org, err := decodeOne(resp, "")
-	return org, provider.WithOp(err, provider.OpRead, id)
+	return org, p.client.WithOp(err, provider.OpRead, id)
 }
 
 // Update implements provider.Provider: it reads the organization, then
@@ -340,20 +340,20 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 	body := edit(cur, spec)
 	resp, err := p.client.Do(ctx, http.MethodPut, "/organization/"+url.PathEscape(cur.ID), body)
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpUpdate, cur.ID)
+		return nil, p.client.WithOp(err, provider.OpUpdate, cur.ID)
 	}
 	org, err := decodeOne(resp, body.Name)
-	return org, provider.WithOp(err, provider.OpUpdate, cur.ID)
+	return org, p.client.WithOp(err, provider.OpUpdate, cur.ID)
 }
 
 // Delete implements provider.Provider: DELETE /organization/{id} answers 204.
 func (p *Provider) Delete(ctx context.Context, id string) error {
 	resp, err := p.client.Do(ctx, http.MethodDelete, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return provider.WithOp(err, provider.OpDelete, id)
+		return p.client.WithOp(err, provider.OpDelete, id)
 	}
 	if !resp.OK() {
-		return provider.WithOp(decodeError(resp, ""), provider.OpDelete, id)
+		return p.client.WithOp(decodeError(resp, ""), provider.OpDelete, id)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/apierr"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // MaxBody bounds how much of a response is read whole, so a huge or endless
@@ -172,7 +173,7 @@ func (c *Client) newRequest(ctx context.Context, method, url string, payload []b
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
-		return nil, fmt.Errorf("%s: invalid API URL %q: %w", c.Provider, c.BaseURL, err)
+		return nil, fmt.Errorf("%s: invalid API URL %s: %w", c.Provider, text.Quote(c.BaseURL), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Keys of the config file. Nested keys are written as YAML maps:
@@ -166,7 +168,13 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 		cfg.selectProfile()
 		return cfg, nil
 	case err != nil:
-		return nil, fmt.Errorf("reading config file: %w", err)
+		// The path may be anything --config or ORGCTL_CONFIG said: quote it
+		// capped, rather than the *PathError's copy of it in full.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("reading config file %s: %w", text.Quote(path), err)
 	}
 	// The file is parsed once here, as the editor parses it, so both see the
 	// same keys and refuse the same files.
@@ -259,7 +267,7 @@ func (c *Config) selectProfile() error {
 	vals, ok := profiles[strings.ToLower(c.Profile)].(map[string]any)
 	if !ok {
 		names := c.Profiles()
-		what := fmt.Sprintf("unknown profile %q", c.Profile)
+		what := fmt.Sprintf("unknown profile %s", text.Quote(c.Profile))
 		if strings.HasPrefix(c.ProfileFrom, KeyCurrentProfile) {
 			what += " (" + KeyCurrentProfile + "; change it with orgctl config use-profile)"
 		}

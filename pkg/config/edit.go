@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgctl/orgctl/pkg/internal/atomicfile"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // KeyPath is where a key lives in the file: under profiles.NAME for a
@@ -197,9 +198,9 @@ func checkCaseDuplicates(m *yaml.Node, at []string) error {
 		k := kn.Value
 		if prev, ok := seen[strings.ToLower(k)]; ok {
 			if prev.Value == k {
-				return fmt.Errorf("lines %d and %d: %q is written twice: keep one", prev.Line, kn.Line, strings.Join(append(at, k), "."))
+				return fmt.Errorf("lines %d and %d: %s is written twice: keep one", prev.Line, kn.Line, text.Quote(strings.Join(append(at, k), ".")))
 			}
-			return fmt.Errorf("lines %d and %d: %q and %q are the same key (keys ignore case): keep one", prev.Line, kn.Line, strings.Join(append(at, prev.Value), "."), strings.Join(append(at, k), "."))
+			return fmt.Errorf("lines %d and %d: %s and %s are the same key (keys ignore case): keep one", prev.Line, kn.Line, text.Quote(strings.Join(append(at, prev.Value), ".")), text.Quote(strings.Join(append(at, k), ".")))
 		}
 		seen[strings.ToLower(k)] = kn
 		if v := m.Content[i+1]; v.Kind == yaml.MappingNode {

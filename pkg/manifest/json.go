@@ -83,13 +83,13 @@ func readObject(raw json.RawMessage, index, line int) (Entry, error) {
 	err := members(raw, func(key string, value []byte) error {
 		values, null, err := jsonValues(value)
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", e.Where(), key, err)
+			return fmt.Errorf("%s: %s: %w", e.Where(), fieldLabel(key), err)
 		}
 		if null {
 			return nil // "description": null is left out, as if absent; "" clears
 		}
 		if err := e.set(key, values); err != nil {
-			return fmt.Errorf("%s: %s: %w", e.Where(), key, err)
+			return fmt.Errorf("%s: %s: %w", e.Where(), fieldLabel(key), err)
 		}
 		return nil
 	})

@@ -10,8 +10,10 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Entry is one organization of a manifest. Its fields are the flags of
@@ -78,9 +80,18 @@ func (e *Entry) set(key string, values []string) error {
 	case "tags":
 		e.Tags = splitList(values)
 	default:
-		return fmt.Errorf("unknown field %q (fields: %s)", key, strings.Join(Fields(), ", "))
+		return fmt.Errorf("unknown field %s (fields: %s)", text.Quote(key), strings.Join(Fields(), ", "))
 	}
 	return err
+}
+
+// fieldLabel names a field in an error, as it is; a key longer than
+// text.QuoteMax (a manifest may hold one of any length) is quoted, capped.
+func fieldLabel(key string) string {
+	if utf8.RuneCountInString(key) <= text.QuoteMax {
+		return key
+	}
+	return text.Quote(key)
 }
 
 // splitList splits comma-separated values and trims them: `a, b` is two.
@@ -166,7 +177,7 @@ func NewReader(r io.Reader, format string) (*Reader, error) {
 		lim.max = MaxYAMLSize
 		m.next, err = yamlEntries(br)
 	default:
-		return nil, fmt.Errorf("unknown manifest format %q: use .yaml, .yml, .json, .ndjson, .jsonl or .csv", format)
+		return nil, fmt.Errorf("unknown manifest format %s: use .yaml, .yml, .json, .ndjson, .jsonl or .csv", text.Quote(format))
 	}
 	if err != nil {
 		return nil, err

@@ -109,7 +109,7 @@ func entryOf(item *yaml.Node, index, offset int) (Entry, error) {
 			err = e.set(key.Value, values)
 		}
 		if err != nil {
-			return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
+			return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), fieldLabel(key.Value), err)
 		}
 	}
 	return e, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/provider/vertra"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Settings are what a provider needs for one run.
@@ -104,7 +105,7 @@ func New(s Settings) (provider.Provider, error) {
 		c.RetryHint = vertra.RetryHint
 		return vertra.New(c, s.VertraAPI), nil
 	}
-	return nil, fmt.Errorf("unknown provider %q", s.Name)
+	return nil, fmt.Errorf("unknown provider %s", text.Quote(s.Name))
 }
 
 // CheckURL accepts https, and plain http only on loopback (the sandbox), so
@@ -112,7 +113,7 @@ func New(s Settings) (provider.Provider, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("API URL %q is not an absolute URL", raw)
+		return fmt.Errorf("API URL %s is not an absolute URL", text.Quote(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -121,9 +122,9 @@ func CheckURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("API URL %q uses plain http: only https is allowed, except on loopback", raw)
+		return fmt.Errorf("API URL %s uses plain http: only https is allowed, except on loopback", text.Quote(raw))
 	}
-	return fmt.Errorf("API URL %q must use https", raw)
+	return fmt.Errorf("API URL %s must use https", text.Quote(raw))
 }
 
 func isLoopback(host string) bool {

@@ -16,10 +16,18 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // DefaultURL is Qovery's public API.
 const DefaultURL = "https://api.qovery.com"
+
+// MaxNameLength bounds a name, in characters. Qovery's OpenAPI spec
+// (Qovery/qovery-openapi-spec openapi.yaml at 651aed5) gives
+// OrganizationRequest.name and OrganizationEditRequest.name no maxLength;
+// 255 is the maxLength the spec gives its other free-text fields
+// (descriptions), chosen so that no name of any length is sent unchecked.
+const MaxNameLength = 255
 
 // Plans are the plan values the API accepts, in its documented order.
 var Plans = []string{"FREE", "TEAM", "TEAM_YEARLY", "ENTERPRISE", "ENTERPRISE_YEARLY",
@@ -72,7 +80,7 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 		"--plan", "--website-url", "--repository", "--logo-url", "--icon-url", "--admin-email"); err != nil {
 		return nil, err
 	}
-	if err := provider.ValidateName(spec.Name, 0); err != nil {
+	if err := provider.ValidateName(spec.Name, MaxNameLength); err != nil {
 		return nil, err
 	}
 	plan := strings.ToUpper(strings.TrimSpace(spec.Plan))
@@ -80,7 +88,7 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 		return nil, fmt.Errorf("--plan is required for qovery (or set qovery.plan in the config file): one of %s", strings.Join(Plans, ", "))
 	}
 	if !slices.Contains(Plans, plan) {
-		return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", spec.Plan, strings.Join(Plans, ", "))
+		return nil, fmt.Errorf("--plan %s is not a Qovery plan: use one of %s", text.Quote(spec.Plan), strings.Join(Plans, ", "))
 	}
 	spec.Plan = plan
 	for flag, u := range map[string]string{"--website-url": spec.WebsiteURL, "--repository": spec.Repository, "--logo-url": spec.LogoURL, "--icon-url": spec.IconURL} {
@@ -109,14 +117,14 @@ func ValidateUpdate(spec *provider.UpdateSpec) (warnings []string, err error) {
 		return nil, err
 	}
 	if spec.NewName != nil {
-		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, 0); err != nil {
+		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, MaxNameLength); err != nil {
 			return nil, err
 		}
 	}
 	if spec.Plan != nil {
 		plan := strings.ToUpper(strings.TrimSpace(*spec.Plan))
 		if !slices.Contains(Plans, plan) {
-			return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", *spec.Plan, strings.Join(Plans, ", "))
+			return nil, fmt.Errorf("--plan %s is not a Qovery plan: use one of %s", text.Quote(*spec.Plan), strings.Join(Plans, ", "))
 		}
 		spec.Plan = &plan
 		if slices.Contains(Deprecated, plan) {
@@ -410,7 +418,7 @@ func decodeError(resp *api.Response, name string) error {
 	}
 	switch e.Kind {
 	case provider.KindConflict:
-		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %q already exists", name), e.Message)
+		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %s already exists", text.Quote(name)), e.Message)
 	case provider.KindNotFound:
 		e.Message = provider.JoinMessage("no such organization", e.Message)
 	case provider.KindAuth:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // envelope covers both generations of answers: the organizations API's
@@ -50,8 +51,8 @@ var codes = map[string]struct {
 	"NOT_ORGANIZATION_MEMBER":          {provider.KindAuth, "you are not a member of this organization"},
 	"WORKSPACE_OWNER_ONLY":             {provider.KindAuth, "only the workspace's owner may do this"},
 	"PLAN_RESTRICTED_FEATURE":          {provider.KindPlan, "your VertraCloud plan does not allow this"},
-	"ORGANIZATION_NAME_ALREADY_EXISTS": {provider.KindConflict, "an organization named %q already exists"},
-	"WORKSPACE_NAME_ALREADY_EXISTS":    {provider.KindConflict, "a workspace named %q already exists"},
+	"ORGANIZATION_NAME_ALREADY_EXISTS": {provider.KindConflict, "an organization named %s already exists"},
+	"WORKSPACE_NAME_ALREADY_EXISTS":    {provider.KindConflict, "a workspace named %s already exists"},
 	"ORGANIZATION_NOT_FOUND":           {provider.KindNotFound, "no such organization"},
 	"WORKSPACE_NOT_FOUND":              {provider.KindNotFound, "no such workspace"},
 	// organizations/update.mdx (vertracloud/docs at f991f03): orgctl checks
@@ -117,8 +118,8 @@ func codeError(resp *api.Response, env envelope, name string) error {
 	var ours string
 	if c, ok := codes[env.Code]; ok {
 		e.Kind, ours = c.kind, c.says
-		if strings.Contains(ours, "%q") {
-			ours = fmt.Sprintf(ours, name)
+		if strings.Contains(ours, "%s") {
+			ours = fmt.Sprintf(ours, text.Quote(name))
 		}
 		if scopes := required(env.Details.Required); scopes != "" {
 			ours = "the VertraCloud API key lacks the " + scopes + " scope"

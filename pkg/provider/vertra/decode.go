@@ -28,6 +28,10 @@ type details struct {
 	// a string or a list of strings.
 	Required   json.RawMessage `json:"required"`
 	RetryAfter *float64        `json:"retry_after"`
+	// Path names the field a VALIDATION_ERROR refused ("name", "user.name";
+	// api-reference/introduction.mdx at 0801bc9): a string, or a list of
+	// keys and indexes as some validators write it.
+	Path json.RawMessage `json:"path"`
 }
 
 // answer is an envelope with its response typed, so that an answer is
@@ -63,8 +67,12 @@ var codes = map[string]struct {
 	"NAME_MUST_BE_A_STRING":        {provider.KindInvalid, "VertraCloud refused the name"},
 	"DESCRIPTION_MUST_BE_A_STRING": {provider.KindInvalid, "VertraCloud refused the description"},
 	"TAGS_MUST_BE_AN_ARRAY":        {provider.KindInvalid, "VertraCloud refused the tags"},
-	"RATE_LIMIT_EXCEEDED":          {provider.KindServer, "rate limited by VertraCloud"},
-	"DAILY_QUOTA_EXCEEDED":         {provider.KindServer, "the API key's daily quota is used up"},
+	// api-reference/introduction.mdx (vertracloud/docs at 0801bc9): the code
+	// of any field that failed validation, details.path naming it; what a
+	// create past a limit answers, the update page's codes above aside.
+	"VALIDATION_ERROR":     {provider.KindInvalid, "VertraCloud refused the request"},
+	"RATE_LIMIT_EXCEEDED":  {provider.KindServer, "rate limited by VertraCloud"},
+	"DAILY_QUOTA_EXCEEDED": {provider.KindServer, "the API key's daily quota is used up"},
 }
 
 // Codes VertraCloud documents by name elsewhere in this package.
@@ -124,6 +132,9 @@ func codeError(resp *api.Response, env envelope, name string) error {
 		if scopes := required(env.Details.Required); scopes != "" {
 			ours = "the VertraCloud API key lacks the " + scopes + " scope"
 		}
+		if path := fieldPath(env.Details.Path); path != "" && env.Code == "VALIDATION_ERROR" {
+			ours = "VertraCloud refused the field " + text.Quote(path)
+		}
 	} else {
 		e.Kind = kindForStatus(resp.Status)
 		if resp.OK() {
@@ -149,6 +160,27 @@ func required(raw json.RawMessage) string {
 		return strings.Join(many, ", ")
 	}
 	return ""
+}
+
+// fieldPath renders details.path: "name" as it is, ["tags", 0] as tags.0.
+func fieldPath(raw json.RawMessage) string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return one
+	}
+	var parts []json.RawMessage
+	if json.Unmarshal(raw, &parts) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(parts))
+	for _, p := range parts {
+		var s string
+		if json.Unmarshal(p, &s) != nil {
+			s = string(p) // an index
+		}
+		keys = append(keys, s)
+	}
+	return strings.Join(keys, ".")
 }
 
 // kindForStatus is provider.KindForStatus, except that a status that

@@ -244,21 +244,23 @@ func edit(cur *provider.Organization, spec provider.UpdateSpec) editRequest {
 	return r
 }
 
-// organization is the API's Organization response.
+// organization is the API's Organization response. Only id and name must
+// have their type (api.StrictString): any other member of another type is
+// dropped (api.Lenient), as orgctl only shows it.
 type organization struct {
-	ID                           string   `json:"id"`
-	CreatedAt                    string   `json:"created_at"`
-	UpdatedAt                    *string  `json:"updated_at"`
-	Name                         string   `json:"name"`
-	Plan                         string   `json:"plan"`
-	Description                  *string  `json:"description"`
-	WebsiteURL                   *string  `json:"website_url"`
-	Repository                   *string  `json:"repository"`
-	LogoURL                      *string  `json:"logo_url"`
-	IconURL                      *string  `json:"icon_url"`
-	AdminEmails                  []string `json:"admin_emails"`
-	Owner                        *string  `json:"owner"`
-	BillingDeploymentRestriction *string  `json:"billing_deployment_restriction"`
+	ID                           api.StrictString `json:"id"`
+	CreatedAt                    string           `json:"created_at"`
+	UpdatedAt                    *string          `json:"updated_at"`
+	Name                         api.StrictString `json:"name"`
+	Plan                         string           `json:"plan"`
+	Description                  *string          `json:"description"`
+	WebsiteURL                   *string          `json:"website_url"`
+	Repository                   *string          `json:"repository"`
+	LogoURL                      *string          `json:"logo_url"`
+	IconURL                      *string          `json:"icon_url"`
+	AdminEmails                  []string         `json:"admin_emails"`
+	Owner                        *string          `json:"owner"`
+	BillingDeploymentRestriction *string          `json:"billing_deployment_restriction"`
 	OrganizationPlan             *struct {
 		Plan                     string `json:"plan"`
 		AuditLogsRetentionInDays *int   `json:"audit_logs_retention_in_days"`
@@ -291,11 +293,15 @@ func decodeOne(resp *api.Response, name string) (*provider.Organization, error) 
 		return nil, decodeError(resp, name)
 	}
 	var o organization
-	if err := json.Unmarshal(resp.Body, &o); err != nil {
+	switch err := api.Lenient(resp.Body, &o); {
+	case errors.Is(err, api.ErrNotText):
+		return nil, resp.Unreadable(provider.Qovery, err.Error())
+	case err != nil:
 		return nil, resp.Unreadable(provider.Qovery, "invalid JSON")
-	}
-	if o.ID == "" {
+	case o.ID == "":
 		return nil, resp.Unreadable(provider.Qovery, "no organization id")
+	case o.Name == "":
+		return nil, resp.Unreadable(provider.Qovery, "no organization name")
 	}
 	return o.normalize(), nil
 }
@@ -306,7 +312,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	var visitErr error // visit's own error, told from the answer's
 	resp, err := p.client.Stream(ctx, "/organization", func(body io.Reader) error {
 		return api.ReadList(body, "results", nil, func(o *organization) error {
-			if o.ID == "" {
+			if o.ID == "" || o.Name == "" {
 				return errNoID
 			}
 			visitErr = visit(o.normalize())
@@ -326,7 +332,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	return nil
 }
 
-var errNoID = errors.New("an organization without an id")
+var errNoID = errors.New("an organization without an id or a name")
 
 // Get implements provider.Provider.
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
@@ -369,8 +375,8 @@ func (p *Provider) Delete(ctx context.Context, id string) error {
 func (o *organization) normalize() *provider.Organization {
 	out := &provider.Organization{
 		Provider:                     provider.Qovery,
-		ID:                           o.ID,
-		Name:                         o.Name,
+		ID:                           string(o.ID),
+		Name:                         string(o.Name),
 		Description:                  o.Description,
 		Plan:                         &o.Plan,
 		WebsiteURL:                   o.WebsiteURL,

@@ -99,10 +99,23 @@ func decode[T any](resp *api.Response, name string) (response T, unreadable bool
 	var a answer[T]
 	if err := json.Unmarshal(resp.Body, &a); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response") {
+		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response.") {
+			// A member of the response has drifted: decode the response
+			// again, dropping what does not fit (api.Lenient).
+			var raw struct {
+				Response json.RawMessage `json:"response"`
+			}
+			_ = json.Unmarshal(resp.Body, &raw)
+			a.Response = *new(T)
+			if err := api.Lenient(raw.Response, &a.Response); err != nil {
+				return a.Response, false, resp.Unreadable(provider.Vertra, err.Error())
+			}
+		} else if errors.As(err, &typeErr) && typeErr.Field == "response" {
 			// The envelope is fine, the response is not what it should be:
 			// its code still decides, below.
 			unreadable = true
+		} else if errors.Is(err, api.ErrNotText) {
+			return a.Response, false, resp.Unreadable(provider.Vertra, err.Error())
 		} else if resp.OK() {
 			if len(bytes.TrimSpace(resp.Body)) == 0 {
 				return a.Response, false, nil
@@ -209,9 +222,12 @@ func RetryHint(body []byte) (time.Duration, bool) {
 // APIWorkspace, and create, get and update answer the full
 // APIWorkspaceInfoResponse (vertracloud/api-types payloads/v1/workspace.ts
 // at 1e0867d) with members, roles and the caller's view.
+//
+// Only id and name must have their type (api.StrictString): any other
+// member of another type is dropped (api.Lenient), as orgctl only shows it.
 type record struct {
-	ID           string              `json:"id"`
-	Name         string              `json:"name"`
+	ID           api.StrictString    `json:"id"`
+	Name         api.StrictString    `json:"name"`
 	Description  *string             `json:"description"`
 	Tags         []string            `json:"tags"`
 	OwnerID      string              `json:"owner_id"`
@@ -244,7 +260,7 @@ type member struct {
 
 func (r *record) normalize(gen string) provider.Organization {
 	out := provider.Organization{
-		Provider: provider.Vertra, ID: r.ID, Name: r.Name, Description: r.Description,
+		Provider: provider.Vertra, ID: string(r.ID), Name: string(r.Name), Description: r.Description,
 		Owner: r.OwnerID, OwnerPlanID: r.PlanID, IsOwner: r.IsOwner, Frozen: r.Frozen,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
@@ -280,7 +296,7 @@ func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, er
 	if err != nil {
 		return nil, err
 	}
-	if unreadable || r.ID == "" {
+	if unreadable || r.ID == "" || r.Name == "" {
 		return nil, resp.Unreadable(provider.Vertra, "no organization in the response")
 	}
 	org := r.normalize(gen)

@@ -176,7 +176,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	resp, _, err := p.sendWith(r, nil, func(path, gen string) (*api.Response, error) {
 		return p.client.Stream(ctx, path, func(body io.Reader) error {
 			return api.ReadList(body, "response", env.member, func(rec *record) error {
-				if rec.ID == "" {
+				if rec.ID == "" || rec.Name == "" {
 					return errNoID
 				}
 				org := rec.normalize(gen)
@@ -198,7 +198,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	return p.client.WithOp(err, provider.OpRead, "")
 }
 
-var errNoID = errors.New("an organization without an id")
+var errNoID = errors.New("an organization without an id or a name")
 
 // ListIsPartial implements provider.PartialLister: a workspace list item
 // (APIWorkspace) has no members nor roles, which get answers.

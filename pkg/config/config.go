@@ -4,8 +4,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -205,8 +207,19 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 // keys, as viper sees them.
 func parseFile(path string, data []byte) (map[string]any, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		// viper would read the first document only: the rest would be
+		// silently ignored.
+		line := next.Line
+		if err != nil {
+			return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
+		}
+		return nil, fmt.Errorf("config file %s: line %d: a second YAML document: the config file holds one", path, line)
 	}
 	if len(doc.Content) == 0 { // an empty file
 		return map[string]any{}, nil
@@ -219,9 +232,32 @@ func parseFile(path string, data []byte) (map[string]any, error) {
 	}
 	var m map[string]any
 	if err := doc.Decode(&m); err != nil {
-		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+		return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
 	}
 	return lowerKeys(m), nil
+}
+
+// withLine is a YAML error with its line. yaml.v3 leaves the line out of a
+// few: an error on the first line, an alias to an unknown anchor and a
+// value its tag does not fit; the line is then found from what they name.
+func withLine(err error, data []byte) string {
+	msg := err.Error()
+	if strings.Contains(msg, "line ") {
+		return msg
+	}
+	rest, _ := strings.CutPrefix(msg, "yaml: ")
+	line := 1
+	var find string
+	if name, ok := strings.CutPrefix(rest, "unknown anchor '"); ok {
+		name, _, _ = strings.Cut(name, "'")
+		find = "*" + name
+	} else if _, tag, ok := strings.Cut(rest, " as a "); ok && strings.HasPrefix(rest, "cannot decode ") {
+		find = tag
+	}
+	if i := bytes.Index(data, []byte(find)); find != "" && i >= 0 {
+		line += bytes.Count(data[:i], []byte("\n"))
+	}
+	return fmt.Sprintf("yaml: line %d: %s", line, rest)
 }
 
 // kindName says what a YAML node is, for an error.

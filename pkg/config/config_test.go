@@ -181,11 +181,19 @@ func TestMalformedFileNamesTheLine(t *testing.T) {
 			`lines 4 and 5: "profiles.p.vertra.token" is written twice: keep one`},
 		{"two spellings", "Vertra:\n  token: a\nvertra:\n  url: b\n",
 			`lines 1 and 3: "Vertra" and "vertra" are the same key (keys ignore case): keep one`},
+		{"two documents", "provider: a\n---\nprovider: b\n", "line 2: a second YAML document: the config file holds one"},
+		// yaml.v3 says no line for these: orgctl finds it.
+		{"an unknown anchor", "provider: qovery\nqovery:\n  token: *tok\n", "is not valid YAML: yaml: line 3: unknown anchor 'tok' referenced"},
+		{"a tag the value does not fit", "provider: qovery\noutput: !!int json\n", "is not valid YAML: yaml: line 2: cannot decode !!str `json` as a !!int"},
+		{"an error on the first line", "\tprovider: x\n", "is not valid YAML: yaml: line 1: found character that cannot start any token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeFile(t, tt.content)
 			want := "config file " + path + ": " + tt.want
+			if strings.HasPrefix(tt.want, "is not valid YAML") {
+				want = "config file " + path + " " + tt.want
+			}
 			if _, err := Load(NewViper(), path, "", nil); err == nil || err.Error() != want {
 				t.Errorf("load:\n got %v\nwant %s", err, want)
 			}

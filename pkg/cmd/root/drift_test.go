@@ -208,13 +208,15 @@ func driftRun(t *testing.T, api driftAPI, listOrg, getOrg string, essential bool
 		{[]string{"list", "-o", "json"}, []string{"GET " + api.listPath}},
 		{[]string{"get", api.id, "-o", "json"}, []string{"GET " + api.itemPath}},
 		{[]string{"delete", api.id, "--yes"}, []string{"GET " + api.itemPath, "DELETE " + api.itemPath}},
+		{[]string{"get", api.id}, []string{"GET " + api.itemPath}}, // the table shows it too
+		{[]string{"list", "-o", "wide"}, []string{"GET " + api.listPath}},
 	}
 	for i, s := range steps {
 		code, out, errOut := run(s.args...)
 		got := taken()
 		if essential {
-			if i == 2 {
-				break // delete looks the organization up as get does
+			if i >= 2 {
+				break // delete and the tables look it up as get and list do
 			}
 			if code != 6 || !strings.Contains(errOut, "unreadable") || out != "" && out != "[]\n" && out != "[\n" {
 				t.Errorf("%s: exit %d, want 6 (unreadable)\nstdout %q\nstderr %q", s.args[0], code, out, errOut)
@@ -225,7 +227,8 @@ func driftRun(t *testing.T, api driftAPI, listOrg, getOrg string, essential bool
 			t.Errorf("%s: exit %d, requests %q, want %q\nstdout %s\nstderr %s", s.args[0], code, got, s.requests, out, errOut)
 			continue
 		}
-		if i < 2 && (!strings.Contains(out, `"id": "`+api.id+`"`) || !strings.Contains(out, `"name": "acme"`) || errOut != "") {
+		if i < 2 && (!strings.Contains(out, `"id": "`+api.id+`"`) || !strings.Contains(out, `"name": "acme"`) || errOut != "") ||
+			i > 2 && (!strings.Contains(out, api.id) || !strings.Contains(out, "acme") || errOut != "") {
 			t.Errorf("%s: stdout %s\nstderr %q", s.args[0], out, errOut)
 		}
 	}

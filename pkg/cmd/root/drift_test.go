@@ -192,6 +192,9 @@ func driftRun(t *testing.T, api driftAPI, listOrg, getOrg string, essential bool
 	run := func(args ...string) (int, string, string) {
 		ios, _, out, errOut := iostreams.Test()
 		code := Run(context.Background(), ios, append(args, "--provider", api.name))
+		if strings.Contains(out.String()+errOut.String(), "_drift_token") {
+			t.Fatalf("the token reached the output:\n%s\n%s", out, errOut)
+		}
 		return code, out.String(), errOut.String()
 	}
 	taken := func() []string {

@@ -203,3 +203,19 @@ func TestMalformedFileNamesTheLine(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownLongKeyIsWarnedCapped: a key of any length (an explicit YAML
+// key has no limit) is named in the warning by its first characters.
+func TestUnknownLongKeyIsWarnedCapped(t *testing.T) {
+	clearEnv(t)
+	long := strings.Repeat("k", 5000)
+	path := writeFile(t, "? "+long+"\n: x\n")
+	cfg, err := Load(NewViper(), path, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `unknown key "` + long[:64] + `…" (5000 characters) in ` + path + ": orgctl ignores it (keys: " + strings.Join(Keys(), ", ") + ")"
+	if len(cfg.Warnings) != 1 || cfg.Warnings[0] != want {
+		t.Errorf("warnings %.300q\nwant %.300q", cfg.Warnings, want)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/text"
@@ -83,15 +82,6 @@ func (e *Entry) set(key string, values []string) error {
 		return fmt.Errorf("unknown field %s (fields: %s)", text.Quote(key), strings.Join(Fields(), ", "))
 	}
 	return err
-}
-
-// fieldLabel names a field in an error, as it is; a key longer than
-// text.QuoteMax (a manifest may hold one of any length) is quoted, capped.
-func fieldLabel(key string) string {
-	if utf8.RuneCountInString(key) <= text.QuoteMax {
-		return key
-	}
-	return text.Quote(key)
 }
 
 // splitList splits comma-separated values and trims them: `a, b` is two.

@@ -99,6 +99,16 @@ func Quote(s string) string {
 	return strconv.Quote(s)
 }
 
+// Label names a key or field in a message as it is, unquoted, like the
+// known names it usually is; one longer than QuoteMax (a file may hold a
+// key of any length) is quoted and capped by Quote.
+func Label(s string) string {
+	if utf8.RuneCountInString(s) <= QuoteMax {
+		return s
+	}
+	return Quote(s)
+}
+
 // Bound caps, in a message orgctl did not word itself (cobra's and
 // pflag's, or any error on its way to stderr), every Go-quoted value (as %q
 // writes it) longer than QuoteMax, as Quote shows it. Text that does not

@@ -99,3 +99,13 @@ func TestBoundCapsQuotedValuesInAMessage(t *testing.T) {
 		t.Errorf("BoundArgs = %s\nwant        %s", got, want)
 	}
 }
+
+func TestLabelQuotesOnlyALongName(t *testing.T) {
+	long := strings.Repeat("k", 65)
+	if got := Label("qovery.token"); got != "qovery.token" {
+		t.Errorf("Label = %s", got)
+	}
+	if got, want := Label(long), `"`+long[:64]+`…" (65 characters)`; got != want {
+		t.Errorf("Label = %s, want %s", got, want)
+	}
+}

@@ -25,6 +25,10 @@ func TestBadValuesAreEchoedCapped(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`[{"name":"acme","provider":"vertra","`+long+`":"x"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	good := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(good, []byte(`[{"name":"acme","provider":"vertra"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -50,10 +54,20 @@ func TestBadValuesAreEchoedCapped(t *testing.T) {
 			`unknown flag: "--` + strings.Repeat("a", 62) + `…" (131074 characters)`},
 		{"an unknown command", []string{long},
 			`unknown command ` + capped + ` for "orgctl"`},
+		{"ORGCTL_SUMMARY", []string{"create", "-f", good, "--dry-run"},
+			`ORGCTL_SUMMARY must be 1 or 0, got ` + capped},
+	}
+	env := map[string][]string{ // NAME=VALUE a row needs
+		"ORGCTL_SUMMARY": {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + filepath.Join(dir, "summary.md"), "ORGCTL_SUMMARY=" + long},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			testenv.Isolate(t)
+			t.Setenv("GITHUB_ACTIONS", "")
+			for _, kv := range env[tt.name] {
+				k, v, _ := strings.Cut(kv, "=")
+				t.Setenv(k, v)
+			}
 			ios, _, out, errOut := iostreams.Test()
 			code := Run(context.Background(), ios, tt.args)
 			if got := errOut.String(); code != 2 || got != "error: "+tt.want+"\n" || out.Len() != 0 {

@@ -24,6 +24,7 @@ const (
 	act502   = "act+502"   // create, then answer an HTML 502 (a gateway)
 	act504   = "act+504"   // create, then answer 504
 	act503   = "act+503"   // create, then answer 503, which orgctl retries anyway
+	old503   = "old+503"   // answer 503 while the name appears, created an hour ago (another's)
 	actReset = "act+reset" // create, then reset the connection
 	actHang  = "act+hang"  // create, then answer nothing until the client gives up
 	fail500  = "500"       // create nothing, answer 500
@@ -42,7 +43,8 @@ type hostile struct {
 	orgs     map[string]hostileOrg // provider + "/" + lower-cased name
 	attempts map[string]int        // creates received, by provider + "/" + lower-cased name
 	next     int
-	readFail int // when set, GETs answer this status
+	readFail int      // when set, GETs answer this status
+	log      []string // "METHOD PATH" of every request, in order
 }
 
 type hostileOrg struct {
@@ -74,9 +76,21 @@ func newHostile(t *testing.T, plan func(name string, attempt int) string) *hosti
 		h.mu.Unlock()
 		w.WriteHeader(http.StatusBadGateway) // deleted, then the gateway gave up
 	})
-	h.Server = httptest.NewServer(mux)
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.log = append(h.log, r.Method+" "+r.URL.Path)
+		h.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(h.Close)
 	return h
+}
+
+// requests are the requests received so far, as "METHOD PATH".
+func (h *hostile) requests() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.log...)
 }
 
 // seed makes an organization that existed long before the run.
@@ -121,7 +135,11 @@ func (h *hostile) create(w http.ResponseWriter, r *http.Request, provider string
 	}
 	what := h.plan(body.Name, attempt)
 	var org hostileOrg
-	if what != fail500 {
+	switch what {
+	case fail500:
+	case old503:
+		org = h.add(provider, body.Name, time.Now().Add(-time.Hour))
+	default:
 		org = h.add(provider, body.Name, time.Now())
 	}
 	h.mu.Unlock()
@@ -141,7 +159,7 @@ func (h *hostile) create(w http.ResponseWriter, r *http.Request, provider string
 		io.WriteString(w, "<html><h1>502 Bad Gateway</h1></html>")
 	case act504:
 		w.WriteHeader(http.StatusGatewayTimeout)
-	case act503:
+	case act503, old503:
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(http.StatusServiceUnavailable)
 	case actReset:
@@ -250,12 +268,6 @@ func TestUnknownOutcomeAfterTheServerActed(t *testing.T) {
 			stderr: "error: qovery: the connection was closed before a complete answer; the request was sent, so the organization may have been created: " + checkQ + "\n"},
 		{name: "timeout", plan: actHang, provider: "vertra", args: []string{"--timeout", "300ms"}, code: 6, creates: 1,
 			stderr: "error: vertra: timed out waiting for the API; the request was sent, so the organization may have been created: " + checkV + "\n"},
-		{name: "503 retried into a conflict", plan: act503, provider: "qovery", code: 4, creates: 2,
-			stderr: "qovery: HTTP 503; retrying in 0s (retry 1 of 3)\n" +
-				`error: qovery: HTTP 409: an organization named "acme" already exists (name already used); an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider qovery`\n"},
-		{name: "503 retried into a conflict, vertra", plan: act503, provider: "vertra", code: 4, creates: 2,
-			stderr: "vertra: HTTP 503; retrying in 0s (retry 1 of 3)\n" +
-				`error: vertra: HTTP 400 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "acme" already exists; an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider vertra`\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,6 +282,64 @@ func TestUnknownOutcomeAfterTheServerActed(t *testing.T) {
 			}
 			if _, ok, creates := h.exists(tt.provider, "acme"); !ok || creates != tt.creates {
 				t.Errorf("exists %v after %d creates, want %d", ok, creates, tt.creates)
+			}
+		})
+	}
+}
+
+// TestPlainCreateRetriedIntoAConflict: a create without --if-not-exists
+// that orgctl itself repeated after a 503 (which a proxy may answer after
+// the API acted) and that then met its name taken looks the name up: made
+// within this run's window, it is reported created by the earlier attempt
+// (exit 0); older, exit 4 says so. A first attempt's conflict is not
+// looked up.
+func TestPlainCreateRetriedIntoAConflict(t *testing.T) {
+	const qoveryID, vertraID = "00000000-0000-4000-8000-000000000001", "vertra-0001"
+	retried := func(p string) string { return p + ": HTTP 503; retrying in 0s (retry 1 of 3)\n" }
+	tests := []struct {
+		name, plan, provider string
+		seeded               bool
+		code                 int
+		stdout, stderr       string // exactly; stdout is -o json's id and created_by
+		requests             []string
+	}{
+		{name: "qovery, made by the earlier attempt", plan: act503, provider: "qovery", code: 0,
+			stdout:   qoveryID + " earlier_attempt",
+			stderr:   retried("qovery") + `Organization "acme" was created on Qovery (id ` + qoveryID + `) by an earlier attempt of this run whose answer was lost.` + "\n",
+			requests: []string{"POST /organization", "POST /organization", "GET /organization"}},
+		{name: "vertra, made by the earlier attempt", plan: act503, provider: "vertra", code: 0,
+			stdout:   vertraID + " earlier_attempt",
+			stderr:   retried("vertra") + `Organization "acme" was created on VertraCloud (id ` + vertraID + `) by an earlier attempt of this run whose answer was lost.` + "\n",
+			requests: []string{"POST /v1/organizations", "POST /v1/organizations", "GET /v1/organizations/all/@me"}},
+		{name: "qovery, created an hour before", plan: old503, provider: "qovery", code: 4,
+			stderr:   retried("qovery") + `error: qovery: HTTP 409: an organization named "acme" already exists (name already used); it was created before this run (by its created_at)` + "\n",
+			requests: []string{"POST /organization", "POST /organization", "GET /organization"}},
+		{name: "vertra, created an hour before", plan: old503, provider: "vertra", code: 4,
+			stderr:   retried("vertra") + `error: vertra: HTTP 400 ORGANIZATION_NAME_ALREADY_EXISTS: an organization named "acme" already exists; it was created before this run (by its created_at)` + "\n",
+			requests: []string{"POST /v1/organizations", "POST /v1/organizations", "GET /v1/organizations/all/@me"}},
+		{name: "a first attempt's conflict is not looked up", plan: act503, provider: "qovery", seeded: true, code: 4,
+			stderr:   `error: qovery: HTTP 409: an organization named "acme" already exists (name already used)` + "\n",
+			requests: []string{"POST /organization"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHostile(t, always(tt.plan))
+			if tt.seeded {
+				h.seed(tt.provider, "acme")
+			}
+			args := []string{"create", "--provider", tt.provider, "--name", "acme", "-o", "json", "--template", "{{.id}} {{.created_by}}"}
+			if tt.provider == "qovery" {
+				args = append(args, "--plan", "TEAM")
+			}
+			r := orgctl(t, hostileEnv(t, h), args...)
+			if r.code != tt.code || r.errOut != tt.stderr || strings.TrimSpace(r.out) != tt.stdout {
+				t.Errorf("exit %d, want %d\nstderr %q\nwant   %q\nstdout %q, want %q", r.code, tt.code, r.errOut, tt.stderr, r.out, tt.stdout)
+			}
+			if got := h.requests(); strings.Join(got, "\n") != strings.Join(tt.requests, "\n") {
+				t.Errorf("requests %q, want %q", got, tt.requests)
+			}
+			if _, ok, _ := h.exists(tt.provider, "acme"); !ok {
+				t.Error("the organization is gone")
 			}
 		})
 	}

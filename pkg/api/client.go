@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/apierr"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // MaxBody bounds how much of a response is read whole, so a huge or endless
@@ -54,6 +55,19 @@ type Client struct {
 	// MaxWait lets a retry wait out a Retry-After up to this long even past
 	// the retry deadline (--max-wait, bulk runs).
 	MaxWait time.Duration
+	// Sandbox: the API is orgctl's embedded sandbox (--sandbox), so the
+	// check command an error suggests carries --sandbox (see WithOp).
+	Sandbox bool
+}
+
+// WithOp is apierr.WithOp for an error of this client's API: it also
+// records whether that API is the embedded sandbox.
+func (c *Client) WithOp(err error, op apierr.Op, subject string) error {
+	err = apierr.WithOp(err, op, subject)
+	if e, ok := err.(*apierr.Error); ok && c.Sandbox {
+		e.Sandbox = true // a copy WithOp made, not shared
+	}
+	return err
 }
 
 // DefaultTimeout bounds one attempt when Client.Timeout is zero.
@@ -159,7 +173,7 @@ func (c *Client) newRequest(ctx context.Context, method, url string, payload []b
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
-		return nil, fmt.Errorf("%s: invalid API URL %q: %w", c.Provider, c.BaseURL, err)
+		return nil, fmt.Errorf("%s: invalid API URL %s: %w", c.Provider, text.Quote(c.BaseURL), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {

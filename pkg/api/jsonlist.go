@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,11 +23,16 @@ var ErrNoList = errors.New("no list in the response")
 // ReadList walks the JSON object r holds as it arrives: each element of the
 // array under key is decoded into a T of its own and handed to item, one at
 // a time; every other member is handed whole to field (nil: skipped). An
-// item or field error ends the walk and is returned as it is.
+// item or field error ends the walk and is returned as it is. An element
+// with a member of the wrong type for T is decoded again from its bytes by
+// Lenient, so one drifted field does not fail the whole list.
 func ReadList[T any](r io.Reader, key string, field func(name string, value json.RawMessage) error, item func(*T) error) error {
 	lim := &itemLimit{r: r}
 	dec := json.NewDecoder(lim)
-	next := func() { lim.limit = lim.read + MaxItem } // what may be read for the next value
+	next := func() { // what may be read for the next value, and kept of it
+		lim.limit = lim.read + MaxItem
+		lim.keepFrom(dec.InputOffset())
+	}
 	next()
 	if err := expectDelim(dec, '{'); err != nil {
 		return err
@@ -58,8 +64,16 @@ func ReadList[T any](r io.Reader, key string, field func(name string, value json
 		for dec.More() {
 			next()
 			v := new(T)
+			start := dec.InputOffset()
 			if err := dec.Decode(v); err != nil {
-				return err
+				var te *json.UnmarshalTypeError
+				if !errors.As(err, &te) {
+					return err
+				}
+				*v = *new(T)
+				if err := Lenient(lim.since(start, dec.InputOffset()), v); err != nil {
+					return err
+				}
 			}
 			if err := item(v); err != nil {
 				return err
@@ -98,10 +112,27 @@ func errOr(err, otherwise error) error {
 
 // itemLimit fails a read past limit, which ReadList moves on at every
 // value: the decoder's buffer then never holds more than one item (and what
-// it read ahead within the same allowance).
+// it read ahead within the same allowance). It keeps the bytes read since
+// the current value began (as bounded), for Lenient to decode again.
 type itemLimit struct {
 	r           io.Reader
 	read, limit int64
+	kept        []byte // what was read from offset keptAt on
+	keptAt      int64
+}
+
+// keepFrom drops what was read before offset off.
+func (l *itemLimit) keepFrom(off int64) {
+	if d := off - l.keptAt; d > 0 {
+		l.kept = l.kept[:copy(l.kept, l.kept[d:])]
+		l.keptAt = off
+	}
+}
+
+// since returns what lies between two offsets of the input, past the
+// white space and comma that separate values.
+func (l *itemLimit) since(from, to int64) []byte {
+	return bytes.TrimLeft(l.kept[from-l.keptAt:to-l.keptAt], " \t\r\n,")
 }
 
 func (l *itemLimit) Read(p []byte) (int, error) {
@@ -113,6 +144,7 @@ func (l *itemLimit) Read(p []byte) (int, error) {
 		p = p[:room]
 	}
 	n, err := l.r.Read(p)
+	l.kept = append(l.kept, p[:n]...)
 	l.read += int64(n)
 	return n, err
 }

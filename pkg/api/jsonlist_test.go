@@ -125,7 +125,10 @@ func TestReadListShapes(t *testing.T) {
 		{`[]`, errSyntax, 0},
 		{`{"results":[{"id":"a"},`, errSyntax, 1},
 		{`{"results":[{"id":"a"}`, errSyntax, 1},
-		{`{"results":[{"id":1}]}`, errSyntax, 0},
+		// A member of the wrong type is dropped (Lenient), not the item.
+		{`{"results":[{"id":1}]}`, nil, 1},
+		{`{"results":[{"id":"a","name":5}, {"id":"b","name":"n"}]}`, nil, 2},
+		{`{"results":[{"id":"a","name":{"x":[1]}},{"id":"b"}]}`, nil, 2},
 		{`{"results":[{"id":"a"},{"id":"stop"},{"id":"c"}]}`, stop, 1},
 	} {
 		n := 0

@@ -45,6 +45,10 @@ type Error struct {
 	// how an unknown outcome is worded and which `orgctl get` checks it.
 	Op      Op
 	Subject string // the organization's name (create) or id (delete)
+	// Sandbox is set when the request went to orgctl's embedded sandbox
+	// (--sandbox): the check command must say so, or it would ask the
+	// real provider about an organization that only the sandbox holds.
+	Sandbox bool
 	Err     error
 }
 
@@ -136,13 +140,17 @@ func (e *Error) outcome() string {
 
 // check names the command that shows whether the organization exists.
 func (e *Error) check() string {
+	flags := "--provider " + e.Provider
+	if e.Sandbox {
+		flags += " --sandbox"
+	}
 	switch {
 	case e.Subject == "" || e.Provider == "":
 		return "check"
 	case strings.HasPrefix(e.Subject, "-"):
-		return fmt.Sprintf("check with `orgctl get --provider %s -- %s`", e.Provider, shellQuote(e.Subject))
+		return fmt.Sprintf("check with `orgctl get %s -- %s`", flags, shellQuote(e.Subject))
 	}
-	return fmt.Sprintf("check with `orgctl get %s --provider %s`", shellQuote(e.Subject), e.Provider)
+	return fmt.Sprintf("check with `orgctl get %s %s`", shellQuote(e.Subject), flags)
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it, so the suggested

@@ -85,6 +85,15 @@ func TestCheckCommandIsPasteable(t *testing.T) {
 			t.Errorf("%q: got %s, want %s", subject, got, want)
 		}
 	}
+	// The embedded sandbox's organizations are only seen with --sandbox.
+	for subject, want := range map[string]string{
+		"acme":  "check with `orgctl get acme --provider vertra --sandbox`",
+		"-dash": "check with `orgctl get --provider vertra --sandbox -- -dash`",
+	} {
+		if got := (&Error{Provider: "vertra", Subject: subject, Sandbox: true}).check(); got != want {
+			t.Errorf("sandbox %q: got %s, want %s", subject, got, want)
+		}
+	}
 }
 
 func TestOutcomeUnknown(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/vertra"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Deps are what the factory gives every command that talks to a provider;
@@ -96,7 +97,7 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 	}
 	apiGen := strings.ToLower(cfg.Get(config.KeyVertraAPI))
 	if apiGen != "" && !slices.Contains(vertra.APIs(), apiGen) {
-		return nil, Usage(fmt.Errorf("unknown vertra.api %q: use one of %s", apiGen, strings.Join(vertra.APIs(), ", ")))
+		return nil, Usage(fmt.Errorf("unknown vertra.api %s: use one of %s", text.Quote(apiGen), strings.Join(vertra.APIs(), ", ")))
 	}
 	tokenKey, urlKey := providers.Keys(name)
 	s := providers.Settings{
@@ -123,7 +124,7 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 		if err != nil {
 			return nil, err
 		}
-		s.BaseURL, s.Token = url, SandboxToken
+		s.BaseURL, s.Token, s.Sandbox = url, SandboxToken, true
 	}
 	return &Run{Config: cfg, Name: name, Format: format, Settings: s, Sandbox: g.Sandbox}, nil
 }

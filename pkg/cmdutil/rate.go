@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // ParseRate reads "N/s", "N/m" or "N/h": N requests per second, minute or
@@ -14,7 +16,7 @@ func ParseRate(s string) (n int, per time.Duration, err error) {
 	per = map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
 	n, convErr := strconv.Atoi(count)
 	if !ok || per == 0 || convErr != nil || n <= 0 {
-		return 0, 0, fmt.Errorf("rate %q: use N/s, N/m or N/h with N > 0, e.g. 30/m", s)
+		return 0, 0, fmt.Errorf("rate %s: use N/s, N/m or N/h with N > 0, e.g. 30/m", text.Quote(s))
 	}
 	return n, per, nil
 }

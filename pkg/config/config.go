@@ -4,8 +4,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgctl/orgctl/pkg/keyring"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Keys of the config file. Nested keys are written as YAML maps:
@@ -178,7 +181,13 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 		cfg.selectProfile()
 		return cfg, nil
 	case err != nil:
-		return nil, fmt.Errorf("reading config file: %w", err)
+		// The path may be anything --config or ORGCTL_CONFIG said: quote it
+		// capped, rather than the *PathError's copy of it in full.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("reading config file %s: %w", text.Quote(path), err)
 	}
 	// The file is parsed once here, as the editor parses it, so both see the
 	// same keys and refuse the same files.
@@ -209,23 +218,68 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 // keys, as viper sees them.
 func parseFile(path string, data []byte) (map[string]any, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		// viper would read the first document only: the rest would be
+		// silently ignored.
+		line := next.Line
+		if err != nil {
+			return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
+		}
+		return nil, fmt.Errorf("config file %s: line %d: a second YAML document: the config file holds one", path, line)
 	}
 	if len(doc.Content) == 0 { // an empty file
 		return map[string]any{}, nil
 	}
-	if doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("config file %s: the top level must be a mapping of keys", path)
+	if top := doc.Content[0]; top.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("config file %s: line %d: the top level must be a mapping of keys, not %s", path, top.Line, kindName(top))
 	}
 	if err := checkCaseDuplicates(doc.Content[0], nil); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	var m map[string]any
 	if err := doc.Decode(&m); err != nil {
-		return nil, fmt.Errorf("config file %s is not valid YAML: %w", path, err)
+		return nil, fmt.Errorf("config file %s is not valid YAML: %s", path, withLine(err, data))
 	}
 	return lowerKeys(m), nil
+}
+
+// withLine is a YAML error with its line. yaml.v3 leaves the line out of a
+// few: an error on the first line, an alias to an unknown anchor and a
+// value its tag does not fit; the line is then found from what they name.
+func withLine(err error, data []byte) string {
+	msg := err.Error()
+	if strings.Contains(msg, "line ") {
+		return msg
+	}
+	rest, _ := strings.CutPrefix(msg, "yaml: ")
+	line := 1
+	var find string
+	if name, ok := strings.CutPrefix(rest, "unknown anchor '"); ok {
+		name, _, _ = strings.Cut(name, "'")
+		find = "*" + name
+	} else if _, tag, ok := strings.Cut(rest, " as a "); ok && strings.HasPrefix(rest, "cannot decode ") {
+		find = tag
+	}
+	if i := bytes.Index(data, []byte(find)); find != "" && i >= 0 {
+		line += bytes.Count(data[:i], []byte("\n"))
+	}
+	return fmt.Sprintf("yaml: line %d: %s", line, rest)
+}
+
+// kindName says what a YAML node is, for an error.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a single value"
 }
 
 func lowerKeys(m map[string]any) map[string]any {
@@ -260,7 +314,7 @@ func (c *Config) selectProfile() error {
 	vals, ok := profiles[strings.ToLower(c.Profile)].(map[string]any)
 	if !ok {
 		names := c.Profiles()
-		what := fmt.Sprintf("unknown profile %q", c.Profile)
+		what := fmt.Sprintf("unknown profile %s", text.Quote(c.Profile))
 		if strings.HasPrefix(c.ProfileFrom, KeyCurrentProfile) {
 			what += " (" + KeyCurrentProfile + "; change it with orgctl config use-profile)"
 		}

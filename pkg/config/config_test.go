@@ -161,3 +161,61 @@ func TestPermissionWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedFileNamesTheLine: every shape of file the reader refuses is
+// named with its line, so a hand-edited file can be fixed in an editor; the
+// editor refuses it with the same words.
+func TestMalformedFileNamesTheLine(t *testing.T) {
+	clearEnv(t)
+	tests := []struct{ name, content, want string }{
+		{"top-level list", "# orgctl\n- provider: qovery\n- output: json\n",
+			"line 2: the top level must be a mapping of keys, not a list"},
+		{"top-level scalar", "\n\nqovery\n", "line 3: the top level must be a mapping of keys, not a single value"},
+		{"dotted key twice", "vertra.token: a\nprovider: vertra\nvertra.token: b\n",
+			`lines 1 and 3: "vertra.token" is written twice: keep one`},
+		{"nested key twice", "vertra:\n  token: a\n  token: b\n",
+			`lines 2 and 3: "vertra.token" is written twice: keep one`},
+		{"map twice", "vertra:\n  token: a\nqovery: {}\nvertra:\n  url: https://x\n",
+			`lines 1 and 4: "vertra" is written twice: keep one`},
+		{"twice in a profile", "profiles:\n  p:\n    vertra:\n      token: a\n      token: b\n",
+			`lines 4 and 5: "profiles.p.vertra.token" is written twice: keep one`},
+		{"two spellings", "Vertra:\n  token: a\nvertra:\n  url: b\n",
+			`lines 1 and 3: "Vertra" and "vertra" are the same key (keys ignore case): keep one`},
+		{"two documents", "provider: a\n---\nprovider: b\n", "line 2: a second YAML document: the config file holds one"},
+		// yaml.v3 says no line for these: orgctl finds it.
+		{"an unknown anchor", "provider: qovery\nqovery:\n  token: *tok\n", "is not valid YAML: yaml: line 3: unknown anchor 'tok' referenced"},
+		{"a tag the value does not fit", "provider: qovery\noutput: !!int json\n", "is not valid YAML: yaml: line 2: cannot decode !!str `json` as a !!int"},
+		{"an error on the first line", "\tprovider: x\n", "is not valid YAML: yaml: line 1: found character that cannot start any token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.content)
+			want := "config file " + path + ": " + tt.want
+			if strings.HasPrefix(tt.want, "is not valid YAML") {
+				want = "config file " + path + " " + tt.want
+			}
+			if _, err := Load(NewViper(), path, "", nil); err == nil || err.Error() != want {
+				t.Errorf("load:\n got %v\nwant %s", err, want)
+			}
+			if err := SetValue(path, KeyPath("", KeyProvider), "qovery"); err == nil || err.Error() != want {
+				t.Errorf("set:\n got %v\nwant %s", err, want)
+			}
+		})
+	}
+}
+
+// TestUnknownLongKeyIsWarnedCapped: a key of any length (an explicit YAML
+// key has no limit) is named in the warning by its first characters.
+func TestUnknownLongKeyIsWarnedCapped(t *testing.T) {
+	clearEnv(t)
+	long := strings.Repeat("k", 5000)
+	path := writeFile(t, "? "+long+"\n: x\n")
+	cfg, err := Load(NewViper(), path, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `unknown key "` + long[:64] + `…" (5000 characters) in ` + path + ": orgctl ignores it (keys: " + strings.Join(Keys(), ", ") + ")"
+	if len(cfg.Warnings) != 1 || cfg.Warnings[0] != want {
+		t.Errorf("warnings %.300q\nwant %.300q", cfg.Warnings, want)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgctl/orgctl/pkg/internal/atomicfile"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // KeyPath is where a key lives in the file: under profiles.NAME for a
@@ -191,17 +192,22 @@ func readDoc(path string) (*yaml.Node, error) {
 	return &doc, nil
 }
 
-// checkCaseDuplicates refuses a mapping that holds one key in two spellings
-// (Qovery: and qovery:): viper would keep either at random, so neither the
-// reader nor the editor can know which one counts.
+// checkCaseDuplicates refuses a mapping that holds one key twice, in one
+// spelling or two (Qovery: and qovery:): viper would keep either at random,
+// so neither the reader nor the editor can know which one counts. Both
+// lines are named, as a hand-edited file is fixed in an editor.
 func checkCaseDuplicates(m *yaml.Node, at []string) error {
-	seen := map[string]string{}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i].Value
+		kn := m.Content[i]
+		k := kn.Value
 		if prev, ok := seen[strings.ToLower(k)]; ok {
-			return fmt.Errorf("%q and %q are the same key (keys ignore case): keep one", strings.Join(append(at, prev), "."), strings.Join(append(at, k), "."))
+			if prev.Value == k {
+				return fmt.Errorf("lines %d and %d: %s is written twice: keep one", prev.Line, kn.Line, text.Quote(strings.Join(append(at, k), ".")))
+			}
+			return fmt.Errorf("lines %d and %d: %s and %s are the same key (keys ignore case): keep one", prev.Line, kn.Line, text.Quote(strings.Join(append(at, prev.Value), ".")), text.Quote(strings.Join(append(at, k), ".")))
 		}
-		seen[strings.ToLower(k)] = k
+		seen[strings.ToLower(k)] = kn
 		if v := m.Content[i+1]; v.Kind == yaml.MappingNode {
 			if err := checkCaseDuplicates(v, append(at[:len(at):len(at)], k)); err != nil {
 				return err

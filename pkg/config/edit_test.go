@@ -60,7 +60,7 @@ func TestReaderAndEditorAgreeOnKeyCase(t *testing.T) {
 func TestOneKeyInTwoSpellingsIsRefused(t *testing.T) {
 	clearEnv(t)
 	path := writeFile(t, "qovery:\n  token: a\nprofiles:\n  p:\n    Vertra:\n      url: x\n    vertra:\n      token: b\n")
-	want := `config file ` + path + `: "profiles.p.Vertra" and "profiles.p.vertra" are the same key (keys ignore case): keep one`
+	want := `config file ` + path + `: lines 5 and 7: "profiles.p.Vertra" and "profiles.p.vertra" are the same key (keys ignore case): keep one`
 	if _, err := Load(NewViper(), path, "", nil); err == nil || err.Error() != want {
 		t.Errorf("load: %v", err)
 	}

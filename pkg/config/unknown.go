@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // unknownKeys warns about every key of the file orgctl does not read, at
@@ -21,7 +23,7 @@ func unknownKeys(path string, values map[string]any) []string {
 		if slices.Contains(Keys(), rel) || (prefix == "" && rel == KeyCurrentProfile) {
 			continue
 		}
-		msg := fmt.Sprintf("unknown key %s in %s", key, path)
+		msg := fmt.Sprintf("unknown key %s in %s", text.Label(key), path)
 		if near := Suggest(rel); near != "" {
 			msg += fmt.Sprintf(": did you mean %s%s?", prefix, near)
 		} else {

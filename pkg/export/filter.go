@@ -22,11 +22,11 @@ type Filter struct{ code *gojq.Code }
 func ParseFilter(expr string) (*Filter, error) {
 	q, err := gojq.Parse(expr)
 	if err != nil {
-		return nil, fmt.Errorf("invalid jq expression %q: %w", expr, err)
+		return nil, fmt.Errorf("invalid jq expression %s: %w", text.Quote(expr), err)
 	}
 	code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
 	if err != nil {
-		return nil, fmt.Errorf("invalid jq expression %q: %w", expr, err)
+		return nil, fmt.Errorf("invalid jq expression %s: %w", text.Quote(expr), err)
 	}
 	return &Filter{code: code}, nil
 }

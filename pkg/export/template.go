@@ -16,6 +16,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/orgctl/orgctl/pkg/tableprinter"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Env is where the text goes: whether it is a terminal (then the
@@ -175,7 +176,7 @@ func truncateFunc(width int, v any) string {
 func timeFormat(layout, s string) (string, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return "", fmt.Errorf("timefmt: %q is not an RFC 3339 time", s)
+		return "", fmt.Errorf("timefmt: %s is not an RFC 3339 time", text.Quote(s))
 	}
 	return t.Format(layout), nil
 }
@@ -187,7 +188,7 @@ func timeAgo(now time.Time, s string) (string, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return "", fmt.Errorf("timeago: %q is not an RFC 3339 time", s)
+		return "", fmt.Errorf("timeago: %s is not an RFC 3339 time", text.Quote(s))
 	}
 	ago := now.Sub(t)
 	plural := func(n int, unit string) string {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // csvEntries reads a header row of field names, then one organization per
@@ -25,7 +27,7 @@ func csvEntries(in io.Reader) (func() (Entry, error), error) {
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 		if !slices.Contains(Fields(), header[i]) {
-			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", header[i], strings.Join(Fields(), ", "))
+			return nil, fmt.Errorf("line 1: unknown column %s (columns: %s)", text.Quote(header[i]), strings.Join(Fields(), ", "))
 		}
 	}
 	index := 0

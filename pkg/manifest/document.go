@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Document is a manifest as `orgctl apply` reads it: the organizations, and
@@ -167,7 +168,7 @@ func documentOf(root *yaml.Node) (*Document, error) {
 			}
 			d.Prune = p
 		default:
-			return nil, fmt.Errorf("line %d: unknown key %q (a manifest holds organizations and prune)", key.Line, key.Value)
+			return nil, fmt.Errorf("line %d: unknown key %s (a manifest holds organizations and prune)", key.Line, text.Quote(key.Value))
 		}
 	}
 	if list == nil {
@@ -196,7 +197,7 @@ func pruneOf(n *yaml.Node) (*Prune, error) {
 		}
 		name, err := provider.Canonical(key.Value)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: prune: %q is neither match, tag nor a provider", key.Line, key.Value)
+			return nil, fmt.Errorf("line %d: prune: %s is neither match, tag nor a provider", key.Line, text.Quote(key.Value))
 		}
 		if p.Providers[name], err = ownerOf(value, "prune."+key.Value); err != nil {
 			return nil, err
@@ -233,7 +234,7 @@ func ownerOf(n *yaml.Node, where string) (Owner, error) {
 		case "tag":
 			o.Tag = value.Value
 		default:
-			return o, fmt.Errorf("line %d: %s: unknown key %q (keys: match, tag)", key.Line, where, key.Value)
+			return o, fmt.Errorf("line %d: %s: unknown key %s (keys: match, tag)", key.Line, where, text.Quote(key.Value))
 		}
 	}
 	if o.Match == nil && o.Tag == "" {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // jsonEntries reads a JSON array of objects, or objects one after another
@@ -83,13 +85,13 @@ func readObject(raw json.RawMessage, index, line int) (Entry, error) {
 	err := members(raw, func(key string, value []byte) error {
 		values, null, err := jsonValues(value)
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", e.Where(), key, err)
+			return fmt.Errorf("%s: %s: %w", e.Where(), text.Label(key), err)
 		}
 		if null {
 			return nil // "description": null is left out, as if absent; "" clears
 		}
 		if err := e.set(key, values); err != nil {
-			return fmt.Errorf("%s: %s: %w", e.Where(), key, err)
+			return fmt.Errorf("%s: %s: %w", e.Where(), text.Label(key), err)
 		}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Entry is one organization of a manifest. Its fields are the flags of
@@ -78,7 +79,7 @@ func (e *Entry) set(key string, values []string) error {
 	case "tags":
 		e.Tags = splitList(values)
 	default:
-		return fmt.Errorf("unknown field %q (fields: %s)", key, strings.Join(Fields(), ", "))
+		return fmt.Errorf("unknown field %s (fields: %s)", text.Quote(key), strings.Join(Fields(), ", "))
 	}
 	return err
 }
@@ -166,7 +167,7 @@ func NewReader(r io.Reader, format string) (*Reader, error) {
 		lim.max = MaxYAMLSize
 		m.next, err = yamlEntries(br)
 	default:
-		return nil, fmt.Errorf("unknown manifest format %q: use .yaml, .yml, .json, .ndjson, .jsonl or .csv", format)
+		return nil, fmt.Errorf("unknown manifest format %s: use .yaml, .yml, .json, .ndjson, .jsonl or .csv", text.Quote(format))
 	}
 	if err != nil {
 		return nil, err

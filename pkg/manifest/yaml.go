@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // yamlEntries reads a list of mappings. YAML is read whole (up to
@@ -109,7 +111,7 @@ func entryOf(item *yaml.Node, index, offset int) (Entry, error) {
 			err = e.set(key.Value, values)
 		}
 		if err != nil {
-			return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), key.Value, err)
+			return Entry{}, fmt.Errorf("%s: %s: %w", e.Where(), text.Label(key.Value), err)
 		}
 	}
 	return e, nil

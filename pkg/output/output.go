@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Format is an output format.
@@ -45,7 +47,7 @@ func ParseFormat(s string) (Format, error) {
 	case Markdown:
 		return "", fmt.Errorf("-o markdown is only for %s", ReportCommands)
 	}
-	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(Formats(), ", "))
+	return "", fmt.Errorf("unknown output format %s: use one of %s", text.Quote(s), strings.Join(Formats(), ", "))
 }
 
 // ParseReportFormat is ParseFormat for the commands that make reports:

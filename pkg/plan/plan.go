@@ -14,6 +14,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Kind is what an action does.
@@ -195,7 +196,7 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 		e := &entries[i]
 		key := e.Provider + "\x00" + fold(e.Name)
 		if first := names[key]; first != nil {
-			fail(e, "name %q repeats entry %d (%s compares names case-insensitively)", e.Name, first.Index, e.Provider)
+			fail(e, "name %s repeats entry %d (%s compares names case-insensitively)", text.Quote(e.Name), first.Index, e.Provider)
 			continue
 		}
 		names[key] = e
@@ -212,13 +213,13 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 		org := ix.byID[e.ID]
 		switch {
 		case org == nil:
-			fail(e, "id %q: no such organization on %s", e.ID, e.Provider)
+			fail(e, "id %s: no such organization on %s", text.Quote(e.ID), e.Provider)
 		case ix.claimed[e.ID] != nil:
-			fail(e, "id %q is pinned by entry %d too", e.ID, ix.claimed[e.ID].Index)
+			fail(e, "id %s is pinned by entry %d too", text.Quote(e.ID), ix.claimed[e.ID].Index)
 		default:
 			ix.claimed[e.ID], matched[i] = e, org
 			if other := ix.byName[fold(e.Name)]; other != nil && other.ID != org.ID {
-				fail(e, "cannot rename %q to %q: organization %s already has that name", org.Name, e.Name, other.ID)
+				fail(e, "cannot rename %s to %s: organization %s already has that name", text.Quote(org.Name), text.Quote(e.Name), other.ID)
 			}
 		}
 	}
@@ -233,7 +234,7 @@ func plan(entries []manifest.Entry, current map[string][]*Existing, opts Options
 			continue // a create
 		}
 		if by := ix.claimed[org.ID]; by != nil {
-			fail(e, "organization %q (id %s) is pinned by entry %d, which names it %q", org.Name, org.ID, by.Index, by.Name)
+			fail(e, "organization %s (id %s) is pinned by entry %d, which names it %s", text.Quote(org.Name), org.ID, by.Index, text.Quote(by.Name))
 			continue
 		}
 		ix.claimed[org.ID], matched[i] = e, org

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Modes of --progress.
@@ -32,7 +34,7 @@ func Enabled(mode string, stderrTTY bool, getenv func(string) string) (bool, err
 	case Never:
 		return false, nil
 	}
-	return false, fmt.Errorf("--progress %q: use auto, always or never", mode)
+	return false, fmt.Errorf("--progress %s: use auto, always or never", text.Quote(mode))
 }
 
 // Line is a progress line. A nil *Line draws nothing, so callers need no

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/orgctl/orgctl/pkg/internal/ctxtime"
@@ -47,10 +48,12 @@ type OnceOptions struct {
 // CreateOnce creates spec.Name on p at most once, and says who made what it
 // returns (Created, CreatedBy).
 //
-// Without Repeat it is one Create: a taken name fails (KindConflict, worded
-// "an earlier attempt of this run may have created it" when the API client
-// had to repeat the request after a 429/503), and so does an unknown
-// outcome (MayHaveSucceeded).
+// Without Repeat it is one Create: a taken name fails (KindConflict), and
+// so does an unknown outcome (MayHaveSucceeded). The exception is a taken
+// name met by the API client's own repeat after a 429/503 (a proxy may
+// answer 503 after the API acted): the name is looked up, and returned as
+// ByEarlierAttempt when its created_at is within this run (see
+// repeatedConflict); otherwise the conflict stands.
 //
 // With Repeat, an unknown outcome (a timeout or reset after sending, a 5xx,
 // an unreadable success) is repeated up to Retries times, and a taken name
@@ -80,8 +83,11 @@ func CreateOnce(ctx context.Context, p Provider, spec CreateSpec, o OnceOptions)
 		}
 		if perr.Kind == KindConflict {
 			perr.Repeated = perr.Repeated || reached
-			if o.FindExisting || repeat && perr.Repeated {
+			switch {
+			case o.FindExisting || repeat && perr.Repeated:
 				return findExisting(ctx, p, spec.Name, perr, firstSent, o)
+			case perr.Repeated:
+				return repeatedConflict(ctx, p, spec.Name, perr, firstSent, o)
 			}
 			return nil, err
 		}
@@ -132,6 +138,29 @@ func findExisting(ctx context.Context, p Provider, name string, conflict *Error,
 	}
 	existing.Created, existing.CreatedBy = ptr(by == ByEarlierAttempt), by
 	return existing, nil
+}
+
+// repeatedConflict settles, for a create without Repeat, a taken name met
+// after an earlier attempt of this run reached the server: this run most
+// likely made it, and the organization is returned when its created_at says
+// so (ByEarlierAttempt). Made before the run, it stays a conflict, now
+// saying so; a created_at that cannot tell, or a lookup that fails, leaves
+// the conflict's "an earlier attempt of this run may have created it".
+func repeatedConflict(ctx context.Context, p Provider, name string, conflict *Error, firstSent time.Time, o OnceOptions) (*Organization, error) {
+	org, err := findExisting(ctx, p, name, conflict, firstSent, o)
+	var ferr *Error
+	switch {
+	case err != nil && errors.As(err, &ferr) && ferr.Kind == KindConflict:
+		return nil, err // taken, yet not visible to this token: it says so
+	case err != nil || org.CreatedBy == ByUnknown:
+		return nil, conflict
+	case org.CreatedBy == ByEarlierAttempt:
+		return org, nil
+	}
+	c := *conflict
+	c.Repeated = false
+	c.Message = strings.TrimPrefix(c.Message+"; it was created before this run (by its created_at)", "; ")
+	return nil, &c
 }
 
 func (o OnceOptions) wait(n int) time.Duration {

@@ -74,6 +74,7 @@ func TestCreateOnce(t *testing.T) {
 		wantID, wantBy string
 		wantCreated    bool
 		wantErr        string
+		wantExact      bool // wantErr is the whole message
 		creates, lists int
 		noticesContain string
 	}{
@@ -82,8 +83,18 @@ func TestCreateOnce(t *testing.T) {
 			wantErr: "qovery: HTTP 502; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery` before retrying", creates: 1},
 		{name: "without the flags a conflict is final", answers: []error{eConflict},
 			wantErr: `qovery: HTTP 409: an organization named "acme" already exists`, creates: 1},
-		{name: "without the flags a conflict after a 503 retry says so", answers: []error{eRepeated},
-			wantErr: `already exists; an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider qovery`", creates: 1},
+		{name: "without the flags a conflict after a 503 retry is looked up: made by this run", answers: []error{eRepeated}, orgs: existing(justAfter),
+			wantID: "found", wantBy: ByEarlierAttempt, wantCreated: true, creates: 1, lists: 1},
+		{name: "without the flags a conflict after a 503 retry, created_at within the skew", answers: []error{eRepeated}, orgs: existing(withinSkew),
+			wantID: "found", wantBy: ByEarlierAttempt, wantCreated: true, creates: 1, lists: 1},
+		{name: "without the flags a conflict after a 503 retry, created before the run", answers: []error{eRepeated}, orgs: existing(longBefore),
+			wantErr: `qovery: HTTP 409: an organization named "acme" already exists; it was created before this run (by its created_at)`, wantExact: true, creates: 1, lists: 1},
+		{name: "without the flags a conflict after a 503 retry, no created_at, says so", answers: []error{eRepeated}, orgs: existing(""),
+			wantErr: `qovery: HTTP 409: an organization named "acme" already exists; an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider qovery`", wantExact: true, creates: 1, lists: 1},
+		{name: "without the flags a conflict after a 503 retry whose lookup fails says so", opts: OnceOptions{Retries: 1}, answers: []error{eRepeated}, orgs: existing(justAfter),
+			listErrs: []error{eTimeout, eTimeout}, wantErr: `qovery: HTTP 409: an organization named "acme" already exists; an earlier attempt of this run may have created it: check with ` + "`orgctl get acme --provider qovery`", wantExact: true, creates: 1, lists: 2},
+		{name: "without the flags a conflict after a 503 retry, invisible", answers: []error{eRepeated}, orgs: existing("")[:1],
+			wantErr: `already exists, but no organization of that name is visible to this token; an earlier attempt of this run may have created it`, creates: 1, lists: 1},
 		{name: "if-not-exists: taken before", opts: OnceOptions{FindExisting: true}, answers: []error{eConflict}, orgs: existing(justAfter),
 			wantID: "found", wantBy: BeforeThisRun, creates: 1, lists: 1},
 		{name: "skip-existing: a first-attempt conflict is not looked up", opts: OnceOptions{Repeat: true}, answers: []error{eConflict},
@@ -129,7 +140,7 @@ func TestCreateOnce(t *testing.T) {
 				t.Errorf("creates/lists = %d/%d, want %d/%d", p.creates, p.lists, tt.creates, tt.lists)
 			}
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || tt.wantExact && err.Error() != tt.wantErr {
 					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
 				}
 				return

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Names of the supported providers, as typed after --provider.
@@ -39,7 +41,7 @@ func Canonical(name string) (string, error) {
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	return "", fmt.Errorf("unknown provider %q: valid values are %s", name, strings.Join(known, ", "))
+	return "", fmt.Errorf("unknown provider %s: valid values are %s", text.Quote(name), strings.Join(known, ", "))
 }
 
 // Provider creates organizations on one cloud platform.
@@ -112,7 +114,7 @@ func FindByName(ctx context.Context, p Provider, name string) (*Organization, er
 		return nil, err
 	}
 	if found == nil {
-		return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %q is visible to this token", name)}
+		return nil, &Error{Provider: p.Name(), Kind: KindNotFound, Message: fmt.Sprintf("no organization named %s is visible to this token", text.Quote(name))}
 	}
 	return found, nil
 }

@@ -36,9 +36,9 @@ func ValidateNameFlag(flag, name string, max int) error {
 	case !utf8.ValidString(name):
 		return fmt.Errorf("%s is not valid UTF-8", flag)
 	case unsafeRune(name) != "":
-		return fmt.Errorf("%s %q contains a control character or invisible formatting (%s)", flag, name, unsafeRune(name))
+		return fmt.Errorf("%s %s contains a control character or invisible formatting (%s)", flag, text.Quote(name), unsafeRune(name))
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("%s %q has leading or trailing spaces", flag, name)
+		return fmt.Errorf("%s %s has leading or trailing spaces", flag, text.Quote(name))
 	case max > 0 && utf8.RuneCountInString(name) > max:
 		return fmt.Errorf("%s is %d characters long; the maximum is %d", flag, utf8.RuneCountInString(name), max)
 	}
@@ -59,7 +59,7 @@ func ValidateMaxLength(flag, value string, max int) error {
 func ValidateEachMaxLength(flag string, values []string, max int) error {
 	for _, v := range values {
 		if n := utf8.RuneCountInString(v); n > max {
-			return fmt.Errorf("%s %q is %d characters long; the maximum is %d", flag, v, n, max)
+			return fmt.Errorf("%s %s is %d characters long; the maximum is %d", flag, text.Quote(v), n, max)
 		}
 	}
 	return nil
@@ -73,7 +73,7 @@ func ValidateEmails(flag string, emails []string) ([]string, error) {
 	for _, e := range emails {
 		a, err := mail.ParseAddress(e)
 		if err != nil || a.Address != e || a.Name != "" {
-			return nil, fmt.Errorf("%s %q is not a valid e-mail address", flag, e)
+			return nil, fmt.Errorf("%s %s is not a valid e-mail address", flag, text.Quote(e))
 		}
 		if key := strings.ToLower(e); !seen[key] {
 			seen[key] = true
@@ -90,7 +90,7 @@ func ValidateURL(flag, value string) error {
 	}
 	u, err := url.Parse(value)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s %q must be an absolute http:// or https:// URL", flag, value)
+		return fmt.Errorf("%s %s must be an absolute http:// or https:// URL", flag, text.Quote(value))
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func ValidateTags(flag string, tags []string) ([]string, error) {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
 		if strings.TrimSpace(t) == "" || unsafeRune(t) != "" {
-			return nil, fmt.Errorf("%s %q is not a valid tag: it must be non-blank text", flag, t)
+			return nil, fmt.Errorf("%s %s is not a valid tag: it must be non-blank text", flag, text.Quote(t))
 		}
 		if !seen[t] {
 			seen[t] = true

@@ -16,6 +16,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/provider/vertra"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Settings are what a provider needs for one run.
@@ -34,6 +35,8 @@ type Settings struct {
 	MaxWait time.Duration // bulk runs: --max-wait
 	// VertraAPI is vertra.api: auto, organizations or workspaces.
 	VertraAPI string
+	// Sandbox: BaseURL is the embedded sandbox (--sandbox).
+	Sandbox bool
 }
 
 // Keys returns the config keys of a provider's token and base URL.
@@ -82,7 +85,7 @@ func ValidateUpdate(name string, spec *provider.UpdateSpec) (warnings []string, 
 func New(s Settings) (provider.Provider, error) {
 	c := &api.Client{Provider: s.Name, HTTP: s.HTTP, BaseURL: s.BaseURL, UserAgent: build.UserAgent(), Trace: s.Trace, DryRun: s.DryRun,
 		Timeout: s.Timeout, Retries: s.Retries, Notice: s.Notice, Gate: s.Gate,
-		Pacer: s.Pacer, MaxWait: s.MaxWait}
+		Pacer: s.Pacer, MaxWait: s.MaxWait, Sandbox: s.Sandbox}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultURL(s.Name)
 	}
@@ -102,7 +105,7 @@ func New(s Settings) (provider.Provider, error) {
 		c.RetryHint = vertra.RetryHint
 		return vertra.New(c, s.VertraAPI), nil
 	}
-	return nil, fmt.Errorf("unknown provider %q", s.Name)
+	return nil, fmt.Errorf("unknown provider %s", text.Quote(s.Name))
 }
 
 // CheckURL accepts https, and plain http only on loopback (the sandbox), so
@@ -110,7 +113,7 @@ func New(s Settings) (provider.Provider, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("API URL %q is not an absolute URL", raw)
+		return fmt.Errorf("API URL %s is not an absolute URL", text.Quote(raw))
 	}
 	switch u.Scheme {
 	case "https":
@@ -119,9 +122,9 @@ func CheckURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("API URL %q uses plain http: only https is allowed, except on loopback", raw)
+		return fmt.Errorf("API URL %s uses plain http: only https is allowed, except on loopback", text.Quote(raw))
 	}
-	return fmt.Errorf("API URL %q must use https", raw)
+	return fmt.Errorf("API URL %s must use https", text.Quote(raw))
 }
 
 func isLoopback(host string) bool {

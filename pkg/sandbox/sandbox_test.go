@@ -229,7 +229,7 @@ func TestVertraNameLength(t *testing.T) {
 			if a.status != tt.status {
 				t.Errorf("answer %d %s", a.status, a.body)
 			}
-			if want := `{"status":"error","code":"NAME_TOO_LONG","message":"name is 51 characters long: at most 50","details":{"path":"name"}}`; tt.status == 400 && a.body != want {
+			if want := `{"status":"error","code":"VALIDATION_ERROR","message":"name is 51 characters long: at most 50","details":{"path":"name"}}`; tt.status == 400 && a.body != want {
 				t.Errorf("body %s, want %s", a.body, want)
 			}
 		})
@@ -253,12 +253,12 @@ func TestVertraErrors(t *testing.T) {
 		{"taken, other case", "Bearer vtk", `{"name":"ÉCOLE"}`, 400, taken},
 		{"no name", "Bearer vtk", `{}`, 400, vertraInvalidBody("name is required", "name")},
 		{"blank name", "Bearer vtk", `{"name":"  "}`, 400, vertraInvalidBody("name must not be blank", "name")},
-		{"name not a string", "Bearer vtk", `{"name":["a"]}`, 400, vertraCodeBody("NAME_MUST_BE_A_STRING", "name must be a string (found an array)", "name")},
-		{"description not a string", "Bearer vtk", `{"name":"x","description":5}`, 400, vertraCodeBody("DESCRIPTION_MUST_BE_A_STRING", "description must be a string (found a number)", "description")},
-		{"tags not strings", "Bearer vtk", `{"name":"x","tags":[1]}`, 400, vertraCodeBody("TAGS_MUST_BE_AN_ARRAY", "tags must be an array of strings (found a number)", "tags")},
-		{"tags not an array", "Bearer vtk", `{"name":"x","tags":"ci"}`, 400, vertraCodeBody("TAGS_MUST_BE_AN_ARRAY", "tags must be an array of strings (found a string)", "tags")},
-		{"description too long", "Bearer vtk", `{"name":"x","description":"` + strings.Repeat("é", 201) + `"}`, 400, vertraCodeBody("DESCRIPTION_TOO_LONG", "description is 201 characters long: at most 200", "description")},
-		{"tag too long", "Bearer vtk", `{"name":"x","tags":["ok","` + strings.Repeat("t", 21) + `"]}`, 400, vertraCodeBody("TAG_TOO_LONG", `tag \"ttttttttttttttttttttt\" is 21 characters long: at most 20`, "tags.1")},
+		{"name not a string", "Bearer vtk", `{"name":["a"]}`, 400, vertraInvalidBody("name must be a string (found an array)", "name")},
+		{"description not a string", "Bearer vtk", `{"name":"x","description":5}`, 400, vertraInvalidBody("description must be a string (found a number)", "description")},
+		{"tags not strings", "Bearer vtk", `{"name":"x","tags":[1]}`, 400, vertraInvalidBody("tags must be an array of strings (found a number)", "tags")},
+		{"tags not an array", "Bearer vtk", `{"name":"x","tags":"ci"}`, 400, vertraInvalidBody("tags must be an array of strings (found a string)", "tags")},
+		{"description too long", "Bearer vtk", `{"name":"x","description":"` + strings.Repeat("é", 201) + `"}`, 400, vertraInvalidBody("description is 201 characters long: at most 200", "description")},
+		{"tag too long", "Bearer vtk", `{"name":"x","tags":["ok","` + strings.Repeat("t", 21) + `"]}`, 400, vertraInvalidBody(`tag \"ttttttttttttttttttttt\" is 21 characters long: at most 20`, "tags.1")},
 		{"truncated", "Bearer vtk", `{"name":"x"`, 400, vertraInvalidBody("the request body is truncated JSON", "")},
 		{"not an object", "Bearer vtk", `"acme"`, 400, vertraInvalidBody("the request body must be a JSON object, not a string", "")},
 	}

@@ -98,8 +98,9 @@ type vertraBodyError struct {
 }
 
 // decodeVertra reads a create or update body. A field of the wrong type
-// answers the code update.mdx names for it (NAME_MUST_BE_A_STRING, …);
-// anything else that is not a JSON object answers VALIDATION_ERROR.
+// answers the code update.mdx names for it (NAME_MUST_BE_A_STRING, …; a
+// create turns it into VALIDATION_ERROR); anything else that is not a JSON
+// object answers VALIDATION_ERROR.
 func decodeVertra(r *http.Request) (vertraRequest, *vertraBodyError) {
 	var req vertraRequest
 	if err := decodeStrict(r, &req); err != nil {
@@ -119,8 +120,8 @@ func decodeVertra(r *http.Request) (vertraRequest, *vertraBodyError) {
 
 // vertraLimits checks the documented limits of the fields given: name 1-50
 // characters, description at most 200, each tag at most 20
-// (organizations/update.mdx, applied on create as well). Characters are
-// Unicode code points.
+// (organizations/update.mdx, applied on create as well, where the code
+// becomes VALIDATION_ERROR). Characters are Unicode code points.
 func vertraLimits(req vertraRequest) *vertraBodyError {
 	if req.Name != nil {
 		if strings.TrimSpace(*req.Name) == "" {
@@ -168,6 +169,13 @@ func (s *Server) createVertra(w http.ResponseWriter, r *http.Request) {
 		berr = vertraLimits(req)
 	}
 	if berr != nil {
+		// organizations/create.mdx documents only UNAUTHORIZED,
+		// PLAN_RESTRICTED_FEATURE and ORGANIZATION_NAME_ALREADY_EXISTS; a
+		// field past a limit or of the wrong type gets what
+		// api-reference/introduction.mdx (vertracloud/docs at 0801bc9)
+		// documents for the whole API: VALIDATION_ERROR with details.path.
+		// update.mdx's own codes (NAME_TOO_LONG, …) stay on update.
+		berr.code = "VALIDATION_ERROR"
 		vertraRefuse(w, r, berr)
 		return
 	}

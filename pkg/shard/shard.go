@@ -10,6 +10,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Shard is the part K (1-based) of N. The zero value is the whole: every
@@ -37,17 +39,17 @@ func Parse(s string, getenv func(string) string) (Shard, error) {
 		}
 		sh, err := parse(index, total)
 		if err != nil {
-			return Shard{}, fmt.Errorf("auto: %s=%q, %s=%q: %w", EnvIndex, index, EnvTotal, total, err)
+			return Shard{}, fmt.Errorf("auto: %s=%s, %s=%s: %w", EnvIndex, text.Quote(index), EnvTotal, text.Quote(total), err)
 		}
 		return sh, nil
 	}
 	k, n, ok := strings.Cut(s, "/")
 	if !ok {
-		return Shard{}, fmt.Errorf("%q: use K/N with 1 ≤ K ≤ N (e.g. 2/4), or auto", s)
+		return Shard{}, fmt.Errorf("%s: use K/N with 1 ≤ K ≤ N (e.g. 2/4), or auto", text.Quote(s))
 	}
 	sh, err := parse(k, n)
 	if err != nil {
-		return Shard{}, fmt.Errorf("%q: %w", s, err)
+		return Shard{}, fmt.Errorf("%s: %w", text.Quote(s), err)
 	}
 	return sh, nil
 }

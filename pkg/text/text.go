@@ -4,6 +4,7 @@ package text
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,4 +77,92 @@ func unsafeRune(r rune) bool {
 	}
 	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) ||
 		r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0
+}
+
+// QuoteMax is how many characters of a value an error message quotes: a
+// value given by the user or read from outside (a flag, a manifest field, a
+// config key) may be of any length, and echoing 128 KiB back makes an error
+// line nobody can read. docs/security.md documents it.
+const QuoteMax = 64
+
+// Quote quotes a value for a message, as %q does. A value longer than
+// QuoteMax characters is cut there, marked "…" and followed by its length:
+// "aaaa…" (131072 characters). Characters are runes; an invalid byte is one.
+func Quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == QuoteMax {
+			return strconv.Quote(s[:i]+"…") + fmt.Sprintf(" (%d characters)", utf8.RuneCountInString(s))
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+// Label names a key or field in a message as it is, unquoted, like the
+// known names it usually is; one longer than QuoteMax (a file may hold a
+// key of any length) is quoted and capped by Quote.
+func Label(s string) string {
+	if utf8.RuneCountInString(s) <= QuoteMax {
+		return s
+	}
+	return Quote(s)
+}
+
+// Bound caps, in a message orgctl did not word itself (cobra's and
+// pflag's, or any error on its way to stderr), every Go-quoted value (as %q
+// writes it) longer than QuoteMax, as Quote shows it. Text that does not
+// unquote is kept.
+func Bound(msg string) string {
+	if len(msg) <= QuoteMax+2 {
+		return msg // nothing in it can be too long
+	}
+	var b strings.Builder
+	for {
+		start := strings.IndexByte(msg, '"')
+		if start < 0 {
+			break
+		}
+		end := closingQuote(msg, start)
+		if end < 0 {
+			break
+		}
+		q := msg[start : end+1]
+		b.WriteString(msg[:start])
+		// A value of QuoteMax characters and "…" is Quote's own output: kept.
+		if v, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(v) > QuoteMax+1 {
+			q = Quote(v)
+		}
+		b.WriteString(q)
+		msg = msg[end+1:]
+	}
+	b.WriteString(msg)
+	return b.String()
+}
+
+// closingQuote is the index of the quote that closes the one at start, past
+// backslash escapes, or -1.
+func closingQuote(s string, start int) int {
+	for i := start + 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// BoundArgs is Bound for a message about the command line (a flag
+// parser's): it also quotes and caps a bare word longer than QuoteMax, as
+// pflag echoes an unknown flag (unknown flag: --aaaa…) unquoted.
+func BoundArgs(msg string) string {
+	words := strings.Split(Bound(msg), " ")
+	for i, w := range words {
+		if utf8.RuneCountInString(w) > QuoteMax && !strings.HasPrefix(w, `"`) {
+			words[i] = Quote(w)
+		}
+	}
+	return strings.Join(words, " ")
 }

@@ -63,3 +63,49 @@ func FuzzSafe(f *testing.F) {
 		}
 	})
 }
+
+func TestQuoteCapsLongValues(t *testing.T) {
+	long := strings.Repeat("a", 128<<10)
+	tests := map[string]string{
+		"acme":                     `"acme"`,
+		"":                         `""`,
+		"line\nbreak":              `"line\nbreak"`,
+		strings.Repeat("é", 64):    `"` + strings.Repeat("é", 64) + `"`,
+		strings.Repeat("é", 65):    `"` + strings.Repeat("é", 64) + `…" (65 characters)`,
+		long:                       `"` + long[:64] + `…" (131072 characters)`,
+		strings.Repeat("\x1b", 70): `"` + strings.Repeat(`\x1b`, 64) + `…" (70 characters)`,
+		strings.Repeat("\xff", 70): `"` + strings.Repeat(`\xff`, 64) + `…" (70 characters)`,
+	}
+	for in, want := range tests {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%.20q…) = %.100s, want %.100s", in, got, want)
+		}
+	}
+}
+
+func TestBoundCapsQuotedValuesInAMessage(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	msg := `invalid argument "` + long + `" for "--timeout" flag: time: invalid duration "` + long + `"`
+	want := `invalid argument "` + long[:64] + `…" (1000 characters) for "--timeout" flag: time: invalid duration "` + long[:64] + `…" (1000 characters)`
+	if got := Bound(msg); got != want {
+		t.Errorf("Bound = %s\nwant    %s", got, want)
+	}
+	for _, keep := range []string{`short "one" and "two"`, `unbalanced "` + long, `not go-quoted "` + long + `\q"`} {
+		if got := Bound(keep); got != keep {
+			t.Errorf("Bound changed %.40q… to %.80s", keep, got)
+		}
+	}
+	if got, want := BoundArgs("unknown flag: --"+long), `unknown flag: "--`+long[:62]+`…" (1002 characters)`; got != want {
+		t.Errorf("BoundArgs = %s\nwant        %s", got, want)
+	}
+}
+
+func TestLabelQuotesOnlyALongName(t *testing.T) {
+	long := strings.Repeat("k", 65)
+	if got := Label("qovery.token"); got != "qovery.token" {
+		t.Errorf("Label = %s", got)
+	}
+	if got, want := Label(long), `"`+long[:64]+`…" (65 characters)`; got != want {
+		t.Errorf("Label = %s, want %s", got, want)
+	}
+}

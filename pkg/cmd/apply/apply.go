@@ -468,7 +468,7 @@ func missingPlans(pl *plan.Plan) []error {
 	var problems []error
 	for _, a := range pl.Actions {
 		if a.Kind == plan.Create && a.Provider == provider.Qovery && a.Entry.Plan == "" {
-			problems = append(problems, manifest.Problem(a.Entry, fmt.Errorf("plan is required to create %q on qovery (set plan in the entry, or qovery.plan in the config file)", a.Name)))
+			problems = append(problems, manifest.Problem(a.Entry, fmt.Errorf("plan is required to create %s on qovery (set plan in the entry, or qovery.plan in the config file)", text.Quote(a.Name))))
 		}
 	}
 	return problems

@@ -197,7 +197,7 @@ func validateCreates(opts *ApplyOptions, d *planfile.Document) error {
 			spec.WebsiteURL, spec.Repository, spec.LogoURL, spec.IconURL = deref(f.WebsiteURL), deref(f.Repository), deref(f.LogoURL), deref(f.IconURL)
 		}
 		if _, err := providers.Validate(a.Provider, &spec); err != nil {
-			problems = append(problems, fmt.Errorf("the plan's create of %q: %s", a.Name, strings.TrimPrefix(err.Error(), "--")))
+			problems = append(problems, fmt.Errorf("the plan's create of %s: %s", text.Quote(a.Name), strings.TrimPrefix(err.Error(), "--")))
 		}
 	}
 	return reportProblems(opts, problems, len(d.Actions))

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Shells are the shells orgctl writes completion scripts for.
@@ -73,5 +74,5 @@ func Write(root *cobra.Command, shell string, w io.Writer) error {
 	case "powershell":
 		return root.GenPowerShellCompletionWithDesc(w)
 	}
-	return cmdutil.Usage(fmt.Errorf("unsupported shell %q: use bash, zsh, fish or powershell", shell))
+	return cmdutil.Usage(fmt.Errorf("unsupported shell %s: use bash, zsh, fish or powershell", text.Quote(shell)))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/provider/vertra"
 	"github.com/orgctl/orgctl/pkg/providers"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // NewCmdConfig returns `orgctl config` and its subcommands.
@@ -56,7 +57,7 @@ func load(deps cmdutil.Deps, write bool) (*config.Config, error) {
 // checkKey rejects a key orgctl does not know, listing those it does.
 func checkKey(key string) error {
 	if !slices.Contains(config.Keys(), key) {
-		return cmdutil.Usage(fmt.Errorf("unknown key %q: valid keys are %s", key, strings.Join(config.Keys(), ", ")))
+		return cmdutil.Usage(fmt.Errorf("unknown key %s: valid keys are %s", text.Quote(key), strings.Join(config.Keys(), ", ")))
 	}
 	return nil
 }
@@ -181,7 +182,7 @@ func normalize(key, value string) (string, string, error) {
 	case config.KeyVertraAPI:
 		v := strings.ToLower(value)
 		if !slices.Contains(vertra.APIs(), v) {
-			return "", "", fmt.Errorf("invalid vertra.api %q: use one of %s", value, strings.Join(vertra.APIs(), ", "))
+			return "", "", fmt.Errorf("invalid vertra.api %s: use one of %s", text.Quote(value), strings.Join(vertra.APIs(), ", "))
 		}
 		return v, "", nil
 	case config.KeyAuthStorage:
@@ -193,7 +194,7 @@ func normalize(key, value string) (string, string, error) {
 	case config.KeyQoveryURL, config.KeyVertraURL:
 		u, err := url.Parse(value)
 		if err != nil || u.Host == "" {
-			return "", "", fmt.Errorf("invalid %s %q: an absolute https:// URL, e.g. %s", key, value, providers.DefaultURL(strings.Split(key, ".")[0]))
+			return "", "", fmt.Errorf("invalid %s %s: an absolute https:// URL, e.g. %s", key, text.Quote(value), providers.DefaultURL(strings.Split(key, ".")[0]))
 		}
 		return value, "", providers.CheckURL(value)
 	case config.KeyQoveryToken, config.KeyVertraToken:
@@ -344,7 +345,7 @@ $ orgctl config use-profile --clear`,
 				if where == "" {
 					where = cfg.Path + " (not created yet)"
 				}
-				return cmdutil.Usage(fmt.Errorf("unknown profile %q: %s %s; create it with orgctl config set KEY VALUE --profile %s", args[0], where, have, args[0]))
+				return cmdutil.Usage(fmt.Errorf("unknown profile %s: %s %s; create it with orgctl config set KEY VALUE --profile %s", text.Quote(args[0]), where, have, args[0]))
 			}
 			if err := config.SetValue(cfg.Path, []string{config.KeyCurrentProfile}, name); err != nil {
 				return err

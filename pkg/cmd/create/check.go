@@ -14,6 +14,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/providers"
 	"github.com/orgctl/orgctl/pkg/shard"
 	"github.com/orgctl/orgctl/pkg/tableprinter"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // checked is what the first pass learnt.
@@ -97,7 +98,7 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		key := name + "\x00" + strings.ToLower(spec.Name)
 		if at, dup := first[key]; dup {
 			c.problems++
-			report(problem(e, name, fmt.Errorf("name %q repeats entry %d (%s compares names case-insensitively)", spec.Name, at, name)))
+			report(problem(e, name, fmt.Errorf("name %s repeats entry %d (%s compares names case-insensitively)", text.Quote(spec.Name), at, name)))
 			continue
 		}
 		first[key] = e.Index

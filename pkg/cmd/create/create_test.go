@@ -3,6 +3,9 @@ package create_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -429,5 +432,44 @@ func TestUnknown4xxSameExitForBothProviders(t *testing.T) {
 				t.Errorf("%s %d: exit %d stderr %q", prov, status, r.code, r.errOut)
 			}
 		}
+	}
+}
+
+// loseCreateAnswers passes every request to the real transport but, for a
+// POST, drops the answer and fails as a connection reset after the server
+// acted: the outcome a create then has is unknown.
+type loseCreateAnswers struct{ next http.RoundTripper }
+
+func (l loseCreateAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(req)
+	if err != nil || req.Method != http.MethodPost {
+		return resp, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return nil, errors.New("read: connection reset by peer")
+}
+
+// TestSandboxCheckCommandSaysSandbox: after `create --sandbox` whose answer
+// was lost, the suggested check carries --sandbox (without it, it would ask
+// the real provider), and running it finds what the sandbox created.
+func TestSandboxCheckCommandSaysSandbox(t *testing.T) {
+	testenv.Isolate(t)
+	ios, _, _, _ := iostreams.Test()
+	f := cmdutil.New(ios)
+	f.HTTPClient = func() *http.Client { return &http.Client{Transport: loseCreateAnswers{http.DefaultTransport}} }
+	cmd := root.NewCmdRoot(f)
+	cmd.SetArgs([]string{"create", "--sandbox", "--provider", "qovery", "--name", "acme", "--plan", "TEAM_2025"})
+	err := cmd.ExecuteContext(context.Background())
+	if cerr := f.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
+	want := "; the request was sent, so the organization may have been created: check with `orgctl get acme --provider qovery --sandbox` before retrying"
+	if err == nil || !strings.HasSuffix(err.Error(), want) || cmdutil.ExitCode(err) != cmdutil.ExitUnavailable {
+		t.Fatalf("err = %v (exit %d), want it to end with %s", err, cmdutil.ExitCode(err), want)
+	}
+	check := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(want[strings.Index(want, "`"):], "`"), "` before retrying"))
+	if r := run(t, append(check[1:], "-o", "json")...); r.code != 0 || !strings.Contains(r.out, `"name": "acme"`) {
+		t.Errorf("the suggested %q: exit %d\nstdout %s\nstderr %s", check, r.code, r.out, r.errOut)
 	}
 }

@@ -162,9 +162,9 @@ func confirm(ios *iostreams.IOStreams, orgs []*provider.Organization, where stri
 	}
 	if got := strings.TrimSpace(line); got != want {
 		if len(orgs) == 1 {
-			return cmdutil.Usage(fmt.Errorf("%q does not match the organization's name: nothing was deleted", got))
+			return cmdutil.Usage(fmt.Errorf("%s does not match the organization's name: nothing was deleted", text.Quote(got)))
 		}
-		return cmdutil.Usage(fmt.Errorf("%q is not %s: nothing was deleted", got, want))
+		return cmdutil.Usage(fmt.Errorf("%s is not %s: nothing was deleted", text.Quote(got), want))
 	}
 	return nil
 }

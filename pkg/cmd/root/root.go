@@ -119,7 +119,8 @@ $ orgctl sandbox serve --addr 127.0.0.1:8080`,
 		}
 		return pflag.NormalizedName(name)
 	})
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(err) })
+	// pflag echoes a bad value or an unknown flag whole: cap it (text.QuoteMax).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.Usage(errors.New(text.BoundArgs(err.Error()))) })
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
@@ -252,7 +253,9 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, watchSign
 	} else if errors.Is(err, syscall.EPIPE) {
 		return cmdutil.ExitBrokenPipe // stdout's reader left: nobody to tell
 	}
-	// The message may quote the server: one inert line, whatever it sent.
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), text.Safe(err.Error()))
+	// The message may quote the server: one inert line, whatever it sent,
+	// and a value quoted whole by code that is not orgctl's (cobra's
+	// "unknown command") is capped as orgctl's own are (text.Quote).
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ErrColors().Red("error:"), text.Safe(text.Bound(err.Error())))
 	return code
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/sandbox"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // NewCmdSandbox returns `orgctl sandbox` and its subcommands.
@@ -113,7 +114,7 @@ func tierNames() []string {
 
 func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 	if !slices.Contains(sandbox.VertraAPIs(), opts.Vertra) {
-		return cmdutil.Usage(fmt.Errorf("--vertra-api %q: use one of %s", opts.Vertra, strings.Join(sandbox.VertraAPIs(), ", ")))
+		return cmdutil.Usage(fmt.Errorf("--vertra-api %s: use one of %s", text.Quote(opts.Vertra), strings.Join(sandbox.VertraAPIs(), ", ")))
 	}
 	opts.IO.AddSecret(opts.Token) // the log of requests never shows it
 	sbOpts := sandbox.Options{Token: opts.Token, BillingRestriction: opts.Billing, Log: opts.IO.ErrOut, VertraAPI: opts.Vertra, RequestLog: opts.Log}
@@ -158,12 +159,12 @@ func serveRun(cmd *cobra.Command, opts *ServeOptions) error {
 	for _, s := range opts.Faults {
 		fault, err := sandbox.ParseFault(s)
 		if err != nil {
-			return cmdutil.Usage(fmt.Errorf("--fault %q: %w", s, err))
+			return cmdutil.Usage(fmt.Errorf("--fault %s: %w", text.Quote(s), err))
 		}
 		sbOpts.Faults = append(sbOpts.Faults, fault)
 	}
 	if host, _, err := net.SplitHostPort(opts.Addr); err != nil {
-		return cmdutil.Usage(fmt.Errorf("--addr %q: %w", opts.Addr, err))
+		return cmdutil.Usage(fmt.Errorf("--addr %s: %w", text.Quote(opts.Addr), err))
 	} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(opts.IO.ErrOut, "%s the sandbox accepts any token and is now reachable beyond this machine (%s)\n",
 			opts.IO.ErrColors().Yellow("warning:"), opts.Addr)

@@ -16,10 +16,18 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // DefaultURL is Qovery's public API.
 const DefaultURL = "https://api.qovery.com"
+
+// MaxNameLength bounds a name, in characters. Qovery's OpenAPI spec
+// (Qovery/qovery-openapi-spec openapi.yaml at 651aed5) gives
+// OrganizationRequest.name and OrganizationEditRequest.name no maxLength;
+// 255 is the maxLength the spec gives its other free-text fields
+// (descriptions), chosen so that no name of any length is sent unchecked.
+const MaxNameLength = 255
 
 // Plans are the plan values the API accepts, in its documented order.
 var Plans = []string{"FREE", "TEAM", "TEAM_YEARLY", "ENTERPRISE", "ENTERPRISE_YEARLY",
@@ -72,7 +80,7 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 		"--plan", "--website-url", "--repository", "--logo-url", "--icon-url", "--admin-email"); err != nil {
 		return nil, err
 	}
-	if err := provider.ValidateName(spec.Name, 0); err != nil {
+	if err := provider.ValidateName(spec.Name, MaxNameLength); err != nil {
 		return nil, err
 	}
 	plan := strings.ToUpper(strings.TrimSpace(spec.Plan))
@@ -80,7 +88,7 @@ func Validate(spec *provider.CreateSpec) (warnings []string, err error) {
 		return nil, fmt.Errorf("--plan is required for qovery (or set qovery.plan in the config file): one of %s", strings.Join(Plans, ", "))
 	}
 	if !slices.Contains(Plans, plan) {
-		return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", spec.Plan, strings.Join(Plans, ", "))
+		return nil, fmt.Errorf("--plan %s is not a Qovery plan: use one of %s", text.Quote(spec.Plan), strings.Join(Plans, ", "))
 	}
 	spec.Plan = plan
 	for flag, u := range map[string]string{"--website-url": spec.WebsiteURL, "--repository": spec.Repository, "--logo-url": spec.LogoURL, "--icon-url": spec.IconURL} {
@@ -109,14 +117,14 @@ func ValidateUpdate(spec *provider.UpdateSpec) (warnings []string, err error) {
 		return nil, err
 	}
 	if spec.NewName != nil {
-		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, 0); err != nil {
+		if err := provider.ValidateNameFlag("--new-name", *spec.NewName, MaxNameLength); err != nil {
 			return nil, err
 		}
 	}
 	if spec.Plan != nil {
 		plan := strings.ToUpper(strings.TrimSpace(*spec.Plan))
 		if !slices.Contains(Plans, plan) {
-			return nil, fmt.Errorf("--plan %q is not a Qovery plan: use one of %s", *spec.Plan, strings.Join(Plans, ", "))
+			return nil, fmt.Errorf("--plan %s is not a Qovery plan: use one of %s", text.Quote(*spec.Plan), strings.Join(Plans, ", "))
 		}
 		spec.Plan = &plan
 		if slices.Contains(Deprecated, plan) {
@@ -236,21 +244,23 @@ func edit(cur *provider.Organization, spec provider.UpdateSpec) editRequest {
 	return r
 }
 
-// organization is the API's Organization response.
+// organization is the API's Organization response. Only id and name must
+// have their type (api.StrictString): any other member of another type is
+// dropped (api.Lenient), as orgctl only shows it.
 type organization struct {
-	ID                           string   `json:"id"`
-	CreatedAt                    string   `json:"created_at"`
-	UpdatedAt                    *string  `json:"updated_at"`
-	Name                         string   `json:"name"`
-	Plan                         string   `json:"plan"`
-	Description                  *string  `json:"description"`
-	WebsiteURL                   *string  `json:"website_url"`
-	Repository                   *string  `json:"repository"`
-	LogoURL                      *string  `json:"logo_url"`
-	IconURL                      *string  `json:"icon_url"`
-	AdminEmails                  []string `json:"admin_emails"`
-	Owner                        *string  `json:"owner"`
-	BillingDeploymentRestriction *string  `json:"billing_deployment_restriction"`
+	ID                           api.StrictString `json:"id"`
+	CreatedAt                    string           `json:"created_at"`
+	UpdatedAt                    *string          `json:"updated_at"`
+	Name                         api.StrictString `json:"name"`
+	Plan                         string           `json:"plan"`
+	Description                  *string          `json:"description"`
+	WebsiteURL                   *string          `json:"website_url"`
+	Repository                   *string          `json:"repository"`
+	LogoURL                      *string          `json:"logo_url"`
+	IconURL                      *string          `json:"icon_url"`
+	AdminEmails                  []string         `json:"admin_emails"`
+	Owner                        *string          `json:"owner"`
+	BillingDeploymentRestriction *string          `json:"billing_deployment_restriction"`
 	OrganizationPlan             *struct {
 		Plan                     string `json:"plan"`
 		AuditLogsRetentionInDays *int   `json:"audit_logs_retention_in_days"`
@@ -265,10 +275,10 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 		IconURL: spec.IconURL, AdminEmails: spec.AdminEmails,
 	})
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpCreate, spec.Name)
+		return nil, p.client.WithOp(err, provider.OpCreate, spec.Name)
 	}
 	org, err := decodeCreate(resp, spec.Name)
-	return org, provider.WithOp(err, provider.OpCreate, spec.Name)
+	return org, p.client.WithOp(err, provider.OpCreate, spec.Name)
 }
 
 // decodeCreate turns any answer to POST /organization into an organization
@@ -283,11 +293,15 @@ func decodeOne(resp *api.Response, name string) (*provider.Organization, error) 
 		return nil, decodeError(resp, name)
 	}
 	var o organization
-	if err := json.Unmarshal(resp.Body, &o); err != nil {
+	switch err := api.Lenient(resp.Body, &o); {
+	case errors.Is(err, api.ErrNotText):
+		return nil, resp.Unreadable(provider.Qovery, err.Error())
+	case err != nil:
 		return nil, resp.Unreadable(provider.Qovery, "invalid JSON")
-	}
-	if o.ID == "" {
+	case o.ID == "":
 		return nil, resp.Unreadable(provider.Qovery, "no organization id")
+	case o.Name == "":
+		return nil, resp.Unreadable(provider.Qovery, "no organization name")
 	}
 	return o.normalize(), nil
 }
@@ -298,7 +312,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	var visitErr error // visit's own error, told from the answer's
 	resp, err := p.client.Stream(ctx, "/organization", func(body io.Reader) error {
 		return api.ReadList(body, "results", nil, func(o *organization) error {
-			if o.ID == "" {
+			if o.ID == "" || o.Name == "" {
 				return errNoID
 			}
 			visitErr = visit(o.normalize())
@@ -309,25 +323,25 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	case visitErr != nil:
 		return provider.VisitError(visitErr)
 	case err != nil && resp != nil && resp.OK():
-		return provider.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
+		return p.client.WithOp(resp.UnreadableList(provider.Qovery, err), provider.OpRead, "")
 	case err != nil:
-		return provider.WithOp(err, provider.OpRead, "")
+		return p.client.WithOp(err, provider.OpRead, "")
 	case !resp.OK():
-		return provider.WithOp(decodeError(resp, ""), provider.OpRead, "")
+		return p.client.WithOp(decodeError(resp, ""), provider.OpRead, "")
 	}
 	return nil
 }
 
-var errNoID = errors.New("an organization without an id")
+var errNoID = errors.New("an organization without an id or a name")
 
 // Get implements provider.Provider.
 func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, error) {
 	resp, err := p.client.Do(ctx, http.MethodGet, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpRead, id)
+		return nil, p.client.WithOp(err, provider.OpRead, id)
 	}
 	org, err := decodeOne(resp, "")
-	return org, provider.WithOp(err, provider.OpRead, id)
+	return org, p.client.WithOp(err, provider.OpRead, id)
 }
 
 // Update implements provider.Provider: it reads the organization, then
@@ -340,20 +354,20 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 	body := edit(cur, spec)
 	resp, err := p.client.Do(ctx, http.MethodPut, "/organization/"+url.PathEscape(cur.ID), body)
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpUpdate, cur.ID)
+		return nil, p.client.WithOp(err, provider.OpUpdate, cur.ID)
 	}
 	org, err := decodeOne(resp, body.Name)
-	return org, provider.WithOp(err, provider.OpUpdate, cur.ID)
+	return org, p.client.WithOp(err, provider.OpUpdate, cur.ID)
 }
 
 // Delete implements provider.Provider: DELETE /organization/{id} answers 204.
 func (p *Provider) Delete(ctx context.Context, id string) error {
 	resp, err := p.client.Do(ctx, http.MethodDelete, "/organization/"+url.PathEscape(id), nil)
 	if err != nil {
-		return provider.WithOp(err, provider.OpDelete, id)
+		return p.client.WithOp(err, provider.OpDelete, id)
 	}
 	if !resp.OK() {
-		return provider.WithOp(decodeError(resp, ""), provider.OpDelete, id)
+		return p.client.WithOp(decodeError(resp, ""), provider.OpDelete, id)
 	}
 	return nil
 }
@@ -361,8 +375,8 @@ func (p *Provider) Delete(ctx context.Context, id string) error {
 func (o *organization) normalize() *provider.Organization {
 	out := &provider.Organization{
 		Provider:                     provider.Qovery,
-		ID:                           o.ID,
-		Name:                         o.Name,
+		ID:                           string(o.ID),
+		Name:                         string(o.Name),
 		Description:                  o.Description,
 		Plan:                         &o.Plan,
 		WebsiteURL:                   o.WebsiteURL,
@@ -410,7 +424,7 @@ func decodeError(resp *api.Response, name string) error {
 	}
 	switch e.Kind {
 	case provider.KindConflict:
-		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %q already exists", name), e.Message)
+		e.Message = provider.JoinMessage(fmt.Sprintf("an organization named %s already exists", text.Quote(name)), e.Message)
 	case provider.KindNotFound:
 		e.Message = provider.JoinMessage("no such organization", e.Message)
 	case provider.KindAuth:

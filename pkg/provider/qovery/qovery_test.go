@@ -185,7 +185,7 @@ func TestCreateErrors(t *testing.T) {
 		{"201 empty", 201, ``, provider.KindServer, "qovery: HTTP 201: unreadable response (invalid JSON): empty body; the organization was probably created: check with `orgctl get acme --provider qovery` before retrying", true},
 		{"201 truncated", 201, `{"id":"3c90`, provider.KindServer, `unreadable response (invalid JSON): {"id":"3c90`, true},
 		{"200 no id", 200, `{"name":"acme"}`, provider.KindServer, "unreadable response (no organization id)", true},
-		{"wrong types", 201, `{"id":42}`, provider.KindServer, "unreadable response (invalid JSON)", true},
+		{"an id of the wrong type", 201, `{"id":42}`, provider.KindServer, "unreadable response (an organization's id or name is not a string)", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/api"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // envelope covers both generations of answers: the organizations API's
@@ -27,6 +28,10 @@ type details struct {
 	// a string or a list of strings.
 	Required   json.RawMessage `json:"required"`
 	RetryAfter *float64        `json:"retry_after"`
+	// Path names the field a VALIDATION_ERROR refused ("name", "user.name";
+	// api-reference/introduction.mdx at 0801bc9): a string, or a list of
+	// keys and indexes as some validators write it.
+	Path json.RawMessage `json:"path"`
 }
 
 // answer is an envelope with its response typed, so that an answer is
@@ -50,8 +55,8 @@ var codes = map[string]struct {
 	"NOT_ORGANIZATION_MEMBER":          {provider.KindAuth, "you are not a member of this organization"},
 	"WORKSPACE_OWNER_ONLY":             {provider.KindAuth, "only the workspace's owner may do this"},
 	"PLAN_RESTRICTED_FEATURE":          {provider.KindPlan, "your VertraCloud plan does not allow this"},
-	"ORGANIZATION_NAME_ALREADY_EXISTS": {provider.KindConflict, "an organization named %q already exists"},
-	"WORKSPACE_NAME_ALREADY_EXISTS":    {provider.KindConflict, "a workspace named %q already exists"},
+	"ORGANIZATION_NAME_ALREADY_EXISTS": {provider.KindConflict, "an organization named %s already exists"},
+	"WORKSPACE_NAME_ALREADY_EXISTS":    {provider.KindConflict, "a workspace named %s already exists"},
 	"ORGANIZATION_NOT_FOUND":           {provider.KindNotFound, "no such organization"},
 	"WORKSPACE_NOT_FOUND":              {provider.KindNotFound, "no such workspace"},
 	// organizations/update.mdx (vertracloud/docs at f991f03): orgctl checks
@@ -62,8 +67,12 @@ var codes = map[string]struct {
 	"NAME_MUST_BE_A_STRING":        {provider.KindInvalid, "VertraCloud refused the name"},
 	"DESCRIPTION_MUST_BE_A_STRING": {provider.KindInvalid, "VertraCloud refused the description"},
 	"TAGS_MUST_BE_AN_ARRAY":        {provider.KindInvalid, "VertraCloud refused the tags"},
-	"RATE_LIMIT_EXCEEDED":          {provider.KindServer, "rate limited by VertraCloud"},
-	"DAILY_QUOTA_EXCEEDED":         {provider.KindServer, "the API key's daily quota is used up"},
+	// api-reference/introduction.mdx (vertracloud/docs at 0801bc9): the code
+	// of any field that failed validation, details.path naming it; what a
+	// create past a limit answers, the update page's codes above aside.
+	"VALIDATION_ERROR":     {provider.KindInvalid, "VertraCloud refused the request"},
+	"RATE_LIMIT_EXCEEDED":  {provider.KindServer, "rate limited by VertraCloud"},
+	"DAILY_QUOTA_EXCEEDED": {provider.KindServer, "the API key's daily quota is used up"},
 }
 
 // Codes VertraCloud documents by name elsewhere in this package.
@@ -90,10 +99,23 @@ func decode[T any](resp *api.Response, name string) (response T, unreadable bool
 	var a answer[T]
 	if err := json.Unmarshal(resp.Body, &a); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response") {
+		if errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Field, "response.") {
+			// A member of the response has drifted: decode the response
+			// again, dropping what does not fit (api.Lenient).
+			var raw struct {
+				Response json.RawMessage `json:"response"`
+			}
+			_ = json.Unmarshal(resp.Body, &raw)
+			a.Response = *new(T)
+			if err := api.Lenient(raw.Response, &a.Response); err != nil {
+				return a.Response, false, resp.Unreadable(provider.Vertra, err.Error())
+			}
+		} else if errors.As(err, &typeErr) && typeErr.Field == "response" {
 			// The envelope is fine, the response is not what it should be:
 			// its code still decides, below.
 			unreadable = true
+		} else if errors.Is(err, api.ErrNotText) {
+			return a.Response, false, resp.Unreadable(provider.Vertra, err.Error())
 		} else if resp.OK() {
 			if len(bytes.TrimSpace(resp.Body)) == 0 {
 				return a.Response, false, nil
@@ -117,11 +139,14 @@ func codeError(resp *api.Response, env envelope, name string) error {
 	var ours string
 	if c, ok := codes[env.Code]; ok {
 		e.Kind, ours = c.kind, c.says
-		if strings.Contains(ours, "%q") {
-			ours = fmt.Sprintf(ours, name)
+		if strings.Contains(ours, "%s") {
+			ours = fmt.Sprintf(ours, text.Quote(name))
 		}
 		if scopes := required(env.Details.Required); scopes != "" {
 			ours = "the VertraCloud API key lacks the " + scopes + " scope"
+		}
+		if path := fieldPath(env.Details.Path); path != "" && env.Code == "VALIDATION_ERROR" {
+			ours = "VertraCloud refused the field " + text.Quote(path)
 		}
 	} else {
 		e.Kind = kindForStatus(resp.Status)
@@ -150,6 +175,27 @@ func required(raw json.RawMessage) string {
 	return ""
 }
 
+// fieldPath renders details.path: "name" as it is, ["tags", 0] as tags.0.
+func fieldPath(raw json.RawMessage) string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return one
+	}
+	var parts []json.RawMessage
+	if json.Unmarshal(raw, &parts) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(parts))
+	for _, p := range parts {
+		var s string
+		if json.Unmarshal(p, &s) != nil {
+			s = string(p) // an index
+		}
+		keys = append(keys, s)
+	}
+	return strings.Join(keys, ".")
+}
+
 // kindForStatus is provider.KindForStatus, except that a status that
 // classifies as nothing counts as a provider-side failure.
 func kindForStatus(status int) provider.Kind {
@@ -176,9 +222,12 @@ func RetryHint(body []byte) (time.Duration, bool) {
 // APIWorkspace, and create, get and update answer the full
 // APIWorkspaceInfoResponse (vertracloud/api-types payloads/v1/workspace.ts
 // at 1e0867d) with members, roles and the caller's view.
+//
+// Only id and name must have their type (api.StrictString): any other
+// member of another type is dropped (api.Lenient), as orgctl only shows it.
 type record struct {
-	ID           string              `json:"id"`
-	Name         string              `json:"name"`
+	ID           api.StrictString    `json:"id"`
+	Name         api.StrictString    `json:"name"`
 	Description  *string             `json:"description"`
 	Tags         []string            `json:"tags"`
 	OwnerID      string              `json:"owner_id"`
@@ -211,7 +260,7 @@ type member struct {
 
 func (r *record) normalize(gen string) provider.Organization {
 	out := provider.Organization{
-		Provider: provider.Vertra, ID: r.ID, Name: r.Name, Description: r.Description,
+		Provider: provider.Vertra, ID: string(r.ID), Name: string(r.Name), Description: r.Description,
 		Owner: r.OwnerID, OwnerPlanID: r.PlanID, IsOwner: r.IsOwner, Frozen: r.Frozen,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
@@ -247,7 +296,7 @@ func decodeOne(resp *api.Response, gen, name string) (*provider.Organization, er
 	if err != nil {
 		return nil, err
 	}
-	if unreadable || r.ID == "" {
+	if unreadable || r.ID == "" || r.Name == "" {
 		return nil, resp.Unreadable(provider.Vertra, "no organization in the response")
 	}
 	org := r.normalize(gen)

@@ -153,3 +153,71 @@ func TestDeleteAnswers(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestFieldLimitsAgainstTheSandbox: a create past a field limit is answered
+// VALIDATION_ERROR with details.path (api-reference/introduction.mdx; the
+// create page documents no code of its own), an update past one keeps
+// update.mdx's NAME_TOO_LONG; the client reads both as a refused request
+// (exit 2) and names the field VALIDATION_ERROR points at.
+func TestFieldLimitsAgainstTheSandbox(t *testing.T) {
+	ctx := context.Background()
+	long := func(n int) string { return strings.Repeat("é", n) }
+	for _, tt := range []struct {
+		name string
+		spec provider.CreateSpec
+		want string
+	}{
+		{"name", provider.CreateSpec{Name: long(51)},
+			`vertra: HTTP 400 VALIDATION_ERROR: VertraCloud refused the field "name" (name is 51 characters long: at most 50)`},
+		{"description", provider.CreateSpec{Name: "acme", Description: long(201)},
+			`vertra: HTTP 400 VALIDATION_ERROR: VertraCloud refused the field "description" (description is 201 characters long: at most 200)`},
+		{"tag", provider.CreateSpec{Name: "acme", Tags: []string{"ci", long(21)}},
+			`vertra: HTTP 400 VALIDATION_ERROR: VertraCloud refused the field "tags.1" (tag "` + long(21) + `" is 21 characters long: at most 20)`},
+	} {
+		t.Run("create "+tt.name, func(t *testing.T) {
+			p, sb, _ := against(t, "organizations", APIOrganizations)
+			_, err := p.Create(ctx, tt.spec)
+			var perr *provider.Error
+			if !errors.As(err, &perr) || perr.Kind != provider.KindInvalid || perr.MayHaveSucceeded || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant  %s", err, tt.want)
+			}
+			if got := paths(sb); got != "POST /v1/organizations" {
+				t.Errorf("requests %s", got)
+			}
+		})
+	}
+	t.Run("update", func(t *testing.T) {
+		p, sb, _ := against(t, "organizations", APIOrganizations)
+		org, err := p.Create(ctx, provider.CreateSpec{Name: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := long(51)
+		_, err = p.Update(ctx, org.ID, provider.UpdateSpec{NewName: &name})
+		want := "vertra: HTTP 400 NAME_TOO_LONG: the name is longer than VertraCloud allows (50 characters) (name is 51 characters long: at most 50)"
+		var perr *provider.Error
+		if !errors.As(err, &perr) || perr.Kind != provider.KindInvalid || err.Error() != want {
+			t.Fatalf("err = %v\nwant  %s", err, want)
+		}
+		if got := paths(sb); got != "POST /v1/organizations, PUT /v1/organizations/"+org.ID {
+			t.Errorf("requests %s", got)
+		}
+	})
+}
+
+// TestValidationErrorPathShapes: details.path as a string or a list of
+// keys and indexes, or absent.
+func TestValidationErrorPathShapes(t *testing.T) {
+	for raw, want := range map[string]string{
+		`"user.name"`:   `VertraCloud refused the field "user.name"`,
+		`["tags", 3]`:   `VertraCloud refused the field "tags.3"`,
+		`{"odd": true}`: `VertraCloud refused the request`,
+	} {
+		resp := &api.Response{Status: 400, Body: []byte(`{"code":"VALIDATION_ERROR","details":{"path":` + raw + `}}`)}
+		_, _, err := decode[record](resp, "acme")
+		var perr *provider.Error
+		if !errors.As(err, &perr) || perr.Kind != provider.KindInvalid || perr.Message != want {
+			t.Errorf("path %s: err = %v, want message %q", raw, err, want)
+		}
+	}
+}

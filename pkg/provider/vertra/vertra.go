@@ -143,7 +143,7 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 	body := createRequest{Name: spec.Name, Description: spec.Description, Tags: spec.Tags}
 	gen := p.generation()
 	if gen == APIWorkspaces && len(spec.Tags) > 0 {
-		return nil, provider.WithOp(errNoTags, provider.OpCreate, spec.Name)
+		return nil, p.client.WithOp(errNoTags, provider.OpCreate, spec.Name)
 	}
 	// Falling back is safe for a create: a 404 means nothing was created.
 	resp, gen, err := p.send(ctx, route{http.MethodPost, "/v1/organizations", "/v1/workspaces"}, body,
@@ -154,10 +154,10 @@ func (p *Provider) Create(ctx context.Context, spec provider.CreateSpec) (*provi
 			return nil
 		})
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpCreate, spec.Name)
+		return nil, p.client.WithOp(err, provider.OpCreate, spec.Name)
 	}
 	org, err := decodeOne(resp, gen, spec.Name)
-	return org, provider.WithOp(provider.NotFoundOnCreate(err), provider.OpCreate, spec.Name)
+	return org, p.client.WithOp(provider.NotFoundOnCreate(err), provider.OpCreate, spec.Name)
 }
 
 // errNoTags stops a create that would silently lose its tags.
@@ -176,7 +176,7 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	resp, _, err := p.sendWith(r, nil, func(path, gen string) (*api.Response, error) {
 		return p.client.Stream(ctx, path, func(body io.Reader) error {
 			return api.ReadList(body, "response", env.member, func(rec *record) error {
-				if rec.ID == "" {
+				if rec.ID == "" || rec.Name == "" {
 					return errNoID
 				}
 				org := rec.normalize(gen)
@@ -195,10 +195,10 @@ func (p *Provider) List(ctx context.Context, visit func(*provider.Organization) 
 	case err == nil && !resp.OK():
 		_, _, err = decode[json.RawMessage](resp, "")
 	}
-	return provider.WithOp(err, provider.OpRead, "")
+	return p.client.WithOp(err, provider.OpRead, "")
 }
 
-var errNoID = errors.New("an organization without an id")
+var errNoID = errors.New("an organization without an id or a name")
 
 // ListIsPartial implements provider.PartialLister: a workspace list item
 // (APIWorkspace) has no members nor roles, which get answers.
@@ -209,10 +209,10 @@ func (p *Provider) Get(ctx context.Context, id string) (*provider.Organization, 
 	esc := url.PathEscape(id)
 	resp, gen, err := p.send(ctx, route{http.MethodGet, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpRead, id)
+		return nil, p.client.WithOp(err, provider.OpRead, id)
 	}
 	org, err := decodeOne(resp, gen, "")
-	return org, provider.WithOp(err, provider.OpRead, id)
+	return org, p.client.WithOp(err, provider.OpRead, id)
 }
 
 // Update implements provider.Provider. The organizations docs first gave
@@ -237,14 +237,14 @@ func (p *Provider) Update(ctx context.Context, id string, spec provider.UpdateSp
 		resp, err = p.client.Do(ctx, http.MethodPatch, "/v1/organizations/"+esc, body)
 	}
 	if err != nil {
-		return nil, provider.WithOp(err, provider.OpUpdate, id)
+		return nil, p.client.WithOp(err, provider.OpUpdate, id)
 	}
 	name := ""
 	if spec.NewName != nil {
 		name = *spec.NewName
 	}
 	org, err := decodeOne(resp, gen, name)
-	return org, provider.WithOp(err, provider.OpUpdate, id)
+	return org, p.client.WithOp(err, provider.OpUpdate, id)
 }
 
 // errNoTagsUpdate stops an update that would silently lose its tags.
@@ -256,9 +256,9 @@ func (p *Provider) Delete(ctx context.Context, id string) error {
 	esc := url.PathEscape(id)
 	resp, _, err := p.send(ctx, route{http.MethodDelete, "/v1/organizations/" + esc, "/v1/workspaces/" + esc}, nil, nil)
 	if err != nil {
-		return provider.WithOp(err, provider.OpDelete, id)
+		return p.client.WithOp(err, provider.OpDelete, id)
 	}
-	return provider.WithOp(decodeDeleted(resp), provider.OpDelete, id)
+	return p.client.WithOp(decodeDeleted(resp), provider.OpDelete, id)
 }
 
 // Generation is the API generation requests go to: APIAuto until one has

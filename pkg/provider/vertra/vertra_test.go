@@ -161,7 +161,7 @@ func TestCreateErrorsMapByCodeFirst(t *testing.T) {
 		{"html 404", 404, `<html>Not Found</html>`, provider.KindServer, "", "HTTP 404: the API has no such endpoint: check the base URL (non-JSON body: <html>Not Found</html>)", false},
 		{"201 empty", 201, ``, provider.KindServer, "", "unreadable response (no organization in the response): empty body; the organization was probably created", true},
 		{"success without response", 200, `{"status":"success"}`, provider.KindServer, "", "unreadable response (no organization in the response)", true},
-		{"wrong types", 200, `{"status":"success","response":{"id":7}}`, provider.KindServer, "", "no organization in the response", true},
+		{"an id of the wrong type", 200, `{"status":"success","response":{"id":7}}`, provider.KindServer, "", "unreadable response (an organization's id or name is not a string)", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/report"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Flags are the report flags of diff, apply and create -f.
@@ -103,7 +104,7 @@ func summaryPath(f *Flags, getenv func(string) string) (string, error) {
 	case "0", "false", "no", "off":
 		return "", nil
 	default:
-		return "", cmdutil.Usage(fmt.Errorf("ORGCTL_SUMMARY must be 1 or 0, got %q", v))
+		return "", cmdutil.Usage(fmt.Errorf("ORGCTL_SUMMARY must be 1 or 0, got %s", text.Quote(v)))
 	}
 }
 

@@ -171,12 +171,13 @@ func (w *Writer) annotate(r report.Row, level, title, msg string) {
 	w.w.WriteString(a.String() + "\n")
 }
 
-// Close annotates the error that ended the run, if any, and says how many
-// annotations were left out.
+// Close annotates the error that ended the run, if no row's error did, and
+// says how many annotations were left out.
 func (w *Writer) Close(s report.Summary) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if s.Err != "" {
+	// The run's error only when no row's error explains it already.
+	if s.Err != "" && w.written[Error]+w.left[Error] == 0 {
 		a := Annotation{Level: Error, Title: w.opts.Redact(fmt.Sprintf("orgctl %s failed (exit %d)", w.opts.Command, s.ExitCode)),
 			Message: w.opts.Redact(s.Err)}
 		w.w.WriteString(a.String() + "\n")

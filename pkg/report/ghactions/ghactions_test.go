@@ -166,7 +166,7 @@ func TestWriter(t *testing.T) {
 		`warning file=tenants.yaml line=20 title=orgctl apply: maybe on vertra: outcome unknown: timeout: it may exist`,
 		`warning file=tenants.yaml line=25 title=orgctl apply: old-plan on qovery: plan FREE is deprecated by Qovery`,
 		`error file= line= title=orgctl apply: gone on vertra: delete failed: HTTP 500`,
-		`error file= line= title=orgctl apply failed (exit 3): 3 of 5 changes failed`,
+		// and not the run's error, "3 of 5 changes failed": the rows said it
 	}
 	if strings.Join(got, "\n|\n") != strings.Join(want, "\n|\n") {
 		t.Errorf("annotations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -192,5 +192,16 @@ func TestCapped(t *testing.T) {
 	lines := runnerLines(out.String())
 	if len(lines) != MaxPerLevel+1 || !strings.HasPrefix(lines[MaxPerLevel], "orgctl: 15 more errors not annotated") {
 		t.Errorf("%d lines, last %q", len(lines), lines[len(lines)-1])
+	}
+}
+
+func TestRunError(t *testing.T) {
+	var out bytes.Buffer
+	w := New(&out, Options{Command: "diff", Manifest: "m.yaml"})
+	_ = w.Add(report.Row{Provider: "vertra", Name: "a", Action: "create", Index: 1, Line: 2})
+	_ = w.Close(report.Summary{Command: "diff", ExitCode: 3, Err: "listing the organizations on VertraCloud: HTTP 401\n::add-mask::x"})
+	want := "::error title=orgctl diff failed (exit 3)::listing the organizations on VertraCloud: HTTP 401%0A::add-mask::x\n"
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }

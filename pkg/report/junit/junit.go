@@ -112,7 +112,7 @@ func (w *Writer) Add(r report.Row) error {
 }
 
 // Close writes the report: the header with the counts, the test cases, and
-// the run's own error, if it ended early, as one more test case.
+// the run's own error, if no failure explains it, as one more test case.
 func (w *Writer) Close(s report.Summary) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -127,7 +127,10 @@ func (w *Writer) Close(s report.Summary) (err error) {
 	if w.err != nil {
 		return w.err
 	}
-	if s.Err != "" {
+	// The run's error is a test case of its own only when no failure
+	// explains it already ("3 of 10 changes failed" adds nothing to them):
+	// a listing that failed, an interruption, a report with no rows.
+	if s.Err != "" && w.failures == 0 {
 		w.tests++
 		w.errors++
 		fmt.Fprintf(w.buf, "    <testcase classname=\"%s\" name=\"%s\">\n      <error message=\"%s\" type=\"exit %d\">%s</error>\n    </testcase>\n",

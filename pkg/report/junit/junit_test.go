@@ -172,11 +172,12 @@ func TestCounts(t *testing.T) {
 		{Provider: "vertra", Name: "", Status: report.Invalid, Error: "name is required", ExitCode: 2, Index: 5, Line: 20},
 	}
 	data := write(t, path, Options{Command: "apply", Manifest: "tenants.yaml", Now: clock}, rows,
-		report.Summary{Command: "apply", Manifest: "tenants.yaml", ExitCode: 6, Err: "interrupted"})
+		report.Summary{Command: "apply", Manifest: "tenants.yaml", ExitCode: 6, Err: "2 of 4 changes failed"})
 	got := parse(t, data)
 	s := got.Suites[0]
-	if got.Tests != 6 || got.Failures != 2 || got.Errors != 1 ||
-		s.Tests != 6 || s.Failures != 2 || s.Errors != 1 || s.Skipped != 1 {
+	// The run's error adds no test case: the failures say it.
+	if got.Tests != 5 || got.Failures != 2 || got.Errors != 0 ||
+		s.Tests != 5 || s.Failures != 2 || s.Errors != 0 || s.Skipped != 1 {
 		t.Errorf("counts: testsuites %d/%d/%d, testsuite %d/%d/%d/%d", got.Tests, got.Failures, got.Errors, s.Tests, s.Failures, s.Errors, s.Skipped)
 	}
 	if s.Time != "1.500" || s.Name != "orgctl apply tenants.yaml" {
@@ -198,9 +199,6 @@ func TestCounts(t *testing.T) {
 	if s.Cases[4].Name != "entry 5" || s.Cases[4].Failure == nil || s.Cases[4].Failure.Type != "invalid" {
 		t.Errorf("an invalid entry: %+v", s.Cases[4])
 	}
-	if e := s.Cases[5].Error; e == nil || e.Message != "interrupted" || e.Type != "exit 6" || s.Cases[5].Classname != "orgctl.apply" {
-		t.Errorf("the run's error: %+v", s.Cases[5])
-	}
 	want := []property{{"command", "apply"}, {"manifest", "tenants.yaml"}, {"exit_code", "6"}}
 	if len(s.Properties) != 3 || s.Properties[0] != want[0] || s.Properties[1] != want[1] || s.Properties[2] != want[2] {
 		t.Errorf("properties %+v", s.Properties)
@@ -212,6 +210,22 @@ func TestCounts(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+func TestRunError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	data := write(t, path, Options{Command: "apply", Manifest: "m.yaml"}, []report.Row{
+		{Provider: "qovery", Name: "acme", Action: "create", Status: report.NotStarted, Index: 1},
+	}, report.Summary{Command: "apply", ExitCode: 130, Err: "interrupted: context canceled"})
+	s := parse(t, data).Suites[0]
+	if s.Tests != 2 || s.Errors != 1 || s.Skipped != 1 || len(s.Cases) != 2 {
+		t.Fatalf("counts %+v", s)
+	}
+	c := s.Cases[1]
+	if c.Classname != "orgctl.apply" || c.Name != "orgctl apply" || c.Error == nil ||
+		c.Error.Message != "interrupted: context canceled" || c.Error.Type != "exit 130" {
+		t.Errorf("the run's error: %+v", c)
 	}
 }
 

@@ -34,9 +34,6 @@ type Row struct {
 	// outcome is unknown (it may have succeeded; Error says how to check).
 	// GitHub annotations show it as a warning, not an error.
 	Ambiguous bool
-	// Warning is what the user should know of a row that did not fail
-	// because of it, e.g. a deprecated plan; "" for none.
-	Warning string
 }
 
 // Summary ends a report.

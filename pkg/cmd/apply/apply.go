@@ -440,8 +440,8 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		}
 		for _, w := range warnings {
 			if !warned[w] {
-				warned[w] = true
-				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+" "+w)
+				warned[w] = true // in Actions, annotated at its first entry
+				reports.Warn(opts.IO, &opts.Reports, os.Getenv, command(opts), opts.File, e.Line, w)
 			}
 		}
 		if probe {

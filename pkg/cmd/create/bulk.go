@@ -73,7 +73,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	rep, err := reports.New(reports.Options{IO: opts.IO, Command: "create", Format: format, Flags: &opts.Reports, Getenv: os.Getenv})
+	rep, err := reports.New(reports.Options{IO: opts.IO, Command: "create", Format: format, Flags: &opts.Reports, Getenv: os.Getenv, Manifest: b.File})
 	if err != nil {
 		return err
 	}
@@ -272,6 +272,7 @@ func resultRow(r bulk.Result) report.Row {
 	}
 	if r.Err != nil {
 		row.Error, row.ExitCode = r.Err.Error(), cmdutil.ExitCode(r.Err)
+		row.Ambiguous = reports.MayHaveSucceeded(r.Err)
 	}
 	return row
 }

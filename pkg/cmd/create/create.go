@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -169,7 +170,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	}
 	errColors := opts.IO.ErrColors()
 	for _, w := range warnings {
-		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
+		reports.Warn(opts.IO, nil, os.Getenv, "create", "", 0, w) // a ::warning in GitHub Actions
 	}
 
 	if run.Settings.Token == "" && opts.DryRun {
@@ -276,7 +277,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary", "junit", "annotations"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

@@ -113,8 +113,8 @@ type Options struct {
 }
 
 // Writer is a report.Writer that annotates invalid and failed entries as
-// errors, and ambiguous outcomes and row warnings (a deprecated plan) as
-// warnings.
+// errors, and ambiguous outcomes as warnings. (Deprecated plans are found
+// before any row: the commands annotate them as they find them.)
 type Writer struct {
 	mu      sync.Mutex
 	w       *bufio.Writer
@@ -149,9 +149,6 @@ func (w *Writer) Add(r report.Row) error {
 		w.annotate(r, Warning, where+": outcome unknown", r.Error)
 	case r.Status == bulk.Failed:
 		w.annotate(r, Error, strings.TrimSpace(where+": "+r.Action)+" failed", r.Error)
-	}
-	if r.Warning != "" {
-		w.annotate(r, Warning, where, r.Warning)
 	}
 	return w.w.Flush()
 }

@@ -137,6 +137,13 @@ func (w *Writer) Close(s report.Summary) (err error) {
 			attr(w.classname("")), attr("orgctl "+w.opts.Command), attr(w.clean(firstLine(s.Err, 500))), s.ExitCode,
 			text(w.clean(fmt.Sprintf("%s\nexit code %d (orgctl help exit-codes)", s.Err, s.ExitCode))))
 	}
+	// create -f knows how many entries it never started, not which.
+	if s.NotStarted > 0 {
+		w.tests++
+		w.skipped++
+		fmt.Fprintf(w.buf, "    <testcase classname=\"%s\" name=\"%s\">\n      <skipped message=\"%d entries not started: the run stopped before them\"></skipped>\n    </testcase>\n",
+			attr(w.classname("")), attr(fmt.Sprintf("%d entries not started", s.NotStarted)), s.NotStarted)
+	}
 	if err := w.buf.Flush(); err != nil {
 		return err
 	}

@@ -229,6 +229,17 @@ func TestRunError(t *testing.T) {
 	}
 }
 
+func TestNotStartedCount(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	data := write(t, path, Options{Command: "create", Manifest: "m.yaml"}, []report.Row{
+		{Provider: "vertra", Name: "a", Action: "create", Status: "created", Index: 1},
+	}, report.Summary{Command: "create", NotStarted: 41, ExitCode: 6, Err: "the daily quota is used up: 41 organizations not started"})
+	s := parse(t, data).Suites[0]
+	if s.Tests != 3 || s.Skipped != 1 || s.Errors != 1 || s.Cases[2].Name != "41 entries not started" || s.Cases[2].Skipped == nil || s.Cases[1].Error == nil {
+		t.Errorf("%+v", s)
+	}
+}
+
 func TestDiffRowsPass(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	data := write(t, path, Options{Command: "diff"}, []report.Row{

@@ -71,3 +71,21 @@ func TestCreateReportFlagsNeedFile(t *testing.T) {
 		}
 	}
 }
+
+// TestDeprecatedPlanIsAnnotated: a single create with a deprecated plan
+// warns with a ::warning in GitHub Actions, and in plain words elsewhere.
+func TestDeprecatedPlanIsAnnotated(t *testing.T) {
+	sandboxed(t)
+	args := []string{"create", "--provider", "qovery", "--name", "old-plan", "--plan", "FREE", "-o", "json"}
+	r := run(t, args...)
+	if r.code != 0 || !strings.Contains(r.errOut, "warning: plan FREE is deprecated") || strings.Contains(r.errOut, "::") {
+		t.Errorf("outside Actions: exit %d\n%s", r.code, r.errOut)
+	}
+	t.Setenv("GITHUB_ACTIONS", "true")
+	args[4] = "old-plan-2"
+	r = run(t, args...)
+	if r.code != 0 || !strings.HasPrefix(r.errOut, "::warning title=orgctl create::plan FREE is deprecated by Qovery;") ||
+		strings.Contains(r.errOut, "warning: plan") || strings.HasPrefix(r.out, "::") {
+		t.Errorf("in Actions: exit %d\n%s", r.code, r.errOut)
+	}
+}

@@ -103,7 +103,7 @@ func (w *Writer) Add(r report.Row) error {
 		w.skipped++
 		b.WriteString("      <skipped message=\"not started: the run stopped before it\"></skipped>\n")
 	}
-	if out := w.systemOut(r); out != "" {
+	if out := w.systemOut(r); out != "" && r.Status != report.Invalid { // an invalid entry's failure says it all
 		fmt.Fprintf(b, "      <system-out>%s</system-out>\n", text(w.clean(out)))
 	}
 	_, err := b.WriteString("    </testcase>\n")
@@ -238,8 +238,11 @@ func (w *Writer) where(r report.Row) string {
 		return ""
 	}
 	s := w.opts.Manifest
-	if s == "" {
+	switch s {
+	case "":
 		s = "manifest"
+	case "-":
+		s = "standard input"
 	}
 	if r.Line > 0 {
 		s += ":" + strconv.Itoa(r.Line)

@@ -196,7 +196,8 @@ func TestCounts(t *testing.T) {
 	if s.Cases[3].Name != "old" || s.Cases[3].Failure != nil || s.Cases[3].SystemOut != "delete: deleted (id v-9)" {
 		t.Errorf("a delete: %+v", s.Cases[3])
 	}
-	if s.Cases[4].Name != "entry 5" || s.Cases[4].Failure == nil || s.Cases[4].Failure.Type != "invalid" {
+	if s.Cases[4].Name != "entry 5" || s.Cases[4].Failure == nil || s.Cases[4].Failure.Type != "invalid" || s.Cases[4].SystemOut != "" ||
+		s.Cases[4].Failure.Text != "name is required\nexit code 2 (orgctl help exit-codes)\ntenants.yaml:20 (entry 5)" {
 		t.Errorf("an invalid entry: %+v", s.Cases[4])
 	}
 	want := []property{{"command", "apply"}, {"manifest", "tenants.yaml"}, {"exit_code", "6"}}
@@ -226,6 +227,16 @@ func TestRunError(t *testing.T) {
 	if c.Classname != "orgctl.apply" || c.Name != "orgctl apply" || c.Error == nil ||
 		c.Error.Message != "interrupted: context canceled" || c.Error.Type != "exit 130" {
 		t.Errorf("the run's error: %+v", c)
+	}
+}
+
+func TestStandardInput(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	data := write(t, path, Options{Command: "create", Manifest: "-"}, []report.Row{
+		{Provider: "vertra", Name: "a", Action: "create", Status: "failed", Error: "taken", ExitCode: 4, Index: 1, Line: 3},
+	}, report.Summary{Command: "create", Manifest: "-", ExitCode: 4})
+	if f := parse(t, data).Suites[0].Cases[0].Failure; f == nil || !strings.HasSuffix(f.Text, "\nstandard input:3 (entry 1)") {
+		t.Errorf("%+v", f)
 	}
 }
 

@@ -66,7 +66,8 @@ type Options struct {
 }
 
 // New returns the run's report writers: Markdown on standard output for
-// -o markdown, and the GitHub job summary when running there. Every row
+// -o markdown, the GitHub job summary and annotations when running there,
+// and the JUnit report for --junit. Every row
 // reaches them with the secrets in play masked. With no report asked for,
 // it is empty, and costs nothing.
 func New(o Options) (report.Multi, error) {

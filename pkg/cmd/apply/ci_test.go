@@ -269,3 +269,47 @@ func TestJUnitOfADiff(t *testing.T) {
 		t.Errorf("%+v", rep)
 	}
 }
+
+// TestSavedPlanReports: apply PLAN writes its JUnit report and annotates
+// in GitHub Actions like apply -f: applied, each change a passing test
+// case; stale, each stale action a failure and an ::error at its entry's
+// line in the manifest the plan was made from, exit 9.
+func TestSavedPlanReports(t *testing.T) {
+	sb := sandboxed(t)
+	t.Setenv("GITHUB_ACTIONS", "true")
+	seedSavedPlanAccount(t, sb)
+	m := write(t, "m.yaml", savedManifest)
+	path, d := savePlan(t, "-f", m, "--prune")
+
+	// Stale: someone changed ci-alpha (entry 1, line 3) since the plan.
+	send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-alpha"), `{"description":"someone else's"}`)
+	junitPath := filepath.Join(t.TempDir(), "junit.xml")
+	r := run(t, "", false, "apply", path, "--yes", "--junit", junitPath, "-o", "json")
+	if r.code != 9 {
+		t.Fatalf("exit %d\n%s", r.code, r.errOut)
+	}
+	got := annotations(t, r)
+	if len(got) != 1 || got[0][0] != "error" || got[0][1] != m || got[0][2] != "3" || got[0][3] != "orgctl apply: ci-alpha on vertra: update stale" ||
+		!strings.Contains(got[0][4], `description changed since the plan ("old", now "someone else's")`) {
+		t.Errorf("annotations %q\n%s", got, r.errOut)
+	}
+	rep := readJUnit(t, junitPath)
+	if s := rep.Suites[0]; s.Tests != 1 || s.Failures != 1 || s.Cases[0].Name != "ci-alpha" ||
+		!strings.Contains(s.Cases[0].Failure.Text, "exit code 9") || !strings.Contains(s.Cases[0].Failure.Text, m+":3 (entry 1)") {
+		t.Errorf("stale report: %+v", rep)
+	}
+
+	// A new plan, applied: each of its four changes passes.
+	path, _ = savePlan(t, "-f", m, "--prune")
+	r = run(t, "", false, "apply", path, "--yes", "--junit", junitPath, "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.errOut)
+	}
+	if got := annotations(t, r); len(got) != 0 {
+		t.Errorf("annotations on a clean apply: %q", got)
+	}
+	rep = readJUnit(t, junitPath)
+	if s := rep.Suites[0]; s.Tests != 4 || s.Failures != 0 || s.Skipped != 0 {
+		t.Errorf("applied report: tests %d, failures %d, skipped %d", s.Tests, s.Failures, s.Skipped)
+	}
+}

@@ -112,8 +112,8 @@ type Options struct {
 	Redact   func(string) string // masks secrets in every value, before escaping; nil for none
 }
 
-// Writer is a report.Writer that annotates invalid and failed entries as
-// errors, and ambiguous outcomes as warnings. (Deprecated plans are found
+// Writer is a report.Writer that annotates invalid and failed entries, and
+// a saved plan's stale actions, as errors, and ambiguous outcomes as warnings. (Deprecated plans are found
 // before any row: the commands annotate them as they find them.)
 type Writer struct {
 	mu      sync.Mutex
@@ -145,6 +145,8 @@ func (w *Writer) Add(r report.Row) error {
 	switch {
 	case r.Status == report.Invalid:
 		w.annotate(r, Error, fmt.Sprintf("orgctl %s: invalid manifest entry %d", w.opts.Command, r.Index), r.Error)
+	case r.Status == report.Stale:
+		w.annotate(r, Error, strings.TrimSpace(where+": "+r.Action)+" stale", r.Error)
 	case r.Status == bulk.Failed && r.Ambiguous:
 		w.annotate(r, Warning, where+": outcome unknown", r.Error)
 	case r.Status == bulk.Failed:
@@ -166,6 +168,14 @@ func (w *Writer) annotate(r report.Row, level, title, msg string) {
 		a.File, a.Line = w.opts.Redact(w.opts.Manifest), r.Line
 	}
 	w.w.WriteString(a.String() + "\n")
+}
+
+// SetManifest points the annotations at path, for a command that learns
+// its manifest after the writer is made (apply PLAN reads it in the plan).
+func (w *Writer) SetManifest(path string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.opts.Manifest = path
 }
 
 // Close annotates the error that ended the run, if no row's error did, and

@@ -136,6 +136,7 @@ func TestWriter(t *testing.T) {
 		{Provider: "qovery", Name: "acme", Action: "create", Status: "created", Index: 1, Line: 2},
 		{Provider: "qovery", Name: "bad\n::add-mask::x", Action: "update", Status: "failed", Error: "HTTP 403 for tok:en,1%\n::stop-commands::t", ExitCode: 3, Index: 2, Line: 9},
 		{Provider: "vertra", Status: report.Invalid, Error: "name is required", Index: 3, Line: 14},
+		{Provider: "vertra", Name: "ci-a", Action: "update", Status: report.Stale, Error: "description changed since the plan", ExitCode: 9, Index: 6, Line: 30},
 		{Provider: "vertra", Name: "maybe", Action: "create", Status: "failed", Ambiguous: true, Error: "timeout: it may exist", Index: 4, Line: 20},
 		{Provider: "vertra", Name: "gone", Action: "delete", Status: "failed", Error: "HTTP 500"}, // no entry: no file
 	}
@@ -162,6 +163,7 @@ func TestWriter(t *testing.T) {
 	want := []string{
 		`error file=tenants.yaml line=9 title=orgctl apply: bad\n::add-mask::x on qovery: update failed: HTTP 403 for ***` + "\n::stop-commands::t",
 		`error file=tenants.yaml line=14 title=orgctl apply: invalid manifest entry 3: name is required`,
+		`error file=tenants.yaml line=30 title=orgctl apply: ci-a on vertra: update stale: description changed since the plan`,
 		`warning file=tenants.yaml line=20 title=orgctl apply: maybe on vertra: outcome unknown: timeout: it may exist`,
 		`error file= line= title=orgctl apply: gone on vertra: delete failed: HTTP 500`,
 		// and not the run's error, "3 of 5 changes failed": the rows said it

@@ -95,7 +95,7 @@ func (w *Writer) Add(r report.Row) error {
 	b := w.buf
 	fmt.Fprintf(b, "    <testcase classname=\"%s\" name=\"%s\">\n", attr(w.classname(r.Provider)), attr(w.clean(caseName(r))))
 	switch r.Status {
-	case report.Invalid, bulk.Failed:
+	case report.Invalid, report.Stale, bulk.Failed:
 		w.failures++
 		fmt.Fprintf(b, "      <failure message=\"%s\" type=\"%s\">%s</failure>\n",
 			attr(w.clean(firstLine(r.Error, 500))), attr(r.Status), text(w.clean(w.failureText(r))))
@@ -103,7 +103,7 @@ func (w *Writer) Add(r report.Row) error {
 		w.skipped++
 		b.WriteString("      <skipped message=\"not started: the run stopped before it\"></skipped>\n")
 	}
-	if out := w.systemOut(r); out != "" && r.Status != report.Invalid { // an invalid entry's failure says it all
+	if out := w.systemOut(r); out != "" && r.Status != report.Invalid && r.Status != report.Stale { // the failure says it all
 		fmt.Fprintf(b, "      <system-out>%s</system-out>\n", text(w.clean(out)))
 	}
 	_, err := b.WriteString("    </testcase>\n")
@@ -195,6 +195,14 @@ func (w *Writer) Close(s report.Summary) (err error) {
 	return os.Rename(out.Name(), w.path)
 }
 
+// SetManifest names the manifest in the failures to come, for a command
+// that learns it after Create (apply PLAN reads it in the plan).
+func (w *Writer) SetManifest(path string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.opts.Manifest = path
+}
+
 // classname groups test cases as a report tab shows them: by command and
 // provider.
 func (w *Writer) classname(provider string) string {
@@ -266,7 +274,7 @@ func (w *Writer) systemOut(r report.Row) string {
 	if r.ID != "" {
 		b.WriteString(" (id " + r.ID + ")")
 	}
-	if where := w.where(r); where != "" && r.Status != report.Invalid && r.Status != bulk.Failed {
+	if where := w.where(r); where != "" && r.Status != report.Invalid && r.Status != report.Stale && r.Status != bulk.Failed {
 		b.WriteString("\n" + where)
 	}
 	for _, ch := range r.Changes {

@@ -230,6 +230,26 @@ func TestRunError(t *testing.T) {
 	}
 }
 
+func TestStaleIsAFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	w, err := Create(path, Options{Command: "apply"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetManifest("tenants.yaml") // apply PLAN learns it from the plan
+	_ = w.Add(report.Row{Provider: "vertra", Name: "ci-a", Action: "update", Status: report.Stale,
+		Error: "description changed since the plan", ExitCode: 9, Index: 1, Line: 3})
+	if err := w.Close(report.Summary{Command: "apply", ExitCode: 9}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	s := parse(t, data).Suites[0]
+	if f := s.Cases[0].Failure; s.Failures != 1 || f == nil || f.Type != "stale" || s.Cases[0].SystemOut != "" ||
+		f.Text != "description changed since the plan\nexit code 9 (orgctl help exit-codes)\ntenants.yaml:3 (entry 1)" {
+		t.Errorf("%+v", s)
+	}
+}
+
 func TestStandardInput(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	data := write(t, path, Options{Command: "create", Manifest: "-"}, []report.Row{

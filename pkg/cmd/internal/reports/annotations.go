@@ -8,6 +8,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/report"
 	"github.com/orgctl/orgctl/pkg/report/ghactions"
 )
 
@@ -51,4 +52,20 @@ func Warn(ios *iostreams.IOStreams, f *Flags, getenv func(string) string, comman
 func MayHaveSucceeded(err error) bool {
 	var perr *provider.Error
 	return errors.As(err, &perr) && perr.MayHaveSucceeded
+}
+
+// SetManifest tells the writers that point at manifest lines (JUnit,
+// annotations) which manifest the rows come from, for a command that learns
+// it after New: apply PLAN reads it in the plan.
+func SetManifest(w report.Writer, path string) {
+	switch w := w.(type) {
+	case report.Multi:
+		for _, x := range w {
+			SetManifest(x, path)
+		}
+	case *redacting:
+		SetManifest(w.w, path)
+	case interface{ SetManifest(string) }:
+		w.SetManifest(path)
+	}
 }

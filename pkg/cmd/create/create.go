@@ -58,7 +58,9 @@ code 2 and nothing is created. See "orgctl help exit-codes" for every code.
 
 With -f, -o markdown prints the results as one Markdown document when the
 run ends; in GitHub Actions it is also appended to the job summary
-(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off).`,
+(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off),
+and each invalid or failed entry is an ::error annotation at its manifest
+line, on stderr. --junit FILE writes a JUnit report for a CI's test tab.`,
 		Example: `# Try it with no account: the embedded sandbox
 $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 

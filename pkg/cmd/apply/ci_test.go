@@ -57,7 +57,7 @@ const hostileName = "evil ::add-mask::x, line=1: %0A"
 
 // annotations runs orgctl's output through the runner's reading: every
 // workflow command of either stream, which must be an error or a warning
-// with file, line and title, and stdout must be NDJSON.
+// with a title (and file and line, or neither), and stdout must be NDJSON.
 func annotations(t *testing.T, r result) [][5]string {
 	t.Helper()
 	for _, l := range lines(r.out) {
@@ -75,7 +75,8 @@ func annotations(t *testing.T, r result) [][5]string {
 			if name != "error" && name != "warning" {
 				t.Errorf("a %q workflow command: %q", name, l)
 			}
-			if len(props) != 3 {
+			// title always; file and line together, or neither; nothing else
+			if _, file := props["file"]; props["title"] == "" || (file && len(props) != 3) || (!file && len(props) != 1) {
 				t.Errorf("properties %q in %q", props, l)
 			}
 			got = append(got, [5]string{name, props["file"], props["line"], props["title"], data})
@@ -92,7 +93,8 @@ func annotations(t *testing.T, r result) [][5]string {
 func TestAnnotationsInGitHubActions(t *testing.T) {
 	sb := sandboxed(t)
 	t.Setenv("GITHUB_ACTIONS", "true")
-	t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(t.TempDir(), "summary.md"))
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
 	m := filepath.Join(t.TempDir(), "ten,ants:1.yaml")
 	if err := os.WriteFile(m, []byte(`organizations:
 - name: acme
@@ -124,6 +126,11 @@ func TestAnnotationsInGitHubActions(t *testing.T) {
 	}
 	if strings.Contains(r.errOut, "warning: plan FREE") {
 		t.Errorf("the deprecated plan is also a plain warning:\n%s", r.errOut)
+	}
+	// The job summary came too, with the failure, and stayed off stdout.
+	if doc, err := os.ReadFile(summary); err != nil || !strings.Contains(string(doc), "### orgctl apply:") ||
+		!strings.Contains(string(doc), "| failed |") || strings.Contains(r.out, "### orgctl") {
+		t.Errorf("job summary (%v):\n%s", err, doc)
 	}
 
 	// An invalid entry: an ::error at its line, and the hostile name's
@@ -311,5 +318,29 @@ func TestSavedPlanReports(t *testing.T) {
 	rep = readJUnit(t, junitPath)
 	if s := rep.Suites[0]; s.Tests != 4 || s.Failures != 0 || s.Skipped != 0 {
 		t.Errorf("applied report: tests %d, failures %d, skipped %d", s.Tests, s.Failures, s.Skipped)
+	}
+}
+
+// TestAmbiguousOutcomeIsAWarning: an update the provider answered with a
+// 500 may have been made: a ::warning at its line that says how to check,
+// and the run's error, since no entry's ::error says the step failed.
+func TestAmbiguousOutcomeIsAWarning(t *testing.T) {
+	sb := sandboxed(t)
+	t.Setenv("GITHUB_ACTIONS", "true")
+	seed(t, sb, "vertra", `{"name":"globex","description":"old"}`)
+	m := write(t, "m.yaml", "- {name: globex, provider: vertra, description: new}\n")
+	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPut, Status: http.StatusInternalServerError})
+	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPatch, Status: http.StatusInternalServerError})
+	r := run(t, "", false, "--retries", "0", "apply", "-f", m, "-o", "json")
+	got := annotations(t, r)
+	if r.code != 6 || len(got) != 2 {
+		t.Fatalf("exit %d, annotations %q\n%s", r.code, got, r.errOut)
+	}
+	if w := got[0]; w[0] != "warning" || w[1] != m || w[2] != "1" || w[3] != "orgctl apply: globex on vertra: outcome unknown" ||
+		!strings.Contains(w[4], "may have been updated") {
+		t.Errorf("the ambiguous update: %q", w)
+	}
+	if e := got[1]; e[0] != "error" || e[1] != "" || e[3] != "orgctl apply failed (exit 6)" || e[4] != "1 of 1 changes failed" {
+		t.Errorf("the run's error: %q", e)
 	}
 }

@@ -344,3 +344,36 @@ func TestAmbiguousOutcomeIsAWarning(t *testing.T) {
 		t.Errorf("the run's error: %q", e)
 	}
 }
+
+// TestNoLegacyCommandInActions: GitHub's runner also obeys "##[name]"
+// anywhere in a line that is not a "::" command. A manifest name holding
+// one reaches the NDJSON results and the messages; in Actions every "##["
+// comes out as "##\u005b" (the same JSON string), outside it unchanged.
+func TestNoLegacyCommandInActions(t *testing.T) {
+	sb := sandboxed(t)
+	const name = "##[set-output name=changes;]0 ##[add-mask]x"
+	m := write(t, "m.yaml", "- {name: '"+name+"', provider: vertra}\n")
+	sb.Server.AddFault(sandbox.Fault{Method: http.MethodPost, Path: "/v1/organizations", Code: "PLAN_RESTRICTED_FEATURE"})
+	r := run(t, "", false, "--retries", "0", "apply", "-f", m, "-o", "json")
+	if r.code != 5 || !strings.Contains(r.out, `"name":"`+name+`"`) {
+		t.Fatalf("outside Actions, the name as it is: exit %d\n%s", r.code, r.out)
+	}
+
+	t.Setenv("GITHUB_ACTIONS", "true")
+	r = run(t, "", false, "--retries", "0", "apply", "-f", m, "-o", "json")
+	if r.code != 5 {
+		t.Fatalf("exit %d\n%s", r.code, r.errOut)
+	}
+	for _, l := range lines(r.out + "\n" + r.errOut) {
+		if strings.Contains(l, "##[") {
+			t.Errorf("a ##[ in %q", l)
+		}
+	}
+	var line struct{ Name string }
+	if err := json.Unmarshal([]byte(r.out), &line); err != nil || line.Name != name {
+		t.Errorf("the NDJSON name is %q (%v), want %q", line.Name, err, name)
+	}
+	if got := annotations(t, r); len(got) != 1 || got[0][0] != "error" {
+		t.Errorf("annotations %q", got)
+	}
+}

@@ -89,3 +89,21 @@ func TestDeprecatedPlanIsAnnotated(t *testing.T) {
 		t.Errorf("in Actions: exit %d\n%s", r.code, r.errOut)
 	}
 }
+
+// TestBulkDeprecatedPlanWarns: create -f warns of a deprecated plan once,
+// at its first entry: a ::warning at that line in GitHub Actions.
+func TestBulkDeprecatedPlanWarns(t *testing.T) {
+	sandboxed(t)
+	m := manifestFile(t, "- {name: a, provider: qovery, plan: FREE}\n- {name: b, provider: qovery, plan: FREE}\n- {name: c, provider: qovery, plan: TEAM_2025}\n")
+	r := run(t, "create", "-f", m, "-o", "json")
+	if r.code != 0 || strings.Count(r.errOut, "warning: plan FREE is deprecated") != 1 {
+		t.Errorf("exit %d\n%s", r.code, r.errOut)
+	}
+	t.Setenv("GITHUB_ACTIONS", "true")
+	m = manifestFile(t, "- {name: d, provider: qovery, plan: TEAM_2025}\n- {name: e, provider: qovery, plan: FREE}\n")
+	r = run(t, "create", "-f", m, "-o", "json")
+	want := "::warning file=" + m + ",line=2,title=orgctl create::plan FREE is deprecated by Qovery;"
+	if r.code != 0 || !strings.HasPrefix(r.errOut, want) || strings.Contains(r.errOut, "warning: plan") {
+		t.Errorf("exit %d, want a line starting %q\n%s", r.code, want, r.errOut)
+	}
+}

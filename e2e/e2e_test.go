@@ -67,11 +67,14 @@ type result struct {
 }
 
 // env is a clean environment: no variable of the developer's leaks in.
+// Tokens go to the config file: the developer's keyring (reachable through
+// /run/user/UID/bus) stays out of reach; keyring_test.go asks for one.
 func env(t *testing.T, extra ...string) []string {
 	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
 		"XDG_CONFIG_HOME=" + t.TempDir(),
+		"ORGCTL_AUTH_STORAGE=file",
 	}, extra...)
 }
 

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -102,8 +101,7 @@ func TestExamplesWork(t *testing.T) {
 			// On the guard's timeout, end the whole process group (a sandbox
 			// started with & included), and stop waiting for pipes that a
 			// straggler still holds.
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			killGroupOnCancel(cmd)
 			cmd.WaitDelay = 5 * time.Second
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out

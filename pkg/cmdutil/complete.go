@@ -30,6 +30,11 @@ var ValueCompletions = map[string][]cobra.Completion{
 		cobra.CompletionWithDesc("workspaces", "/v1/workspaces"),
 	},
 	config.KeyQoveryPlan: planCompletions(),
+	config.KeyAuthStorage: {
+		cobra.CompletionWithDesc(config.StorageAuto, "the keyring, else the file (the default)"),
+		cobra.CompletionWithDesc(config.StorageKeyring, "the keyring or an error"),
+		cobra.CompletionWithDesc(config.StorageFile, "the 0600 config file"),
+	},
 }
 
 // planCompletions are Qovery's plans, the deprecated ones marked.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/keyring"
 )
 
 // GlobalFlags are the root command's persistent flags that are not config
@@ -70,6 +71,8 @@ func New(ios *iostreams.IOStreams) *Factory {
 		cfg, err := config.Load(f.Viper, f.Global.ConfigFile, f.Global.Profile, f.FlagKeys)
 		if err == nil {
 			ios.AddSecret(cfg.Secrets()...)
+			cfg.Keyring, cfg.AddSecret = keyring.Default(), ios.AddSecret
+			cfg.Note = func(s string) { fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+s) }
 			for _, w := range cfg.Warnings {
 				fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+w)
 			}

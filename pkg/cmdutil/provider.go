@@ -101,7 +101,6 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 	tokenKey, urlKey := providers.Keys(name)
 	s := providers.Settings{
 		Name:      name,
-		Token:     cfg.Get(tokenKey),
 		BaseURL:   cfg.Get(urlKey),
 		HTTP:      client,
 		Timeout:   g.Timeout,
@@ -109,7 +108,10 @@ func ResolveRun(cfg *config.Config, name string, ios *iostreams.IOStreams, g *Gl
 		Notice:    ios.ErrOut,
 		VertraAPI: apiGen,
 	}
-	ios.AddSecret(s.Token)
+	if !g.Sandbox { // the sandbox never gets the user's token: no keyring read
+		s.Token = cfg.Get(tokenKey)
+		ios.AddSecret(s.Token)
+	}
 	if g.Verbose {
 		s.Trace = ios.ErrOut
 	}

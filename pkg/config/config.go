@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orgctl/orgctl/pkg/keyring"
 )
 
 // Keys of the config file. Nested keys are written as YAML maps:
@@ -74,6 +76,7 @@ var envBindings = []struct {
 	{KeyVertraToken, []string{"ORGCTL_VERTRA_TOKEN", "VERTRA_API_KEY"}},
 	{KeyVertraURL, []string{"ORGCTL_VERTRA_URL"}},
 	{KeyVertraAPI, []string{"ORGCTL_VERTRA_API"}},
+	{KeyAuthStorage, []string{"ORGCTL_AUTH_STORAGE"}},
 }
 
 // EnvVars returns the environment variables that set key, strongest first.
@@ -127,6 +130,15 @@ type Config struct {
 	// commands that read settings refuse to run, those that write create it.
 	ProfileErr error
 
+	// Keyring is where tokens may be stored besides the file (see
+	// KeyringFor); nil: the file only.
+	Keyring keyring.Store
+	// Note, when set, is told what the user should know about the keyring
+	// (a timeout); AddSecret is given every token read from it.
+	Note      func(string)
+	AddSecret func(...string)
+
+	kc          keyringCache
 	flags       map[string]*pflag.Flag // flags bound to keys, for Source
 	fileValues  map[string]any         // the file's top level, without profiles
 	profileVals map[string]any         // the selected profile's keys
@@ -267,8 +279,8 @@ func (c *Config) selectProfile() error {
 }
 
 // Source says where a key's value comes from: "flag --provider", "env
-// ORGCTL_QOVERY_TOKEN", "profile staging (FILE)", "config file FILE", or
-// "default" when nothing sets it.
+// ORGCTL_QOVERY_TOKEN", "keyring", "keyring (profile staging)", "profile
+// staging (FILE)", "config file FILE", or "default" when nothing sets it.
 func (c *Config) Source(key string) string {
 	if f := c.flags[key]; f != nil && f.Changed {
 		return "flag --" + f.Name
@@ -277,6 +289,12 @@ func (c *Config) Source(key string) string {
 		if os.Getenv(env) != "" {
 			return "env " + env
 		}
+	}
+	if IsToken(key) {
+		if _, src := c.storedToken(key); src != "" {
+			return src
+		}
+		return "default"
 	}
 	if isSet(lookup(c.profileVals, key)) {
 		return fmt.Sprintf("profile %s (%s)", c.Profile, c.File)
@@ -360,8 +378,15 @@ func holdsToken(m map[string]any) bool {
 	return false
 }
 
-// Get returns the resolved value of a key (flag > environment > file > default).
-func (c *Config) Get(key string) string { return c.v.GetString(key) }
+// Get returns the resolved value of a key (flag > environment > file >
+// default; for a token, flag > environment > keyring > file).
+func (c *Config) Get(key string) string {
+	if IsToken(key) && !c.fromFlagOrEnv(key) {
+		v, _ := c.storedToken(key)
+		return v
+	}
+	return c.v.GetString(key)
+}
 
 // IsSet reports whether any source sets the key.
 func (c *Config) IsSet(key string) bool { return c.v.IsSet(key) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -54,6 +55,10 @@ func UnsetValue(path string, keys []string) (removed bool, err error) {
 	return removed, err
 }
 
+// LockWait bounds how long a writer waits for another to release the config
+// lock: a hung orgctl must not block every other one forever.
+var LockWait = 10 * time.Second
+
 // Edit is the one way orgctl changes the config file. Under an exclusive
 // lock (path's target + ".lock"), so concurrent orgctl processes never lose
 // each other's writes, it reads the file afresh, lets edit change its
@@ -69,7 +74,7 @@ func Edit(path string, edit func(root *yaml.Node) (changed bool, err error)) err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the config directory: %w", err)
 	}
-	unlock, err := atomicfile.Lock(target + ".lock")
+	unlock, err := atomicfile.LockWait(target+".lock", LockWait)
 	if err != nil {
 		return fmt.Errorf("locking the config file: %w", err)
 	}

@@ -110,10 +110,10 @@ func TestUnknownKeysGetASuggestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"unknown key profiles.prod.vertra.colour in " + path + ": orgctl ignores it (keys: provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api)",
+		"unknown key profiles.prod.vertra.colour in " + path + ": orgctl ignores it (keys: provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api, auth.storage)",
 		"unknown key provder in " + path + ": did you mean provider?",
 		"unknown key qovery.tokn in " + path + ": did you mean qovery.token?",
-		"unknown key zzzzzzzzzz in " + path + ": orgctl ignores it (keys: provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api)",
+		"unknown key zzzzzzzzzz in " + path + ": orgctl ignores it (keys: provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api, auth.storage)",
 	}
 	if got := strings.Join(cfg.Warnings, "\n"); got != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))

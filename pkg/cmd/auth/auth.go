@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
+	"github.com/orgctl/orgctl/pkg/keyring"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
@@ -27,10 +29,11 @@ func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 		Short: "Store, check and remove provider tokens",
 		Example: `$ orgctl auth login --provider qovery
 $ orgctl auth status`,
-		Long: `Store a provider's token in the config file (0600) once the provider has
-accepted it, see where each token comes from and whether it still works,
-print it for another tool, and remove it. Environment variables still win
-over the file.`,
+		Long: `Store a provider's token in the system keyring (or the 0600 config file
+where there is none) once the provider has accepted it, see where each
+token comes from and whether it still works, print it for another tool,
+and remove it. Flags and environment variables still win over what is
+stored; the keyring wins over the file.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f), newCmdToken(f))
@@ -41,13 +44,21 @@ over the file.`,
 const expiringSoon = 24 * time.Hour
 
 func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
-	var withToken, skipVerify bool
+	var withToken, skipVerify, insecure bool
 	deps := f.Deps()
 	cmd := &cobra.Command{
-		Use:   "login --provider qovery|vertra [--with-token] [--skip-verify]",
-		Short: "Store a provider token in the config file",
-		Long: `Store a provider's token in the config file, created 0600 in a 0700
-directory; other keys and comments in the file are kept.
+		Use:   "login --provider qovery|vertra [--with-token] [--skip-verify] [--insecure-storage]",
+		Short: "Store a provider token in the system keyring or the config file",
+		Long: `Store a provider's token in the system keyring (service orgctl, one entry
+per provider and profile: macOS Keychain, the Secret Service of GNOME/KDE,
+Windows Credential Manager); the config file then keeps no token, and a
+copy an earlier login left there is removed. Where no keyring answers
+(headless Linux, a container), orgctl says so, then stores the token in the
+config file, created 0600 in a 0700 directory. --insecure-storage asks for
+the file; auth.storage keyring (or ORGCTL_AUTH_STORAGE=keyring) makes a
+missing keyring an error instead, and nothing is stored. With CI set, orgctl
+leaves the keyring alone unless auth.storage is keyring. Other keys and
+comments in the file are kept.
 
 On a terminal, orgctl asks for the token without echoing it. Otherwise pipe
 it with --with-token. A token is never taken as an argument: arguments are
@@ -64,7 +75,10 @@ $ orgctl auth login --provider qovery
 
 # In a script: the token on standard input
 $ echo "$VERTRA_TOKEN" | orgctl auth login --provider vertra --with-token
-$ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --profile staging`,
+$ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --profile staging
+
+# Move a token from the config file into the keyring
+$ orgctl auth token --provider vertra | orgctl auth login --provider vertra --with-token`,
 		Args: cmdutil.ExactArgs(0, "auth login takes no argument: the token is read from the terminal or, with --with-token, standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ios := deps.IO
@@ -72,9 +86,16 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
-			run, err := cmdutil.ResolveRun(cfg, "", ios, deps.Global, deps.HTTPClient())
+			run, err := resolveNoStored(deps, cfg)
 			if err != nil {
 				return err
+			}
+			storage, err := cfg.Storage()
+			if err != nil {
+				return cmdutil.Usage(err)
+			}
+			if insecure && storage == config.StorageKeyring {
+				return cmdutil.Usage(fmt.Errorf("--insecure-storage asks for the file, but %s is %s (%s)", config.KeyAuthStorage, storage, cfg.Source(config.KeyAuthStorage)))
 			}
 			var token string
 			switch {
@@ -109,21 +130,91 @@ $ echo "$QOVERY_TOKEN" | orgctl auth login --provider qovery --with-token --prof
 				sees = "the token sees " + organizations(n)
 			}
 			tokenKey, _ := providers.Keys(run.Name)
-			if err := config.SetValue(run.Config.Path, config.KeyPath(run.Config.Profile, tokenKey), token); err != nil {
+			saved, err := store(deps, run.Config, storage, insecure, tokenKey, token)
+			if err != nil {
 				return err
 			}
+			where := run.Config.Path
+			if saved.InKeyring {
+				where = "the keyring (" + keyring.Service + "/" + config.KeyringUser(tokenKey, run.Config.Profile) + ")"
+			}
 			fmt.Fprintf(ios.ErrOut, "%s Logged in to %s: %s; token %s stored in %s%s.\n", ios.ErrColors().Green("✓"),
-				providers.DisplayName(run.Name), sees, config.Mask(token), run.Config.Path, profileNote(run.Config.Profile))
-			warnPermissions(deps, run.Config)
-			if src := run.Config.Source(tokenKey); strings.HasPrefix(src, "env ") {
-				fmt.Fprintf(ios.ErrOut, "%s %s is set and wins over the file.\n", ios.ErrColors().Yellow("warning:"), strings.TrimPrefix(src, "env "))
+				providers.DisplayName(run.Name), sees, config.Mask(token), where, profileNote(run.Config.Profile))
+			if saved.RemovedFromFile {
+				fmt.Fprintf(ios.ErrOut, "The token in %s was removed: it is in the keyring only.\n", run.Config.Path)
+			}
+			if saved.Warning != nil {
+				fmt.Fprintln(ios.ErrOut, ios.ErrColors().Yellow("warning:")+" "+saved.Warning.Error())
+			}
+			if !saved.InKeyring {
+				warnPermissions(deps, run.Config)
+			}
+			if env := envVar(tokenKey); env != "" {
+				fmt.Fprintf(ios.ErrOut, "%s %s is set and wins over the stored token.\n", ios.ErrColors().Yellow("warning:"), env)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&withToken, "with-token", false, "read the token from standard input")
 	cmd.Flags().BoolVar(&skipVerify, "skip-verify", false, "store the token without asking the provider whether it works")
+	cmd.Flags().BoolVar(&insecure, "insecure-storage", false, "store the token in the config file (0600, plain text) instead of the system keyring")
 	return cmd
+}
+
+// resolveNoStored is ResolveRun for login and logout, which need no stored
+// token: asking the keyring for one could cost an unlock prompt or a
+// timeout for nothing.
+func resolveNoStored(deps cmdutil.Deps, cfg *config.Config) (*cmdutil.Run, error) {
+	kr := cfg.Keyring
+	cfg.Keyring = nil
+	defer func() { cfg.Keyring = kr }()
+	return cmdutil.ResolveRun(cfg, "", deps.IO, deps.Global, deps.HTTPClient())
+}
+
+// envVar is the environment variable that sets a token key, or "".
+func envVar(tokenKey string) string {
+	for _, env := range config.EnvVars(tokenKey) {
+		if os.Getenv(env) != "" {
+			return env
+		}
+	}
+	return ""
+}
+
+// store writes the token where auth.storage and --insecure-storage say,
+// after making orgctl's config directory private. A keyring that cannot be
+// reached means the file under auto, saying so before writing, and an
+// error under keyring; one that does not answer in time is an error.
+func store(deps cmdutil.Deps, cfg *config.Config, storage string, insecure bool, tokenKey, token string) (config.Saved, error) {
+	ios := deps.IO
+	warn := ios.ErrColors().Yellow("warning:")
+	note, warning := config.TightenDir(cfg.Path)
+	if note != "" {
+		fmt.Fprintln(ios.ErrOut, "note: "+note)
+	}
+	if warning != "" {
+		fmt.Fprintln(ios.ErrOut, warn+" "+warning)
+	}
+	kr, why := cfg.KeyringFor()
+	if kr == nil && storage == config.StorageKeyring {
+		return config.Saved{}, errors.New("no keyring to store the token in (" + why + "): nothing stored")
+	}
+	if kr == nil && storage == config.StorageAuto && !insecure {
+		fmt.Fprintf(ios.ErrOut, "note: storing the token in %s (0600, plain text), not the keyring: %s\n", cfg.Path, why)
+	}
+	w := config.TokenWrite{Path: cfg.Path, Profile: cfg.Profile, Key: tokenKey, Token: token, Keyring: kr, File: insecure || kr == nil,
+		Fallback: func(err error) error {
+			var timeout *keyring.TimeoutError
+			switch {
+			case errors.As(err, &timeout):
+				return fmt.Errorf("%w: nothing stored; unlock the keyring and retry, or pass --insecure-storage for the file", err)
+			case storage == config.StorageKeyring:
+				return fmt.Errorf("%w: nothing stored (%s is %s, %s)", err, config.KeyAuthStorage, storage, cfg.Source(config.KeyAuthStorage))
+			}
+			fmt.Fprintf(ios.ErrOut, "%s %v: storing the token in %s (0600, plain text) instead; %s keyring makes this an error\n", warn, err, cfg.Path, config.KeyAuthStorage)
+			return nil
+		}}
+	return w.Save()
 }
 
 // verify asks the provider, with token, for the organizations it sees: the
@@ -236,10 +327,10 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 		Use:   "status",
 		Short: "Show where each provider's token comes from and whether it works",
 		Long: `Show, for each provider, where its token comes from (a flag, an environment
-variable, the config file, or nowhere), the token masked, its kind and, for a
-JWT, its expiry, and whether the provider accepts it: orgctl lists the
-organizations it sees (one request per provider, both at once; --skip-verify
-sends nothing).
+variable, the keyring, the config file, or nowhere), the token masked, its
+kind and, for a JWT, its expiry, and whether the provider accepts it: orgctl
+lists the organizations it sees (one request per provider, both at once;
+--skip-verify sends nothing).
 
 Exits 3 when the selected provider (--provider, or the configured one) has
 no token or the provider rejects it, 6 when the provider could not be asked;
@@ -297,9 +388,9 @@ $ orgctl auth status -o json --skip-verify`,
 func status(ctx context.Context, run *cmdutil.Run, skipVerify bool) tokenStatus {
 	tokenKey, _ := providers.Keys(run.Name)
 	token := run.Settings.Token
-	row := tokenStatus{Provider: run.Name, Source: run.Config.Source(tokenKey), Status: statusMissing, code: cmdutil.ExitAuth}
-	if run.Sandbox {
-		row.Source = "--sandbox"
+	row := tokenStatus{Provider: run.Name, Source: "--sandbox", Status: statusMissing, code: cmdutil.ExitAuth}
+	if !run.Sandbox { // the sandbox's token is its own: no keyring read
+		row.Source = run.Config.Source(tokenKey)
 	}
 	if token == "" {
 		row.Source = "none"
@@ -397,7 +488,7 @@ func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
 	deps := f.Deps()
 	return &cobra.Command{
 		Use:     "logout --provider qovery|vertra",
-		Short:   "Remove a provider's token from the config file",
+		Short:   "Remove a provider's token from the keyring and the config file",
 		Example: `$ orgctl auth logout --provider vertra`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -405,24 +496,37 @@ func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
-			run, err := cmdutil.ResolveRun(cfg, "", deps.IO, deps.Global, deps.HTTPClient())
+			run, err := resolveNoStored(deps, cfg)
 			if err != nil {
 				return err
 			}
 			tokenKey, _ := providers.Keys(run.Name)
-			removed, err := config.UnsetValue(run.Config.Path, config.KeyPath(run.Config.Profile, tokenKey))
+			kr, _ := run.Config.KeyringFor()
+			fromKeyring, fromFile, err := config.DeleteToken(run.Config.Path, run.Config.Profile, tokenKey, kr)
+			var places []string
+			if fromKeyring {
+				places = append(places, "the keyring")
+			}
+			if fromFile {
+				places = append(places, run.Config.Path)
+			}
+			ios := deps.IO
+			switch {
+			case len(places) > 0:
+				fmt.Fprintf(ios.ErrOut, "%s Removed the %s token from %s%s.\n", ios.ErrColors().Green("✓"),
+					providers.DisplayName(run.Name), strings.Join(places, " and "), profileNote(run.Config.Profile))
+			case err == nil:
+				where := run.Config.Path
+				if kr != nil {
+					where = "the keyring or " + where
+				}
+				fmt.Fprintf(ios.ErrOut, "No %s token is stored in %s%s.\n", providers.DisplayName(run.Name), where, profileNote(run.Config.Profile))
+			}
 			if err != nil {
 				return err
 			}
-			ios := deps.IO
-			if removed {
-				fmt.Fprintf(ios.ErrOut, "%s Removed the %s token from %s%s.\n", ios.ErrColors().Green("✓"),
-					providers.DisplayName(run.Name), run.Config.Path, profileNote(run.Config.Profile))
-			} else {
-				fmt.Fprintf(ios.ErrOut, "No %s token is stored in %s%s.\n", providers.DisplayName(run.Name), run.Config.Path, profileNote(run.Config.Profile))
-			}
-			if src := run.Config.Source(tokenKey); strings.HasPrefix(src, "env ") {
-				fmt.Fprintf(ios.ErrOut, "%s %s still sets a token.\n", ios.ErrColors().Yellow("warning:"), strings.TrimPrefix(src, "env "))
+			if env := envVar(tokenKey); env != "" {
+				fmt.Fprintf(ios.ErrOut, "%s %s still sets a token.\n", ios.ErrColors().Yellow("warning:"), env)
 			}
 			return nil
 		},
@@ -436,8 +540,8 @@ func newCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Use:   "token --provider qovery|vertra",
 		Short: "Print the token orgctl would use, for another tool",
 		Long: `Print, on standard output, the token orgctl would send to the provider
-(from the environment, the profile or the config file, as every command
-resolves it), so another tool can use it without a second copy. It is the
+(from the environment, the keyring, the profile or the config file, as every
+command resolves it), so another tool can use it without a second copy. It is the
 one command that prints a whole token: it refuses to write it to a
 terminal, where it would stay on screen and in scrollback, unless --show is
 given (exit 2). Exits 3 when there is no token.`,

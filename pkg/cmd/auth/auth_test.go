@@ -318,18 +318,37 @@ func TestTokenPrintsOnlyWhenPiped(t *testing.T) {
 	}
 }
 
-// TestLoginWarnsAboutADirectoryOthersCanWrite: the first login into an
-// existing directory open to other users says so at once.
-func TestLoginWarnsAboutADirectoryOthersCanWrite(t *testing.T) {
-	path := testenv.Isolate(t)
-	fakeAPI(t, 200)
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
+// TestLoginMakesOrgctlsDirectoryPrivate: login into an existing orgctl
+// directory that other users can read (0755, a umask's default) or write
+// makes it 0700 and says so; a directory that is not orgctl's own (a
+// --config elsewhere) only gets a warning.
+func TestLoginMakesOrgctlsDirectoryPrivate(t *testing.T) {
+	for _, mode := range []os.FileMode{0o755, 0o750, 0o777} {
+		path := testenv.Isolate(t)
+		fakeAPI(t, 200)
+		dir := filepath.Dir(path)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(dir, mode)
+		r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
+		di, _ := os.Stat(dir)
+		if r.code != 0 || di.Mode().Perm() != 0o700 ||
+			!strings.HasPrefix(r.errOut, fmt.Sprintf("note: config directory %s was open to other users (mode %04o): now 0700\n", dir, mode)) {
+			t.Errorf("%04o: exit %d, dir %04o, %q", mode, r.code, di.Mode().Perm(), r.errOut)
+		}
 	}
-	os.Chmod(dir, 0o777)
-	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token")
-	if r.code != 0 || !strings.HasSuffix(r.errOut, "\nwarning: config directory "+dir+" is writable by other users (mode 0777): run chmod 700 "+dir+"\n") {
-		t.Errorf("exit %d %q", r.code, r.errOut)
+
+	testenv.Isolate(t)
+	fakeAPI(t, 200)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	path := filepath.Join(dir, "orgctl.yaml")
+	os.WriteFile(path, nil, 0o600) // a --config file must exist
+	r := run(t, vertraToken+"\n", false, "", "auth", "login", "--provider", "vertra", "--with-token", "--config", path)
+	di, _ := os.Stat(dir)
+	if r.code != 0 || di.Mode().Perm() != 0o755 ||
+		!strings.HasPrefix(r.errOut, "warning: config directory "+dir+" is open to other users (mode 0755): run chmod 700 "+dir+"\n") {
+		t.Errorf("not orgctl's directory: exit %d, dir %04o, %q", r.code, di.Mode().Perm(), r.errOut)
 	}
 }

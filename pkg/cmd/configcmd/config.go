@@ -26,6 +26,8 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Example: `$ orgctl config set provider qovery
 $ orgctl config list`,
 		Long: `Read and change the settings of the config file. Keys: ` + strings.Join(config.Keys(), ", ") + `.
+Tokens that auth login stored in the system keyring are read and shown
+(masked) as "keyring"; set and unset change only the file.
 
 With --profile NAME (or ORGCTL_PROFILE, or the profile chosen with
 use-profile), get/list show that profile's view and set/unset change
@@ -146,6 +148,10 @@ $ orgctl config set vertra.url https://api.vertracloud.app --profile staging`,
 			if err := config.SetValue(cfg.Path, config.KeyPath(cfg.Profile, key), value); err != nil {
 				return err
 			}
+			if src := cfg.Source(key); config.IsToken(key) && strings.HasPrefix(src, "keyring") {
+				fmt.Fprintf(deps.IO.ErrOut, "%s the token in the keyring (%s) wins over the file's: orgctl auth logout removes it\n",
+					deps.IO.ErrColors().Yellow("warning:"), src)
+			}
 			if cfg.File == "" { // a new file: Load had nothing to check
 				for _, w := range config.PermissionWarnings(cfg.Path) {
 					fmt.Fprintln(deps.IO.ErrOut, deps.IO.ErrColors().Yellow("warning:")+" "+w)
@@ -176,6 +182,12 @@ func normalize(key, value string) (string, string, error) {
 		v := strings.ToLower(value)
 		if !slices.Contains(vertra.APIs(), v) {
 			return "", "", fmt.Errorf("invalid vertra.api %q: use one of %s", value, strings.Join(vertra.APIs(), ", "))
+		}
+		return v, "", nil
+	case config.KeyAuthStorage:
+		v := strings.ToLower(value)
+		if !slices.Contains(config.StorageValues(), v) {
+			return "", "", fmt.Errorf("invalid %s %q: use one of %s", key, value, strings.Join(config.StorageValues(), ", "))
 		}
 		return v, "", nil
 	case config.KeyQoveryURL, config.KeyVertraURL:

@@ -9,6 +9,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/cmd/root"
 	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/iostreams"
+	"github.com/orgctl/orgctl/pkg/keyring"
 )
 
 const token = "qov_0123456789_secret"
@@ -75,7 +76,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api`},
+		{[]string{"set", "colour", "red"}, `error: unknown key "colour": valid keys are provider, output, qovery.token, qovery.url, qovery.plan, vertra.token, vertra.url, vertra.api, auth.storage`},
 		{[]string{"get", "qovery"}, `error: unknown key "qovery"`},
 		{[]string{"set", "provider", "aws"}, `error: unknown provider "aws": valid values are qovery, vertra, vertracloud`},
 		{[]string{"set", "output", "xml"}, `error: unknown output format "xml": use one of table, wide, json, yaml`},
@@ -83,6 +84,7 @@ func TestInvalidKeysAndValues(t *testing.T) {
 		{[]string{"set", "qovery.url", "api.qovery.com"}, `error: invalid qovery.url "api.qovery.com": an absolute https:// URL, e.g. https://api.qovery.com`},
 		{[]string{"set", "vertra.url", "http://example.com"}, `error: API URL "http://example.com" uses plain http: only https is allowed, except on loopback`},
 		{[]string{"set", "vertra.api", "v2"}, `error: invalid vertra.api "v2": use one of auto, organizations, workspaces`},
+		{[]string{"set", "auth.storage", "keyrng"}, `error: invalid auth.storage "keyrng": use one of auto, keyring, file`},
 		{[]string{"set", "vertra.token", "a b"}, `error: invalid vertra.token: the token contains white space (at byte 1)`},
 		{[]string{"set", "vertra.token", "vtk_abc\x1b[2J"}, `error: invalid vertra.token: the token contains an escape character (at byte 7)`},
 		{[]string{"set", "qovery.token", "qov_abc\r\nX: y"}, `error: invalid qovery.token: the token contains a carriage return (at byte 7)`},
@@ -172,6 +174,7 @@ func TestUseProfileAndCurrentProfile(t *testing.T) {
 
 func TestListSourceAndWarnings(t *testing.T) {
 	path := testenv.Isolate(t)
+	t.Setenv("ORGCTL_AUTH_STORAGE", "") // Isolate's, not under test here
 	os.MkdirAll(strings.TrimSuffix(path, "/config.yaml"), 0o700)
 	os.WriteFile(path, []byte("Qovery:\n  Plan: TEAM\n  tokn: x\n"), 0o600)
 	code, out, errOut := run(t, "config", "list", "--jq", `.[] | select(.source != "default") | .key + "=" + .source`)
@@ -180,5 +183,27 @@ func TestListSourceAndWarnings(t *testing.T) {
 	}
 	if errOut != "warning: unknown key qovery.tokn in "+path+": did you mean qovery.token?\n" {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// TestKeyringTokenInListGetAndSet: a token auth login put in the keyring is
+// listed masked with source keyring, and a token set in the file under it
+// is said to lose.
+func TestKeyringTokenInListGetAndSet(t *testing.T) {
+	testenv.Isolate(t)
+	kr := testenv.Keyring(t)
+	if err := kr.Set(keyring.Service, "qovery", token); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "config", "list", "--jq", `.[] | select(.key == "qovery.token") | .value + " " + .source`)
+	if code != 0 || out != "qov_…cret keyring\n" {
+		t.Errorf("list: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "config", "get", "qovery.token"); code != 0 || out != "qov_…cret\n" {
+		t.Errorf("get: %d %q", code, out)
+	}
+	code, _, errOut := run(t, "config", "set", "qovery.token", "qov_other_token_9999")
+	if code != 0 || !strings.Contains(errOut, "warning: the token in the keyring (keyring) wins over the file's: orgctl auth logout removes it") {
+		t.Errorf("set: %d %q", code, errOut)
 	}
 }

@@ -57,7 +57,11 @@ Other variables:
     ORGCTL_SUMMARY     0 (or false): diff, apply and create -f do not append
                        their Markdown summary to GitHub's job summary
                        (--summary overrides it)
-    CI                 when set (true, as CI services do), no progress bar
+    CI                 when set (true, as CI services do), no progress bar, and
+                       the keyring is left alone unless auth.storage is keyring
+    DBUS_SESSION_BUS_ADDRESS
+                       Linux: the session bus to reach the keyring (Secret
+                       Service) on; without one, tokens go to the config file
     GITHUB_ACTIONS, GITHUB_STEP_SUMMARY
                        set by GitHub Actions: diff, apply and create -f append
                        their Markdown summary to the job summary file

@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -28,6 +29,23 @@ func Lock(path string) (unlock func(), err error) {
 	}
 	return func() { f.Close() }, nil // closing releases the lock
 }
+
+// tryLock takes the lock if no one holds it, else reports errBusy.
+func tryLock(f *os.File) error {
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case errors.Is(err, unix.EWOULDBLOCK):
+			return errBusy
+		}
+		return err
+	}
+}
+
+// release closes the file, which releases the lock.
+func release(f *os.File) { f.Close() }
 
 // syncDir makes a rename in dir durable; failures are not worth reporting
 // (some file systems cannot sync a directory).

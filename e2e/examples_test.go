@@ -27,6 +27,7 @@ import (
 var interactive = map[string]bool{
 	"orgctl auth login --provider qovery":  true,
 	"orgctl delete --provider qovery acme": true,
+	"gh pr comment --body-file plan.md":    true, // needs GitHub's CLI and a pull request
 }
 
 // example is one paragraph of a command's Example: the commands a user

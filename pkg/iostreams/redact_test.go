@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -152,4 +153,20 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("no secret, yet output %q != input %q", out, in)
 		}
 	})
+}
+
+// TestWrapWritersUnderTheRedactor: a wrapper sees what the redactor let
+// through, on both streams, and RawOut goes through it too.
+func TestWrapWritersUnderTheRedactor(t *testing.T) {
+	ios, _, out, errOut := Test()
+	ios.AddSecret("secret-token-1")
+	var seen bytes.Buffer
+	ios.WrapWriters(func(w io.Writer) io.Writer { return io.MultiWriter(w, &seen) })
+	ios.Out.Write([]byte("a secret-token-1\n"))
+	ios.ErrOut.Write([]byte("b\n"))
+	ios.RawOut().Write([]byte("raw\n"))
+	ios.Flush()
+	if seen.String() != "a "+Mask+"\nb\nraw\n" || out.String() != "a "+Mask+"\nraw\n" || errOut.String() != "b\n" {
+		t.Errorf("seen %q, stdout %q, stderr %q", seen.String(), out.String(), errOut.String())
+	}
 }

@@ -30,6 +30,10 @@ type Row struct {
 	ExitCode int           // of Error
 	Index    int           // the manifest entry, 1-based; 0 for none (a deletion)
 	Line     int           // the entry's line in the manifest; 0 when unknown
+	// Ambiguous: a failed row whose request reached the provider and whose
+	// outcome is unknown (it may have succeeded; Error says how to check).
+	// GitHub annotations show it as a warning, not an error.
+	Ambiguous bool
 }
 
 // Summary ends a report.

@@ -92,7 +92,10 @@ exits 0.
 -o markdown prints the results as one Markdown document when the run ends,
 for a pull request or a CI job's summary. In GitHub Actions the document is
 also appended to the job summary (GITHUB_STEP_SUMMARY; --summary=false or
-ORGCTL_SUMMARY=0 turns it off). See
+ORGCTL_SUMMARY=0 turns it off), and each failed entry is an ::error
+annotation at its manifest line, on stderr (--annotations=false or
+ORGCTL_ANNOTATIONS=0 turns them off). --junit FILE writes a JUnit report
+for a CI's test tab. See
 https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
 https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Make the organizations match the file; then diff has nothing to show (exit 0)
@@ -163,7 +166,9 @@ organizations changed in between.
 -o markdown prints the plan as Markdown to post on a pull request: values
 escaped, under GitHub's 65,536-character comment limit. In GitHub Actions
 the plan is also appended to the job summary (GITHUB_STEP_SUMMARY;
---summary=false or ORGCTL_SUMMARY=0 turns it off). See
+--summary=false or ORGCTL_SUMMARY=0 turns it off), and each invalid entry
+is an ::error annotation at its manifest line, on stderr. --junit FILE
+writes a JUnit report for a CI's test tab. See
 https://github.com/orgctl/orgctl/blob/main/docs/apply.md and
 https://github.com/orgctl/orgctl/blob/main/docs/ci.md.`,
 		Example: `# Gate a pipeline on drift: 0 in sync, 8 drift, anything else an error
@@ -440,8 +445,8 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		}
 		for _, w := range warnings {
 			if !warned[w] {
-				warned[w] = true
-				fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Yellow("warning:")+" "+w)
+				warned[w] = true // in Actions, annotated at its first entry
+				reports.Warn(opts.IO, &opts.Reports, os.Getenv, command(opts), opts.File, e.Line, w)
 			}
 		}
 		if probe {

@@ -22,9 +22,10 @@ func command(opts *ApplyOptions) string {
 	return "apply"
 }
 
-// openReports starts the run's reports (-o markdown, the job summary).
+// openReports starts the run's reports (-o markdown, the job summary,
+// --junit, GitHub annotations).
 func openReports(opts *ApplyOptions, format output.Format) (report.Multi, error) {
-	return reports.New(reports.Options{IO: opts.IO, Command: command(opts), Format: format, Flags: &opts.Reports, Getenv: os.Getenv})
+	return reports.New(reports.Options{IO: opts.IO, Command: command(opts), Format: format, Flags: &opts.Reports, Getenv: os.Getenv, Manifest: opts.File})
 }
 
 // closeReports ends the reports with the run's outcome; see reports.Close.
@@ -89,6 +90,7 @@ func resultRow(pl *plan.Plan, r bulk.Result) report.Row {
 	}
 	if r.Err != nil {
 		row.Error, row.ExitCode = r.Err.Error(), cmdutil.ExitCode(r.Err)
+		row.Ambiguous = reports.MayHaveSucceeded(r.Err)
 	}
 	return row
 }

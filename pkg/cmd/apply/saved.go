@@ -81,6 +81,7 @@ func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	reports.SetManifest(opts.reports, d.Manifest.Path) // annotations and JUnit point at its lines
 	if d.Summary.Delete > 0 && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {
 		return cmdutil.Usage(fmt.Errorf("refusing to delete without confirmation: the plan deletes %s and standard input is not a terminal; pass --yes", count(d.Summary.Delete, "organization")))
 	}

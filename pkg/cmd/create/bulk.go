@@ -73,7 +73,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	rep, err := reports.New(reports.Options{IO: opts.IO, Command: "create", Format: format, Flags: &opts.Reports, Getenv: os.Getenv})
+	rep, err := reports.New(reports.Options{IO: opts.IO, Command: "create", Format: format, Flags: &opts.Reports, Getenv: os.Getenv, Manifest: b.File})
 	if err != nil {
 		return err
 	}
@@ -89,11 +89,17 @@ func bulkRun(ctx context.Context, opts *CreateOptions) (err error) {
 
 	// Pass 1: check everything before sending anything.
 	defaults := newEntryDefaults(opts.Spec, cfg)
+	warned := map[string]bool{} // each warning once, at its first entry
 	chk, err := checkManifest(src, defaults, sh, func(p *manifest.EntryError) {
 		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrColors().Red("error:")+" "+p.Error())
 		if len(rep) > 0 {
 			_ = rep.Add(report.Row{Provider: p.Provider, Name: p.Name, Action: bulk.Create, Status: report.Invalid,
 				Error: p.Err.Error(), ExitCode: cmdutil.ExitUsage, Index: p.Index, Line: p.Line})
+		}
+	}, func(e *manifest.Entry, w string) {
+		if !warned[w] {
+			warned[w] = true
+			reports.Warn(opts.IO, &opts.Reports, os.Getenv, "create", b.File, e.Line, w)
 		}
 	})
 	if err != nil {
@@ -179,7 +185,7 @@ func bulkRun(ctx context.Context, opts *CreateOptions) (err error) {
 				readErr = err
 				return
 			}
-			name, spec, err := entrySpec(e, defaults)
+			name, spec, _, err := entrySpec(e, defaults)
 			if err != nil {
 				readErr = fmt.Errorf("%s changed while orgctl was reading it: %w", e.Where(), err)
 				return
@@ -272,6 +278,7 @@ func resultRow(r bulk.Result) report.Row {
 	}
 	if r.Err != nil {
 		row.Error, row.ExitCode = r.Err.Error(), cmdutil.ExitCode(r.Err)
+		row.Ambiguous = reports.MayHaveSucceeded(r.Err)
 	}
 	return row
 }

@@ -31,7 +31,9 @@ type checked struct {
 // when two hashes are equal is the manifest read once more, to compare the
 // names themselves. Every entry is checked, in whichever shard: the N jobs
 // of a matrix all accept a manifest or all refuse it.
-func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, report func(*manifest.EntryError)) (checked, error) {
+// warn is told each warning (a deprecated plan) of a valid entry.
+func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, report func(*manifest.EntryError),
+	warn func(e *manifest.Entry, warning string)) (checked, error) {
 	var c checked
 	r, err := src.first()
 	if err != nil {
@@ -49,7 +51,10 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 			return c, err
 		}
 		c.count++
-		name, spec, err := entrySpec(e, defaults)
+		name, spec, warnings, err := entrySpec(e, defaults)
+		for _, w := range warnings {
+			warn(&e, w)
+		}
 		if err != nil {
 			c.problems++
 			report(problem(e, name, errors.New(strings.TrimPrefix(err.Error(), "--"))))
@@ -91,7 +96,7 @@ func checkManifest(src *manifestSource, defaults entryDefaults, sh shard.Shard, 
 		if err != nil {
 			return c, err
 		}
-		name, spec, err := entrySpec(e, defaults)
+		name, spec, _, err := entrySpec(e, defaults)
 		if err != nil || !suspects[nameHash(seed, name, spec.Name)] {
 			continue
 		}
@@ -124,11 +129,12 @@ func nameHash(seed maphash.Seed, providerName, name string) uint64 {
 	return h.Sum64()
 }
 
-// entrySpec turns an entry into its provider and spec, the command line's
+// entrySpec turns an entry into its provider and spec (and the warnings of
+// a valid one, such as a deprecated plan), the command line's
 // flags filling what the entry leaves empty. A flag only fills the fields
 // its provider has: --plan is a default for Qovery entries, not an error on
 // VertraCloud ones.
-func entrySpec(e manifest.Entry, d entryDefaults) (string, provider.CreateSpec, error) {
+func entrySpec(e manifest.Entry, d entryDefaults) (string, provider.CreateSpec, []string, error) {
 	name, err := provider.Canonical(or(e.Provider, d.provider))
 	if err != nil && e.Provider == "" {
 		err = fmt.Errorf("no provider: set provider in the entry, or --provider")
@@ -148,10 +154,14 @@ func entrySpec(e manifest.Entry, d entryDefaults) (string, provider.CreateSpec, 
 	if err == nil && e.ID != "" {
 		err = fmt.Errorf("id: create makes new organizations; pinning an id is for orgctl apply")
 	}
+	var warnings []string
 	if err == nil {
-		_, err = providers.Validate(name, &spec)
+		warnings, err = providers.Validate(name, &spec)
 	}
-	return name, spec, err
+	if err != nil {
+		warnings = nil
+	}
+	return name, spec, warnings, err
 }
 
 // entryDefaults is what an entry that leaves a field out gets: the flags'

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -57,7 +58,9 @@ code 2 and nothing is created. See "orgctl help exit-codes" for every code.
 
 With -f, -o markdown prints the results as one Markdown document when the
 run ends; in GitHub Actions it is also appended to the job summary
-(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off).`,
+(GITHUB_STEP_SUMMARY; --summary=false or ORGCTL_SUMMARY=0 turns it off),
+and each invalid or failed entry is an ::error annotation at its manifest
+line, on stderr. --junit FILE writes a JUnit report for a CI's test tab.`,
 		Example: `# Try it with no account: the embedded sandbox
 $ orgctl create --sandbox --provider qovery --name acme --plan TEAM_2025
 
@@ -169,7 +172,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	}
 	errColors := opts.IO.ErrColors()
 	for _, w := range warnings {
-		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
+		reports.Warn(opts.IO, nil, os.Getenv, "create", "", 0, w) // a ::warning in GitHub Actions
 	}
 
 	if run.Settings.Token == "" && opts.DryRun {
@@ -276,7 +279,7 @@ func checkBulkFlags(cmd *cobra.Command, opts *CreateOptions) error {
 		}
 		return nil
 	}
-	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary"} {
+	for _, f := range []string{"concurrency", "skip-existing", "fail-fast", "rate", "max-wait", "progress", "within-quota", "shard", "summary", "junit", "annotations"} {
 		if cmd.Flags().Changed(f) {
 			return cmdutil.Usage(fmt.Errorf("--%s needs -f (a manifest)", f))
 		}

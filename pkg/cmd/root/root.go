@@ -20,6 +20,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/iostreams"
 	"github.com/orgctl/orgctl/pkg/provider"
+	"github.com/orgctl/orgctl/pkg/report/ghactions"
 	"github.com/orgctl/orgctl/pkg/text"
 )
 
@@ -223,6 +224,11 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 // run is Run with watchSignals, called before a command runs (nil: none).
 func run(ctx context.Context, ios *iostreams.IOStreams, args []string, watchSignals func()) int {
 	defer ios.Flush() // what the redactor held back, now that output ends
+	if ghactions.Enabled(os.Getenv) {
+		// No name or message that orgctl prints may start a workflow
+		// command in the runner's older "##[name]" form (docs/ci.md).
+		ios.WrapWriters(ghactions.Guard)
+	}
 	f := cmdutil.New(ios)
 	f.WatchSignals = watchSignals
 	cmd := newCmdRootFor(f, args)

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgctl/orgctl/pkg/api"
+	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
 	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/output"
@@ -125,7 +127,7 @@ func updateRun(ctx context.Context, opts *UpdateOptions) error {
 	}
 	errColors := opts.IO.ErrColors()
 	for _, w := range warnings {
-		fmt.Fprintln(opts.IO.ErrOut, errColors.Yellow("warning:")+" "+w)
+		reports.Warn(opts.IO, nil, os.Getenv, "update", "", 0, w) // a ::warning in GitHub Actions
 	}
 	// Even a dry run reads the organization, so it needs the token.
 	if run.Settings.Token == "" {

@@ -1,7 +1,7 @@
 // Package reports builds, in one place, the report writers of the commands
 // that make reports (diff, apply, create -f): the Markdown document of -o
-// markdown, and the GitHub job summary. Writers of other formats (JUnit,
-// workflow-command annotations) join them here.
+// markdown, the GitHub job summary, the JUnit report (--junit) and the
+// GitHub workflow-command annotations.
 package reports
 
 import (
@@ -20,14 +20,18 @@ import (
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
 	"github.com/orgctl/orgctl/pkg/report"
+	"github.com/orgctl/orgctl/pkg/report/ghactions"
+	"github.com/orgctl/orgctl/pkg/report/junit"
 	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // Flags are the report flags of diff, apply and create -f.
 type Flags struct {
-	Summary bool // --summary
+	Summary     bool   // --summary
+	JUnit       string // --junit FILE
+	Annotations bool   // --annotations
 
-	summary *pflag.Flag // to tell --summary given from its default
+	summary, annotations *pflag.Flag // to tell a flag given from its default
 }
 
 // AddFlags gives cmd the report flags.
@@ -35,6 +39,10 @@ func AddFlags(cmd *cobra.Command, f *Flags) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.Summary, "summary", true, "in GitHub Actions (GITHUB_ACTIONS=true), append a Markdown summary to the job summary (GITHUB_STEP_SUMMARY); --summary=false or ORGCTL_SUMMARY=0 turns it off")
 	f.summary = fl.Lookup("summary")
+	fl.StringVar(&f.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (one test case per entry; failures with the error and the manifest's line), written even when the run fails part-way, for GitLab's artifacts:reports:junit, Jenkins or CircleCI")
+	fl.BoolVar(&f.Annotations, "annotations", true, "in GitHub Actions (GITHUB_ACTIONS=true), write ::error and ::warning annotations for the manifest's lines on stderr; --annotations=false or ORGCTL_ANNOTATIONS=0 turns them off")
+	f.annotations = fl.Lookup("annotations")
+	cmdutil.MustRegister(cmd, "junit", cmdutil.CompleteFiles("xml"))
 }
 
 // Format reads -o for a command that makes reports: markdown is allowed
@@ -50,15 +58,17 @@ func Format(g *cmdutil.GlobalFlags, cfg *config.Config) (output.Format, error) {
 
 // Options say which reports a run makes.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Command string // diff, apply or create
-	Format  output.Format
-	Flags   *Flags // nil: the defaults
-	Getenv  func(string) string
+	IO       *iostreams.IOStreams
+	Command  string // diff, apply or create
+	Format   output.Format
+	Flags    *Flags // nil: the defaults
+	Getenv   func(string) string
+	Manifest string // its path as given, for the JUnit report and the annotations
 }
 
 // New returns the run's report writers: Markdown on standard output for
-// -o markdown, and the GitHub job summary when running there. Every row
+// -o markdown, the GitHub job summary and annotations when running there,
+// and the JUnit report for --junit. Every row
 // reaches them with the secrets in play masked. With no report asked for,
 // it is empty, and costs nothing.
 func New(o Options) (report.Multi, error) {
@@ -75,6 +85,23 @@ func New(o Options) (report.Multi, error) {
 		// Not behind the stream's redactor: Redact masks the document.
 		md := report.NewMarkdown(&appendFile{path: path, io: o.IO}, report.MarkdownOptions{Command: o.Command, ExitMeaning: meaning})
 		ws = append(ws, &warnOnly{w: md, errOut: o.IO.ErrOut, what: "the job summary (GITHUB_STEP_SUMMARY)"})
+	}
+	annotate, err := Annotating(o.Flags, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if annotate {
+		ws = append(ws, ghactions.New(o.IO.ErrOut, ghactions.Options{Command: o.Command, Manifest: o.Manifest, Redact: o.IO.Redact}))
+	}
+	if o.Flags != nil && o.Flags.JUnit != "" {
+		// Last: it opens a file beside FILE, which a later error would leave.
+		// A FILE that cannot be written is a usage error now, before anything
+		// is sent, not a lost report at the end.
+		j, err := junit.Create(o.Flags.JUnit, junit.Options{Command: o.Command, Manifest: o.Manifest, Redact: o.IO.Redact})
+		if err != nil {
+			return nil, cmdutil.Usage(fmt.Errorf("--junit %s: %w", o.Flags.JUnit, err))
+		}
+		ws = append(ws, j)
 	}
 	if len(ws) == 0 {
 		return nil, nil

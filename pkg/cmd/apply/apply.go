@@ -231,15 +231,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) (err error) {
 	if opts.Prune && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {
 		return cmdutil.Usage(fmt.Errorf("refusing to prune without confirmation: standard input is not a terminal; pass --yes"))
 	}
-	cfg, err := opts.ReadConfig()
+	cfg, format, err := begin(opts)
 	if err != nil {
-		return err
-	}
-	format, err := reports.Format(opts.Global, cfg)
-	if err != nil {
-		return err
-	}
-	if opts.reports, err = openReports(opts, format); err != nil {
 		return err
 	}
 	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way

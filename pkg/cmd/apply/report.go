@@ -7,6 +7,7 @@ import (
 	"github.com/orgctl/orgctl/pkg/bulk"
 	"github.com/orgctl/orgctl/pkg/cmd/internal/reports"
 	"github.com/orgctl/orgctl/pkg/cmdutil"
+	"github.com/orgctl/orgctl/pkg/config"
 	"github.com/orgctl/orgctl/pkg/manifest"
 	"github.com/orgctl/orgctl/pkg/output"
 	"github.com/orgctl/orgctl/pkg/plan"
@@ -20,6 +21,21 @@ func command(opts *ApplyOptions) string {
 		return "diff"
 	}
 	return "apply"
+}
+
+// begin reads the config and the output format and opens the run's
+// reports, which the caller must close (closeReports).
+func begin(opts *ApplyOptions) (*config.Config, output.Format, error) {
+	cfg, err := opts.ReadConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	format, err := reports.Format(opts.Global, cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	opts.reports, err = openReports(opts, format)
+	return cfg, format, err
 }
 
 // openReports starts the run's reports (-o markdown, the job summary,

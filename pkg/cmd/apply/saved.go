@@ -65,15 +65,8 @@ func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 	if opts.Concurrency < 1 {
 		return cmdutil.Usage(fmt.Errorf("--concurrency must be at least 1, got %d", opts.Concurrency))
 	}
-	cfg, err := opts.ReadConfig()
+	_, format, err := begin(opts)
 	if err != nil {
-		return err
-	}
-	format, err := reports.Format(opts.Global, cfg)
-	if err != nil {
-		return err
-	}
-	if opts.reports, err = openReports(opts, format); err != nil {
 		return err
 	}
 	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way

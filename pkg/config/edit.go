@@ -32,16 +32,7 @@ func KeyPath(profile, key string) []string {
 // match whatever their case in the file, as viper reads them.
 func SetValue(path string, keys []string, value string) error {
 	return Edit(path, func(root *yaml.Node) (bool, error) {
-		node := root
-		for _, k := range keys[:len(keys)-1] {
-			child := valueOf(node, k)
-			if child == nil || child.Kind != yaml.MappingNode {
-				child = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-				setPair(node, k, child)
-			}
-			node = child
-		}
-		setPair(node, keys[len(keys)-1], &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+		setPath(root, keys, value)
 		return true, nil
 	})
 }

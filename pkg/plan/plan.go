@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/manifest"
@@ -34,6 +35,24 @@ type Change struct {
 	Field string `json:"field"`
 	Old   any    `json:"old"`
 	New   any    `json:"new"`
+}
+
+// ShowValue shows a change's value to people: text quoted (which escapes
+// what could drive a terminal), lists in brackets, nil as (none).
+func ShowValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(none)"
+	case []string:
+		quoted := make([]string, len(v))
+		for i, s := range v {
+			quoted[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(quoted, ", ") + "]"
+	case string:
+		return strconv.Quote(v)
+	}
+	return fmt.Sprint(v)
 }
 
 // Action is one organization's part of the plan.

@@ -145,7 +145,7 @@ func changed(diff []plan.Change, was *State, org *plan.Existing) string {
 	}
 	for _, ch := range diff {
 		if ch.Field != "name" { // Compare's Old is the organization's value, New the plan's
-			return fmt.Sprintf("%s changed since the plan (%s, now %s)", ch.Field, show(ch.New), show(ch.Old))
+			return fmt.Sprintf("%s changed since the plan (%s, now %s)", ch.Field, plan.ShowValue(ch.New), plan.ShowValue(ch.Old))
 		}
 	}
 	return fmt.Sprintf("organization %s was updated since the plan (updated_at %q, now %q)", org.ID, was.UpdatedAt, org.UpdatedAt)
@@ -200,13 +200,6 @@ func (a *Action) planAction(cur *Current) plan.Action {
 		p.Entry.Index, p.Entry.Line = a.Index, a.Line
 	}
 	return p
-}
-
-func show(v any) string {
-	if l, ok := v.([]string); ok {
-		return fmt.Sprintf("%q", l)
-	}
-	return fmt.Sprintf("%q", v)
 }
 
 func fold(name string) string { return strings.ToLower(name) }

@@ -83,10 +83,10 @@ func printPlanText(ios *iostreams.IOStreams, pl *plan.Plan) error {
 		fmt.Fprintln(out, strings.TrimRight(paint[a.Kind](line), " "))
 		for _, ch := range a.Diff() {
 			if a.Kind == plan.Create {
-				fmt.Fprintf(out, "      %s: %s\n", ch.Field, value(ch.New))
+				fmt.Fprintf(out, "      %s: %s\n", ch.Field, plan.ShowValue(ch.New))
 				continue
 			}
-			fmt.Fprintf(out, "      %s: %s → %s\n", ch.Field, value(ch.Old), value(ch.New))
+			fmt.Fprintf(out, "      %s: %s → %s\n", ch.Field, plan.ShowValue(ch.Old), plan.ShowValue(ch.New))
 		}
 	}
 	fmt.Fprintln(out, c.Bold(summaryLine(pl)))
@@ -100,19 +100,4 @@ func summaryLine(pl *plan.Plan) string {
 		return fmt.Sprintf("No changes: 0 to change, %d unchanged.", s.Unchanged)
 	}
 	return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d unchanged.", s.Create, s.Update, s.Delete, s.Unchanged)
-}
-
-// value shows a field's value: text quoted, lists in brackets.
-func value(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "(none)"
-	case []string:
-		quoted := make([]string, len(v))
-		for i, s := range v {
-			quoted[i] = fmt.Sprintf("%q", s)
-		}
-		return "[" + strings.Join(quoted, ", ") + "]"
-	}
-	return fmt.Sprintf("%q", v) // %q escapes what could drive a terminal
 }

@@ -279,10 +279,10 @@ func (w *Writer) systemOut(r report.Row) string {
 	}
 	for _, ch := range r.Changes {
 		if ch.Old == nil && r.Action == string(plan.Create) {
-			fmt.Fprintf(&b, "\n  %s: %s", ch.Field, value(ch.New))
+			fmt.Fprintf(&b, "\n  %s: %s", ch.Field, plan.ShowValue(ch.New))
 			continue
 		}
-		fmt.Fprintf(&b, "\n  %s: %s → %s", ch.Field, value(ch.Old), value(ch.New))
+		fmt.Fprintf(&b, "\n  %s: %s → %s", ch.Field, plan.ShowValue(ch.Old), plan.ShowValue(ch.New))
 	}
 	return b.String()
 }
@@ -348,23 +348,6 @@ func firstLine(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-// value shows a field's value: text quoted, lists in brackets.
-func value(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "(none)"
-	case []string:
-		quoted := make([]string, len(v))
-		for i, s := range v {
-			quoted[i] = strconv.Quote(s)
-		}
-		return "[" + strings.Join(quoted, ", ") + "]"
-	case string:
-		return strconv.Quote(v)
-	}
-	return fmt.Sprint(v)
 }
 
 func or(a, b string) string {

@@ -183,11 +183,7 @@ func Load(v *viper.Viper, path, profile string, flags map[string]*pflag.Flag) (*
 	case err != nil:
 		// The path may be anything --config or ORGCTL_CONFIG said: quote it
 		// capped, rather than the *PathError's copy of it in full.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("reading config file %s: %w", text.Quote(path), err)
+		return nil, fmt.Errorf("reading config file %s: %w", text.Quote(path), text.WithoutPath(err))
 	}
 	// The file is parsed once here, as the editor parses it, so both see the
 	// same keys and refuse the same files.

@@ -3,7 +3,9 @@
 package text
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 	"unicode"
@@ -165,4 +167,15 @@ func BoundArgs(msg string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// WithoutPath is err without the path an *fs.PathError repeats in full
+// (or a temporary file's beside it), for a message that names the path
+// itself, capped with Quote.
+func WithoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -238,7 +238,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) (err error) {
 	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way
 	doc, digest, err := readDocument(opts)
 	if err != nil {
-		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", opts.File, err))
+		return cmdutil.Usage(fmt.Errorf("manifest %s: %w", text.Quote(opts.File), text.WithoutPath(err)))
 	}
 	if len(doc.Entries) == 0 && doc.Prune == nil {
 		return cmdutil.Usage(fmt.Errorf("manifest %s has no organizations", opts.File))

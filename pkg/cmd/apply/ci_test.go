@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/sandbox"
+	"github.com/orgctl/orgctl/pkg/text"
 )
 
 // workflowCommand is a line as GitHub's runner reads it
@@ -252,7 +253,7 @@ func TestJUnitDirectoryMustExist(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "junit.xml")
 	for _, cmd := range []string{"diff", "apply"} {
 		r := run(t, "", false, cmd, "-f", m, "--junit", missing)
-		if r.code != 2 || !strings.Contains(r.errOut, "--junit "+missing) {
+		if r.code != 2 || !strings.Contains(r.errOut, "error: --junit "+text.Quote(missing)+": no such file or directory\n") {
 			t.Errorf("%s: exit %d\n%s", cmd, r.code, r.errOut)
 		}
 	}

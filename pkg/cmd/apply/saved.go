@@ -53,7 +53,7 @@ func savePlan(opts *ApplyOptions, pl *plan.Plan, manifestSHA string, sh shard.Sh
 		d.Providers[name] = c.target
 	}
 	if err := planfile.Write(opts.Out, d); err != nil {
-		return fmt.Errorf("saving the plan: %w", err)
+		return fmt.Errorf("saving the plan to %s: %w", text.Quote(opts.Out), text.WithoutPath(err))
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Saved the plan to %s: apply it with orgctl apply %s\n", opts.Out, opts.Out)
 	return nil
@@ -161,7 +161,7 @@ func readPlan(opts *ApplyOptions) (*planfile.Document, error) {
 	if opts.PlanFile != "-" {
 		f, err := os.Open(opts.PlanFile)
 		if err != nil {
-			return nil, cmdutil.Usage(fmt.Errorf("plan: %w", err))
+			return nil, cmdutil.Usage(fmt.Errorf("plan %s: %w", text.Quote(opts.PlanFile), text.WithoutPath(err)))
 		}
 		defer f.Close()
 		in = f

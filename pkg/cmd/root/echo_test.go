@@ -56,6 +56,12 @@ func TestBadValuesAreEchoedCapped(t *testing.T) {
 			`unknown command ` + capped + ` for "orgctl"`},
 		{"ORGCTL_SUMMARY", []string{"create", "-f", good, "--dry-run"},
 			`ORGCTL_SUMMARY must be 1 or 0, got ` + capped},
+		{"apply PLAN", []string{"apply", long},
+			"plan " + capped + ": file name too long"},
+		{"diff -f", []string{"diff", "-f", long},
+			"manifest " + capped + ": file name too long"},
+		{"--junit", []string{"diff", "-f", good, "--junit", long},
+			"--junit " + capped + ": file name too long"},
 	}
 	env := map[string][]string{ // NAME=VALUE a row needs
 		"ORGCTL_SUMMARY": {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + filepath.Join(dir, "summary.md"), "ORGCTL_SUMMARY=" + long},

@@ -99,7 +99,7 @@ func New(o Options) (report.Multi, error) {
 		// is sent, not a lost report at the end.
 		j, err := junit.Create(o.Flags.JUnit, junit.Options{Command: o.Command, Manifest: o.Manifest, Redact: o.IO.Redact})
 		if err != nil {
-			return nil, cmdutil.Usage(fmt.Errorf("--junit %s: %w", o.Flags.JUnit, err))
+			return nil, cmdutil.Usage(fmt.Errorf("--junit %s: %w", text.Quote(o.Flags.JUnit), text.WithoutPath(err)))
 		}
 		ws = append(ws, j)
 	}

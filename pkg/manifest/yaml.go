@@ -106,7 +106,7 @@ func entryOf(item *yaml.Node, index, offset int) (Entry, error) {
 		if value.Tag == "!!null" {
 			continue // `description: ~` is left out, as if absent; "" clears
 		}
-		values, err := scalars(value)
+		values, err := scalars(value, offset)
 		if err == nil {
 			err = e.set(key.Value, values)
 		}
@@ -123,8 +123,9 @@ func oneLine(err error) error {
 	return fmt.Errorf("%s", msg)
 }
 
-// scalars reads a scalar or a list of scalars.
-func scalars(n *yaml.Node) ([]string, error) {
+// scalars reads a scalar or a list of scalars; offset is added to the
+// lines of its errors (see entryOf).
+func scalars(n *yaml.Node, offset int) ([]string, error) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
@@ -135,11 +136,11 @@ func scalars(n *yaml.Node) ([]string, error) {
 		out := make([]string, 0, len(n.Content))
 		for _, c := range n.Content {
 			if c.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: expected text", c.Line)
+				return nil, fmt.Errorf("line %d: expected text", c.Line+offset)
 			}
 			out = append(out, c.Value)
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("line %d: expected text or a list of text", n.Line)
+	return nil, fmt.Errorf("line %d: expected text or a list of text", n.Line+offset)
 }

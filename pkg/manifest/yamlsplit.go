@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"io"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -33,6 +34,9 @@ type yamlItem struct {
 func splitYAML(data []byte) (rest []byte, items []yamlItem, ok bool) {
 	if bytes.ContainsAny(data, "&*!%\t") || bytes.Contains(data, []byte("\n---")) || bytes.HasPrefix(data, []byte("---")) {
 		return nil, nil, false // anchors, aliases, tags, directives, documents: and tabs, whose width the cut cannot judge
+	}
+	if !utf8.Valid(data) {
+		return nil, nil, false // the parser refuses it wherever it is, a comment too, and says so first
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	start, indent := -1, 0 // the first line of the list, the indentation of its "-"

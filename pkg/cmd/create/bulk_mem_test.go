@@ -111,7 +111,7 @@ func writeCSV(t testing.TB, n int) string {
 // compared with each other, not with a fixed bound that a buffering reader
 // could still fit under. The full sizes take about a minute on a shared
 // 2-core machine, so they run with ORGCTL_TEST_LARGE=1 (bench/run.sh sets
-// it); by default the sizes are 10,000 and 40,000, and 3,000 and 12,000
+// it); by default the sizes are 10,000 and 40,000, and 4,000 and 40,000
 // under the race detector.
 func TestBulkMemoryIsFlat(t *testing.T) {
 	if testing.Short() {
@@ -125,7 +125,7 @@ func TestBulkMemoryIsFlat(t *testing.T) {
 	case os.Getenv("ORGCTL_TEST_LARGE") == "1":
 		small, large = 20_000, 200_000
 	case raceEnabled:
-		small, large = 3_000, 12_000 // the race detector is ~10x slower
+		small, large = 4_000, 40_000 // the race detector is ~10x slower
 	}
 	measure := func(n int) uint64 {
 		path := writeCSV(t, n)

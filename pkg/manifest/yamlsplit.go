@@ -35,8 +35,12 @@ func splitYAML(data []byte) (rest []byte, items []yamlItem, ok bool) {
 	if bytes.ContainsAny(data, "&*!%\t") || bytes.Contains(data, []byte("\n---")) || bytes.HasPrefix(data, []byte("---")) {
 		return nil, nil, false // anchors, aliases, tags, directives, documents: and tabs, whose width the cut cannot judge
 	}
-	if !utf8.Valid(data) {
+	if !readable(data) {
 		return nil, nil, false // the parser refuses it wherever it is, a comment too, and says so first
+	}
+	if bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029")) ||
+		bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n")) {
+		return nil, nil, false // line breaks of YAML's other than LF and CRLF: the cut counts lines by LF
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	start, indent := -1, 0 // the first line of the list, the indentation of its "-"
@@ -100,6 +104,23 @@ func splitYAML(data []byte) (rest []byte, items []yamlItem, ok bool) {
 		}
 	}
 	return b.Bytes(), items, true
+}
+
+// readable reports whether data is UTF-8 holding only the characters the
+// YAML parser reads (yaml.v3's reader: YAML 1.1's printable set).
+func readable(data []byte) bool {
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		if !(r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0x7E) || r == 0x85 ||
+			(r >= 0xA0 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000) {
+			return false
+		}
+		data = data[size:]
+	}
+	return true
 }
 
 // listAfterKey reports whether line i is "organizations:" with its value

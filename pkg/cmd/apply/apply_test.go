@@ -74,21 +74,11 @@ func write(t *testing.T, name, content string) string {
 // would have; body is the JSON request.
 func seed(t *testing.T, sb *sandbox.Running, prov, body string) {
 	t.Helper()
-	path, auth := "/organization", "Token "+qoveryToken
+	path := "/organization"
 	if prov == "vertra" {
-		path, auth = "/v1/organizations", "Bearer "+vertraToken
+		path = "/v1/organizations"
 	}
-	req, _ := http.NewRequest(http.MethodPost, sb.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", auth)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("seeding %s: HTTP %d", body, resp.StatusCode)
-	}
+	send(t, sb, http.MethodPost, path, body)
 }
 
 // writes lists the requests that change something, as "METHOD path".

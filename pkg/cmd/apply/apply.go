@@ -428,7 +428,7 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		if name == provider.Qovery && !e.Set.Has(manifest.FieldPlan) {
 			spec.Plan = cfg.Get(config.KeyQoveryPlan)
 			if spec.Plan == "" {
-				spec.Plan, probe = someQoveryPlan(), true
+				spec.Plan, probe = qovery.CurrentPlan(), true
 			}
 		}
 		warnings, err := providers.Validate(name, &spec)
@@ -448,16 +448,6 @@ func normalize(entries []manifest.Entry, cfg *config.Config, opts *ApplyOptions)
 		e.Provider, e.CreateSpec = name, spec
 	}
 	return problems
-}
-
-// someQoveryPlan is a valid, current plan.
-func someQoveryPlan() string {
-	for _, p := range qovery.Plans {
-		if !slices.Contains(qovery.Deprecated, p) {
-			return p
-		}
-	}
-	return qovery.Plans[0]
 }
 
 // missingPlans names the Qovery creates that have no plan: Qovery requires

@@ -2,7 +2,6 @@ package exportcmd
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/provider"
@@ -41,7 +40,7 @@ type exporter struct {
 func (x exporter) entry(org *provider.Organization) (e entry, ok bool) {
 	base := provider.CreateSpec{Name: org.Name}
 	if x.provider == provider.Qovery {
-		base.Plan = probePlan() // Qovery requires a plan; this one only lets the name be checked
+		base.Plan = qovery.CurrentPlan() // Qovery requires a plan; this one only lets the name be checked
 	}
 	if _, err := providers.Validate(x.provider, &base); err != nil {
 		x.warn(fmt.Sprintf("%s left out: apply would refuse it: %s", describe(org), strings.TrimPrefix(err.Error(), "--")))
@@ -105,17 +104,6 @@ func (x exporter) entry(org *provider.Organization) (e entry, ok bool) {
 		}
 	}
 	return e, true
-}
-
-// probePlan is a current Qovery plan, as apply's check of an entry without
-// one uses.
-func probePlan() string {
-	for _, p := range qovery.Plans {
-		if !slices.Contains(qovery.Deprecated, p) {
-			return p
-		}
-	}
-	return qovery.Plans[0]
 }
 
 func deref(s *string) string {

@@ -36,6 +36,17 @@ var Plans = []string{"FREE", "TEAM", "TEAM_YEARLY", "ENTERPRISE", "ENTERPRISE_YE
 // Deprecated plans are still accepted; the 2025 plans replace them.
 var Deprecated = []string{"FREE", "BUSINESS", "PROFESSIONAL"}
 
+// CurrentPlan is a valid plan that is not deprecated: what lets Validate
+// check the rest of a spec whose plan is not known yet.
+func CurrentPlan() string {
+	for _, p := range Plans {
+		if !slices.Contains(Deprecated, p) {
+			return p
+		}
+	}
+	return Plans[0]
+}
+
 // Provider talks to Qovery.
 type Provider struct{ client *api.Client }
 

@@ -1,51 +1,16 @@
 package apply_test
 
 import (
-	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/orgctl/orgctl/pkg/internal/golden"
 	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/sandbox"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
-// The sandbox's ids are random: a Qovery UUID, a VertraCloud org_<hex>
-// (its _ escaped in Markdown).
-var sandboxIDs = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|org\\?_[0-9a-f]{16}`)
-
-// stable replaces what changes from run to run: ids and the manifest's
-// temporary path.
-func stable(doc, manifest string) string {
-	return sandboxIDs.ReplaceAllString(strings.ReplaceAll(doc, manifest, "tenants.yaml"), "ID")
-}
 
 // drift is an account with one organization to update, one unchanged and
 // one owned but no longer named; its manifest adds a create, and a
@@ -71,11 +36,11 @@ func TestDiffMarkdown(t *testing.T) {
 	if r.code != 8 {
 		t.Errorf("exit %d, want 8\n%s", r.code, r.errOut)
 	}
-	golden(t, "diff.md", stable(r.out, m))
+	golden.Check(t, "diff.md", golden.Stable(r.out, m))
 
 	// ORGCTL_OUTPUT=markdown is the same as -o markdown here.
 	t.Setenv("ORGCTL_OUTPUT", "markdown")
-	if again := run(t, "", false, "diff", "-f", m, "--prune"); stable(again.out, m) != stable(r.out, m) {
+	if again := run(t, "", false, "diff", "-f", m, "--prune"); golden.Stable(again.out, m) != golden.Stable(r.out, m) {
 		t.Errorf("ORGCTL_OUTPUT=markdown printed:\n%s", again.out)
 	}
 }
@@ -96,7 +61,7 @@ func TestApplyMarkdown(t *testing.T) {
 	if !strings.HasPrefix(r.out, "### orgctl apply:") {
 		t.Errorf("stdout is not the Markdown document alone:\n%s", r.out)
 	}
-	golden(t, "apply.md", stable(r.out, m))
+	golden.Check(t, "apply.md", golden.Stable(r.out, m))
 }
 
 // TestInvalidEntriesInMarkdown: the entries refused before anything runs
@@ -112,7 +77,7 @@ func TestInvalidEntriesInMarkdown(t *testing.T) {
 	if r.code != 2 {
 		t.Errorf("exit %d, want 2", r.code)
 	}
-	golden(t, "diff-invalid.md", stable(r.out, m))
+	golden.Check(t, "diff-invalid.md", golden.Stable(r.out, m))
 }
 
 // TestMarkdownOnlyWhereReportsAre: elsewhere -o markdown is a usage error
@@ -244,5 +209,5 @@ func TestSavedPlanMarkdown(t *testing.T) {
 	if r.code != 9 {
 		t.Errorf("exit %d, want 9 (stale)\n%s", r.code, r.errOut)
 	}
-	golden(t, "apply-stale.md", stable(strings.ReplaceAll(r.out, path, "plan.json"), m))
+	golden.Check(t, "apply-stale.md", golden.Stable(strings.ReplaceAll(r.out, path, "plan.json"), m))
 }

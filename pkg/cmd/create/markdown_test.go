@@ -1,49 +1,16 @@
 package create_test
 
 import (
-	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/orgctl/orgctl/pkg/internal/golden"
 	"github.com/orgctl/orgctl/pkg/internal/testenv"
 	"github.com/orgctl/orgctl/pkg/sandbox"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
-// The sandbox's ids are random: a Qovery UUID, a VertraCloud org_<hex>
-// (its _ escaped in Markdown).
-var sandboxIDs = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|org\\?_[0-9a-f]{16}`)
-
-func stable(doc, manifest string) string {
-	return sandboxIDs.ReplaceAllString(strings.ReplaceAll(doc, manifest, "tenants.yaml"), "ID")
-}
 
 // sandboxed points both providers at a fresh in-process sandbox holding a
 // VertraCloud organization named "taken".
@@ -96,7 +63,7 @@ func TestCreateBulkMarkdown(t *testing.T) {
 	if !strings.HasPrefix(r.out, "### orgctl create -f:") {
 		t.Errorf("stdout is not the Markdown document alone:\n%s", r.out)
 	}
-	golden(t, "create.md", stable(r.out, m))
+	golden.Check(t, "create.md", golden.Stable(r.out, m))
 }
 
 // TestCreateInvalidEntriesMarkdown: the entries refused by the first pass
@@ -114,7 +81,7 @@ func TestCreateInvalidEntriesMarkdown(t *testing.T) {
 	if r.code != 2 || len(sb.Server.Requests()) != n {
 		t.Errorf("exit %d, %d requests", r.code, len(sb.Server.Requests())-n)
 	}
-	golden(t, "create-invalid.md", stable(r.out, m))
+	golden.Check(t, "create-invalid.md", golden.Stable(r.out, m))
 }
 
 // TestCreateJobSummary: create -f appends its summary in GitHub Actions,
@@ -137,7 +104,7 @@ func TestCreateJobSummary(t *testing.T) {
 		t.Errorf("exit %d, stdout:\n%s", r.code, r.out)
 	}
 	want, _ := os.ReadFile(filepath.Join("testdata", "create.md"))
-	if s := stable(string(got), m); s != "earlier step\n\n"+string(want) {
+	if s := golden.Stable(string(got), m); s != "earlier step\n\n"+string(want) {
 		t.Errorf("summary:\n%s", s)
 	}
 }

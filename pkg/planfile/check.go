@@ -18,25 +18,31 @@ type Current struct {
 	deletes map[string]bool           // ids the plan deletes: kept in full, to print
 }
 
-// Current prepares to read providerName's list for the plan.
-func (d *Document) Current(providerName string) *Current {
-	c := &Current{ids: map[string]*plan.Existing{}, names: map[string]*plan.Existing{}, deletes: map[string]bool{}}
-	for i := range d.Actions {
-		a := &d.Actions[i]
-		if a.Provider != providerName {
-			continue
-		}
-		if a.ID != "" {
-			c.ids[a.ID] = nil
-		}
-		if a.Action == plan.Create || a.Action == plan.Update {
-			c.names[fold(a.Name)] = nil
-		}
-		if a.Action == plan.Delete {
-			c.deletes[a.ID] = true
-		}
+// Currents are the Current of each provider a plan was made against.
+type Currents map[string]*Current
+
+// NewCurrents prepares to read the lists of d's providers. Expect then
+// says which organizations to keep.
+func (d *Document) NewCurrents() Currents {
+	cs := make(Currents, len(d.Providers))
+	for name := range d.Providers {
+		cs[name] = &Current{ids: map[string]*plan.Existing{}, names: map[string]*plan.Existing{}, deletes: map[string]bool{}}
 	}
-	return c
+	return cs
+}
+
+// Expect notes the organizations a names, to keep from its provider's list.
+func (cs Currents) Expect(a *Action) {
+	c := cs[a.Provider] // Read refused an action for a provider the plan has no account for
+	if a.ID != "" {
+		c.ids[a.ID] = nil
+	}
+	if a.Action == plan.Create || a.Action == plan.Update {
+		c.names[fold(a.Name)] = nil
+	}
+	if a.Action == plan.Delete {
+		c.deletes[a.ID] = true
+	}
 }
 
 // Add takes one organization of the list, keeping it if the plan names it.
@@ -72,15 +78,14 @@ type Checked struct {
 }
 
 // Check holds every action against current, each provider's organizations
-// now (see Current). An action is pending when the organization is still
+// now (see Currents). An action is pending when the organization is still
 // as the plan read it, done when it is already as the plan would leave it,
 // and stale otherwise: changed, created or deleted by someone else since,
 // or a rename whose name another organization took. Apply carries out a
 // plan only when no action is stale.
-func (d *Document) Check(current map[string]*Current) *Checked {
+func (d *Document) Check(current Currents) (*Checked, error) {
 	c := &Checked{Pending: &plan.Plan{}}
-	for i := range d.Actions {
-		a := &d.Actions[i]
+	err := d.Each(func(a *Action) error {
 		cur := current[a.Provider]
 		why, done := a.check(cur)
 		switch {
@@ -91,8 +96,12 @@ func (d *Document) Check(current map[string]*Current) *Checked {
 		case a.Action != plan.Unchanged:
 			c.Pending.Actions = append(c.Pending.Actions, a.planAction(cur))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return c
+	return c, nil
 }
 
 // check says why a is stale (empty when it is not), and whether it is

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -52,6 +53,9 @@ type Document struct {
 	// plan, when set, gives the actions instead of Actions: a plan of a
 	// hundred thousand entries is written without a second copy of it.
 	plan *plan.Plan
+	// src, when set, gives them instead: the file Read read, read again
+	// an action at a time, so a plan is never held whole (see Each).
+	src *source
 }
 
 // Manifest identifies the manifest a plan was made from.
@@ -201,22 +205,32 @@ func list(l []string) *[]string {
 func New(pl *plan.Plan, prune bool) *Document {
 	d := &Document{Kind: Kind, FormatVersion: FormatVersion, Prune: prune, Providers: map[string]Target{}, plan: pl}
 	for i := range pl.Actions {
-		switch pl.Actions[i].Kind {
-		case plan.Create:
-			d.Summary.Create++
-		case plan.Update:
-			d.Summary.Update++
-		case plan.Delete:
-			d.Summary.Delete++
-		default:
-			d.Summary.Unchanged++
-		}
+		d.Summary.add(pl.Actions[i].Kind)
 	}
 	return d
 }
 
-// each hands f the document's actions in order, until f returns an error.
-func (d *Document) each(f func(*Action) error) error {
+// add counts an action of kind k.
+func (s *Summary) add(k plan.Kind) {
+	switch k {
+	case plan.Create:
+		s.Create++
+	case plan.Update:
+		s.Update++
+	case plan.Delete:
+		s.Delete++
+	default:
+		s.Unchanged++
+	}
+}
+
+// Each hands f the document's actions in order, until f returns an error.
+// Those of a plan Read are read from its file again (see stream): each
+// call reads them all, so a caller does what it can in one call.
+func (d *Document) Each(f func(*Action) error) error {
+	if d.src != nil {
+		return d.stream(f)
+	}
 	if d.plan == nil {
 		for i := range d.Actions {
 			if err := f(&d.Actions[i]); err != nil {
@@ -259,32 +273,44 @@ func saved(a *plan.Action) Action {
 	return s
 }
 
-// digest is the SHA-256 of the document's canonical form: its JSON
-// encoding with no digest and no actions, then each action's JSON
-// encoding, a line each. Read recomputes it from what it decoded, so a
-// reformatted file still matches and a changed value does not.
-func (d *Document) digest() (string, error) {
+// digest is the SHA-256 of the document's canonical form: its head (the
+// JSON encoding with no digest and no actions) on a line, then the hex
+// SHA-256 of its actions, each action's JSON encoding on a line (see
+// actionsSum). Read recomputes both from what it decoded, so a reformatted
+// file still matches and a changed value does not. The actions have their
+// own sum so that a reader can stream them, whatever the order of the
+// document's keys.
+func (d *Document) digest(actions []byte) string {
 	h := sha256.New()
 	head := *d
 	head.Digest, head.Actions = "", nil
-	enc := json.NewEncoder(h)
-	if err := enc.Encode(head); err != nil {
-		return "", err
-	}
-	if err := d.each(func(a *Action) error { return enc.Encode(a) }); err != nil {
-		return "", err
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	_ = json.NewEncoder(h).Encode(head) // a Document always encodes
+	fmt.Fprintf(h, "%x\n", actions)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// actionsSum hashes actions as digest says, a JSON line each.
+type actionsSum struct {
+	h   hash.Hash
+	enc *json.Encoder
+}
+
+func newActionsSum() *actionsSum {
+	h := sha256.New()
+	return &actionsSum{h: h, enc: json.NewEncoder(h)}
+}
+
+func (s *actionsSum) add(a *Action) error { return s.enc.Encode(a) }
+func (s *actionsSum) sum() []byte         { return s.h.Sum(nil) }
 
 // Write seals the document with its digest and writes it to path, whole or
 // not at all (a temporary file renamed over it).
 func Write(path string, d *Document) error {
-	digest, err := d.digest()
-	if err != nil {
+	sum := newActionsSum()
+	if err := d.Each(sum.add); err != nil {
 		return err
 	}
-	d.Digest = digest
+	d.Digest = d.digest(sum.sum())
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -322,7 +348,7 @@ func encode(w io.Writer, d *Document) error {
 	bw.Write(b)
 	bw.WriteString("[")
 	n := 0
-	err = d.each(func(a *Action) error {
+	err = d.Each(func(a *Action) error {
 		line, err := json.Marshal(a)
 		if err != nil {
 			return err
@@ -342,89 +368,6 @@ func encode(w io.Writer, d *Document) error {
 	}
 	bw.WriteString("]\n}\n")
 	return bw.Flush()
-}
-
-// ErrNotAPlan says a file is not a saved plan (a manifest, perhaps).
-var ErrNotAPlan = errors.New("not a saved plan")
-
-// Read reads a saved plan and checks that it is one this orgctl can apply
-// and that nobody changed it since it was written: its digest must match.
-func Read(r io.Reader) (*Document, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	var probe struct {
-		Kind          string `json:"kind"`
-		FormatVersion int    `json:"format_version"`
-	}
-	if json.NewDecoder(bytes.NewReader(b)).Decode(&probe) != nil || probe.Kind != Kind {
-		return nil, ErrNotAPlan
-	}
-	if probe.FormatVersion != FormatVersion {
-		return nil, fmt.Errorf("plan format version %d: this orgctl reads version %d; make the plan again with this orgctl", probe.FormatVersion, FormatVersion)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields() // a key orgctl would ignore is an edit too
-	var d Document
-	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("the plan cannot be read: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("the plan cannot be read: more than one document")
-	}
-	digest, err := d.digest()
-	if err != nil {
-		return nil, err
-	}
-	if d.Digest != digest {
-		return nil, errors.New("the plan was changed after orgctl wrote it (its digest does not match its content): make the plan again with orgctl diff --out")
-	}
-	if err := d.check(); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-// check refuses what no orgctl writes, digest or not.
-func (d *Document) check() error {
-	for i, a := range d.Actions {
-		bad := func(why string) error {
-			return fmt.Errorf("the plan's action %d (%s %q) %s", i+1, a.Action, a.Name, why)
-		}
-		if _, ok := d.Providers[a.Provider]; !ok {
-			return bad(fmt.Sprintf("is for provider %q, which the plan has no account for", a.Provider))
-		}
-		switch a.Action {
-		case plan.Create:
-			if a.Set == nil || a.ID != "" {
-				return bad("is a create without its fields, or with an id")
-			}
-		case plan.Update:
-			if a.From == nil || a.ID == "" || len(a.Changes) == 0 {
-				return bad("is an update without an id, its old state or its changes")
-			}
-			for j := range a.Changes {
-				if err := typed(&d.Actions[i].Changes[j]); err != nil {
-					return bad(err.Error())
-				}
-			}
-		case plan.Delete:
-			if !d.Prune {
-				return bad("deletes, but the plan was not made with --prune")
-			}
-			if a.From == nil || a.ID == "" {
-				return bad("is a delete without an id or its old state")
-			}
-		case plan.Unchanged:
-			if a.From == nil || a.ID == "" {
-				return bad("is unchanged without an id or its state")
-			}
-		default:
-			return bad("is of no known kind")
-		}
-	}
-	return nil
 }
 
 // typed gives a change decoded from JSON the types apply sends: text, or a

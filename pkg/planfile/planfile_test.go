@@ -3,9 +3,12 @@ package planfile
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -35,7 +38,7 @@ func sample(prune bool) *Document {
 	}
 	d := New(pl, prune)
 	// As Read gives it: the actions held, to be edited.
-	d.each(func(a *Action) error { d.Actions = append(d.Actions, *a); return nil })
+	d.Each(func(a *Action) error { d.Actions = append(d.Actions, *a); return nil })
 	d.plan = nil
 	d.Providers["vertra"] = Target{APIURL: "https://api.vertracloud.app", Generation: "organizations", Account: "sha256:00"}
 	return d
@@ -52,7 +55,11 @@ func writeRead(t *testing.T, d *Document) (*Document, error) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return Read(f)
+	got, err := Read(f)
+	if err != nil {
+		return nil, err
+	}
+	return got, got.Load()
 }
 
 func TestWriteThenReadGivesTheSameDocument(t *testing.T) {
@@ -100,8 +107,9 @@ func TestChangesReadBackAsApplySendsThem(t *testing.T) {
 func TestReadRefuses(t *testing.T) {
 	var good bytes.Buffer
 	d := sample(true)
-	digest, _ := d.digest()
-	d.Digest = digest
+	sum := newActionsSum()
+	d.Each(sum.add)
+	d.Digest = d.digest(sum.sum())
 	encode(&good, d)
 	tests := []struct{ name, doc, err string }{
 		{"a manifest", "organizations: []\n", ErrNotAPlan.Error()},
@@ -109,6 +117,9 @@ func TestReadRefuses(t *testing.T) {
 		{"a changed id", strings.Replace(good.String(), `"org_1"`, `"org_7"`, 1), "its digest does not match"},
 		{"an added key", strings.Replace(good.String(), `"prune": true`, `"prune": true, "note": "x"`, 1), `unknown field "note"`},
 		{"two documents", good.String() + good.String(), "more than one document"},
+		{"a JSON manifest", `{"organizations": [{"name": "a"}]}`, ErrNotAPlan.Error()},
+		{"a key twice", strings.Replace(good.String(), `"prune": true`, `"prune": true, "prune": false`, 1), `"prune" is given twice`},
+		{"actions first, one with an added key", `{"actions": [{"action": "create", "note": "x"}], "kind": "orgctl-plan"}`, `cannot be read: json: unknown field "note"`},
 	}
 	for _, tt := range tests {
 		if _, err := Read(strings.NewReader(tt.doc)); err == nil || !strings.Contains(err.Error(), tt.err) {
@@ -178,11 +189,15 @@ func TestCheck(t *testing.T) {
 			`an organization named "NEW" (id org_8) was created since the plan`},
 	}
 	for _, tt := range tests {
-		cur := d.Current("vertra")
+		cs := d.NewCurrents()
+		d.Each(func(a *Action) error { cs.Expect(a); return nil })
 		for _, o := range tt.orgs {
-			cur.Add(o)
+			cs["vertra"].Add(o)
 		}
-		c := d.Check(map[string]*Current{"vertra": cur})
+		c, err := d.Check(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if tt.stale == "" {
 			if len(c.Stale) != 0 || len(c.Pending.Actions) != tt.pending || c.Done != tt.done {
 				t.Errorf("%s: %d pending, %d done, stale %+v", tt.name, len(c.Pending.Actions), c.Done, c.Stale)
@@ -196,5 +211,114 @@ func TestCheck(t *testing.T) {
 		if !found {
 			t.Errorf("%s: stale %+v, want %q", tt.name, c.Stale, tt.stale)
 		}
+	}
+}
+
+// sealed is d encoded as Write writes it, with its digest.
+func sealed(d *Document) []byte {
+	sum := newActionsSum()
+	d.Each(sum.add)
+	d.Digest = d.digest(sum.sum())
+	var b bytes.Buffer
+	encode(&b, d)
+	return b.Bytes()
+}
+
+// A plan reformatted with its keys sorted (jq -S) puts its actions first:
+// Read still checks it, streaming.
+func TestAReformattedPlanStillReads(t *testing.T) {
+	d := sample(true)
+	var doc map[string]any
+	if err := json.Unmarshal(sealed(d), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sorted, _ := json.MarshalIndent(doc, "", "\t")
+	if !bytes.HasPrefix(sorted, []byte("{\n\t\"actions\"")) {
+		t.Fatalf("not sorted:\n%s", sorted)
+	}
+	got, err := Read(bytes.NewReader(sorted))
+	if err == nil {
+		err = got.Load()
+	}
+	if err != nil || !reflect.DeepEqual(got.Actions, d.Actions) {
+		t.Errorf("err %v; actions\n%+v\nwant\n%+v", err, got.Actions, d.Actions)
+	}
+}
+
+// Each reads the file again: a file rewritten since Read is refused, and
+// its caller, which acts only on a nil error, does nothing.
+func TestAPlanChangedAfterReadIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.json")
+	d := sample(false)
+	if err := os.WriteFile(path, sealed(d), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Actions[1].Changes[0].New = "written in between"
+	if err := os.WriteFile(path, sealed(d), 0o644); err != nil { // in place: f reads it
+		t.Fatal(err)
+	}
+	if err := got.Each(func(*Action) error { return nil }); err == nil || !strings.Contains(err.Error(), "the plan changed while orgctl read it") {
+		t.Errorf("err %v", err)
+	}
+}
+
+// The summary is what apply's --yes check reads before the actions: a
+// plan whose summary hides a delete is refused, digest or not.
+func TestASummaryThatDoesNotCountIsRefused(t *testing.T) {
+	d := sample(true)
+	d.Summary.Delete = 0
+	got, err := Read(bytes.NewReader(sealed(d)))
+	if err == nil {
+		err = got.Load()
+	}
+	if err == nil || !strings.Contains(err.Error(), "does not count its actions") {
+		t.Errorf("err %v", err)
+	}
+}
+
+// Read keeps the head only: the memory a plan holds does not grow with
+// its actions (the old Read held them all, about 1 KiB each).
+func TestReadKeepsTheHeadOnly(t *testing.T) {
+	pl := &plan.Plan{}
+	for i := range 20000 {
+		name := fmt.Sprintf("org-%05d", i)
+		e := &manifest.Entry{Index: i + 1, Line: i + 2, Provider: "vertra", Set: manifest.FieldName | manifest.FieldDescription}
+		e.Name, e.Description = name, "a description of "+name
+		pl.Actions = append(pl.Actions, plan.Action{Kind: plan.Unchanged, Provider: "vertra", Name: name, ID: "org_" + name, Index: i + 1, Entry: e,
+			From: &plan.Existing{ID: "org_" + name, Name: name, UpdatedAt: "2026-12-01T10:00:00Z", Description: e.Description}})
+	}
+	d := New(pl, false)
+	d.Providers["vertra"] = Target{APIURL: "sandbox", Account: "sha256:00"}
+	doc := sealed(d)
+	pl, d = nil, nil
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	got, err := Read(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := got.Each(func(*Action) error { n++; return nil }); err != nil || n != 20000 {
+		t.Fatalf("each: %d actions, %v", n, err)
+	}
+	held := int64(heap()) - int64(before)
+	runtime.KeepAlive(got)
+	runtime.KeepAlive(doc) // the file's bytes are not the plan's memory
+	if held > 64<<10 {
+		t.Errorf("a read plan of 20,000 actions holds %d bytes, want the head only (< 64 KiB)", held)
 	}
 }

@@ -200,6 +200,9 @@ func TestSavedPlanMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := planfile.Read(f)
+	if err == nil {
+		err = d.Load()
+	}
 	f.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,11 @@
 package apply
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -70,15 +72,17 @@ func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 		return err
 	}
 	defer func() { err = closeReports(opts, err) }() // also when the run fails part-way
-	d, err := readPlan(opts)
+	d, closePlan, err := readPlan(opts)
 	if err != nil {
 		return err
 	}
+	defer closePlan()
 	reports.SetManifest(opts.reports, d.Manifest.Path) // annotations and JUnit point at its lines
 	if d.Summary.Delete > 0 && !opts.DryRun && !opts.Yes && !opts.IO.IsStdinTTY() {
 		return cmdutil.Usage(fmt.Errorf("refusing to delete without confirmation: the plan deletes %s and standard input is not a terminal; pass --yes", count(d.Summary.Delete, "organization")))
 	}
-	if err := validateCreates(opts, d); err != nil {
+	current, err := prepare(opts, d)
+	if err != nil {
 		return err
 	}
 
@@ -94,16 +98,15 @@ func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	current := make(map[string]*planfile.Current, len(names))
-	for _, name := range names {
-		current[name] = d.Current(name)
-	}
 	if err := listAll(ctx, names, conns, func(name string) func(*provider.Organization) { return current[name].Add }); err != nil {
 		return err
 	}
 
 	stale, elsewhere := otherAccounts(d, names, conns)
-	checked := d.Check(current)
+	checked, err := d.Check(current)
+	if err != nil {
+		return cmdutil.Usage(fmt.Errorf("plan %s: %w", opts.PlanFile, err))
+	}
 	for _, s := range checked.Stale {
 		a := s.Action
 		if elsewhere[a.Provider] {
@@ -155,35 +158,51 @@ func applySaved(ctx context.Context, opts *ApplyOptions) (err error) {
 	return execute(ctx, opts, format, pl, conns)
 }
 
-// readPlan reads and checks the saved plan (- for standard input).
-func readPlan(opts *ApplyOptions) (*planfile.Document, error) {
-	in := opts.IO.In
-	if opts.PlanFile != "-" {
+// readPlan reads and checks the saved plan (- for standard input). The
+// file stays open until done is called: the actions are read from it
+// again as they are needed, never held whole.
+func readPlan(opts *ApplyOptions) (d *planfile.Document, done func(), err error) {
+	var in io.ReadSeeker
+	done = func() {}
+	if opts.PlanFile == "-" {
+		b, err := io.ReadAll(opts.IO.In) // a pipe reads once: keep it
+		if err != nil {
+			return nil, nil, cmdutil.Usage(fmt.Errorf("plan -: %w", err))
+		}
+		in = bytes.NewReader(b)
+	} else {
 		f, err := os.Open(opts.PlanFile)
 		if err != nil {
-			return nil, cmdutil.Usage(fmt.Errorf("plan %s: %w", text.Quote(opts.PlanFile), text.WithoutPath(err)))
+			return nil, nil, cmdutil.Usage(fmt.Errorf("plan %s: %w", text.Quote(opts.PlanFile), text.WithoutPath(err)))
 		}
-		defer f.Close()
-		in = f
+		in, done = f, func() { f.Close() }
 	}
-	d, err := planfile.Read(in)
+	d, err = planfile.Read(in)
 	switch {
 	case errors.Is(err, planfile.ErrNotAPlan):
-		return nil, cmdutil.Usage(fmt.Errorf("%s is not a plan saved by orgctl diff --out; to apply a manifest, use -f %s", opts.PlanFile, opts.PlanFile))
+		err = cmdutil.Usage(fmt.Errorf("%s is not a plan saved by orgctl diff --out; to apply a manifest, use -f %s", opts.PlanFile, opts.PlanFile))
 	case err != nil:
-		return nil, cmdutil.Usage(fmt.Errorf("plan %s: %w", opts.PlanFile, err))
+		err = cmdutil.Usage(fmt.Errorf("plan %s: %w", opts.PlanFile, err))
 	}
-	return d, nil
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return d, done, nil
 }
 
-// validateCreates checks each create as create would, before anything is
-// read or sent: a plan is a file, and files are edited.
-func validateCreates(opts *ApplyOptions, d *planfile.Document) error {
+// prepare reads the plan's actions once before anything is read or sent:
+// it checks each create as create would (a plan is a file, and files are
+// edited), and notes the organizations to keep from each provider's list.
+func prepare(opts *ApplyOptions, d *planfile.Document) (planfile.Currents, error) {
+	current := d.NewCurrents()
 	var problems []error
-	for i := range d.Actions {
-		a := &d.Actions[i]
+	n := 0
+	err := d.Each(func(a *planfile.Action) error {
+		n++
+		current.Expect(a)
 		if a.Action != plan.Create {
-			continue
+			return nil
 		}
 		spec := provider.CreateSpec{Name: a.Name}
 		if f := a.Set; f != nil {
@@ -193,8 +212,12 @@ func validateCreates(opts *ApplyOptions, d *planfile.Document) error {
 		if _, err := providers.Validate(a.Provider, &spec); err != nil {
 			problems = append(problems, fmt.Errorf("the plan's create of %s: %s", text.Quote(a.Name), strings.TrimPrefix(err.Error(), "--")))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, cmdutil.Usage(fmt.Errorf("plan %s: %w", opts.PlanFile, err))
 	}
-	return reportProblems(opts, problems, len(d.Actions))
+	return current, reportProblems(opts, problems, n)
 }
 
 // otherAccounts names each provider this run reads at another URL, API

@@ -52,6 +52,9 @@ func savePlan(t *testing.T, args ...string) (string, *planfile.Document) {
 	}
 	defer f.Close()
 	d, err := planfile.Read(f)
+	if err == nil {
+		err = d.Load()
+	}
 	if err != nil {
 		t.Fatalf("reading the plan back: %v", err)
 	}
@@ -460,6 +463,9 @@ func TestApplyDryRunOutSavesThePlanDiffWould(t *testing.T) {
 	f, _ := os.Open(path)
 	defer f.Close()
 	viaApply, err := planfile.Read(f)
+	if err == nil {
+		err = viaApply.Load()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package planfile
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"github.com/orgctl/orgctl/pkg/manifest"
@@ -13,10 +15,25 @@ import (
 // organizations the plan's actions name: by id, and by the name a create
 // or a rename takes. Nothing else of the account is kept.
 type Current struct {
-	ids     map[string]*plan.Existing // nil until the list has it
-	names   map[string]*plan.Existing // by folded name
+	ids     map[string]found          // by id
+	names   map[string]*plan.Existing // by folded name; nil until the list has it
 	deletes map[string]bool           // ids the plan deletes: kept in full, to print
 }
+
+// found is an organization a plan names by id, as the list gave it: x is
+// nil until the list has it, and asPlanned when it is exactly as the plan
+// read it (same name, updated_at and planned fields: the usual case, told
+// by want, the hash of that state). Such a one is not kept in full, so a
+// plan of 100,000 updates and unchanged organizations holds 100,000 small
+// entries rather than 100,000 organizations.
+type found struct {
+	x    *plan.Existing
+	want uint64         // 0: compare in full
+	set  manifest.Field // the fields the plan's state holds
+}
+
+// asPlanned stands for an organization exactly as the plan read it.
+var asPlanned = &plan.Existing{}
 
 // Currents are the Current of each provider a plan was made against.
 type Currents map[string]*Current
@@ -26,7 +43,7 @@ type Currents map[string]*Current
 func (d *Document) NewCurrents() Currents {
 	cs := make(Currents, len(d.Providers))
 	for name := range d.Providers {
-		cs[name] = &Current{ids: map[string]*plan.Existing{}, names: map[string]*plan.Existing{}, deletes: map[string]bool{}}
+		cs[name] = &Current{ids: map[string]found{}, names: map[string]*plan.Existing{}, deletes: map[string]bool{}}
 	}
 	return cs
 }
@@ -35,7 +52,13 @@ func (d *Document) NewCurrents() Currents {
 func (cs Currents) Expect(a *Action) {
 	c := cs[a.Provider] // Read refused an action for a provider the plan has no account for
 	if a.ID != "" {
-		c.ids[a.ID] = nil
+		f, twice := c.ids[a.ID]
+		if a.From != nil && a.Action != plan.Delete && !twice {
+			f.want, f.set = a.From.sum(), a.From.Fields.set()
+		} else {
+			f.want = 0 // two actions of one organization, or a delete: compare in full
+		}
+		c.ids[a.ID] = f
 	}
 	if a.Action == plan.Create || a.Action == plan.Update {
 		c.names[fold(a.Name)] = nil
@@ -47,18 +70,72 @@ func (cs Currents) Expect(a *Action) {
 
 // Add takes one organization of the list, keeping it if the plan names it.
 func (c *Current) Add(org *provider.Organization) {
-	_, byID := c.ids[org.ID]
+	f, byID := c.ids[org.ID]
 	have, byName := c.names[fold(org.Name)]
 	if !byID && !byName {
 		return
 	}
 	x := plan.ExistingOf(org, c.deletes[org.ID])
 	if byID {
-		c.ids[org.ID] = x
+		f.x = x
+		if f.want != 0 {
+			if fields := as(f.set, x); stateSum(x.Name, x.UpdatedAt, &fields) == f.want {
+				f.x = asPlanned
+			}
+		}
+		c.ids[org.ID] = f
 	}
 	if byName && have == nil {
 		c.names[fold(org.Name)] = x
 	}
+}
+
+// hashSeed seeds the state hashes: one per run, so no input can be made
+// to collide with another on purpose.
+var hashSeed = maphash.MakeSeed()
+
+// sum hashes the state as stateSum does.
+func (s *State) sum() uint64 { return stateSum(s.Name, s.UpdatedAt, &s.Fields) }
+
+// stateSum hashes an organization's name, updated_at and the fields f
+// holds, each value with its length: equal sums are equal states.
+func stateSum(name, updatedAt string, f *Fields) uint64 {
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	num := func(n int) {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(n))
+		h.Write(b[:])
+	}
+	str := func(s string) {
+		num(len(s))
+		h.WriteString(s)
+	}
+	str(name)
+	str(updatedAt)
+	for _, t := range f.texts() {
+		if *t.value == nil {
+			h.WriteByte(0)
+			continue
+		}
+		h.WriteByte(1)
+		str(**t.value)
+	}
+	for _, l := range []*[]string{f.AdminEmails, f.Tags} {
+		if l == nil {
+			h.WriteByte(0)
+			continue
+		}
+		h.WriteByte(1)
+		num(len(*l))
+		for _, v := range *l {
+			str(v)
+		}
+	}
+	if sum := h.Sum64(); sum != 0 {
+		return sum
+	}
+	return 1 // 0 means "none"
 }
 
 // Stale is an action the plan can no longer carry out as it was reviewed.
@@ -118,7 +195,7 @@ func (a *Action) check(cur *Current) (why string, done bool) {
 		}
 		return fmt.Sprintf("an organization named %q (id %s) was created since the plan", org.Name, org.ID), false
 	case plan.Delete:
-		org := cur.ids[a.ID]
+		org := cur.ids[a.ID].x
 		if org == nil {
 			return "", true
 		}
@@ -128,12 +205,15 @@ func (a *Action) check(cur *Current) (why string, done bool) {
 		return "", false
 	}
 	// An update, or an action that changes nothing.
-	org := cur.ids[a.ID]
+	org := cur.ids[a.ID].x
 	if org == nil {
 		return fmt.Sprintf("organization %s was deleted since the plan", a.ID), false
 	}
-	diff := plan.Compare(a.From.Fields.entry(a.Provider, a.From.Name), org)
-	if len(diff) == 0 && org.UpdatedAt == a.From.UpdatedAt {
+	var diff []plan.Change
+	if org != asPlanned {
+		diff = plan.Compare(a.From.Fields.entry(a.Provider, a.From.Name), org)
+	}
+	if org == asPlanned || len(diff) == 0 && org.UpdatedAt == a.From.UpdatedAt {
 		if a.Action == plan.Update && !strings.EqualFold(a.Name, a.From.Name) {
 			if other := cur.names[fold(a.Name)]; other != nil && other.ID != a.ID {
 				return fmt.Sprintf("cannot rename %q to %q: organization %s took that name since the plan", a.From.Name, a.Name, other.ID), false
@@ -202,7 +282,7 @@ func (a *Action) planAction(cur *Current) plan.Action {
 	case plan.Update:
 		p.Entry = a.From.Fields.entry(a.Provider, a.Name)
 	case plan.Delete:
-		p.From = cur.ids[a.ID]
+		p.From = cur.ids[a.ID].x
 		p.Current = p.From.Full
 	}
 	if p.Entry != nil {

@@ -133,6 +133,23 @@ func (f *Fields) texts() []struct {
 		{manifest.FieldRepository, &f.Repository}, {manifest.FieldLogoURL, &f.LogoURL}, {manifest.FieldIconURL, &f.IconURL}}
 }
 
+// set is which fields f holds.
+func (f *Fields) set() manifest.Field {
+	var set manifest.Field
+	for _, t := range f.texts() {
+		if *t.value != nil {
+			set |= t.field
+		}
+	}
+	if f.AdminEmails != nil {
+		set |= manifest.FieldAdminEmails
+	}
+	if f.Tags != nil {
+		set |= manifest.FieldTags
+	}
+	return set
+}
+
 // wanted is what an entry sets, as Fields.
 func wanted(e *manifest.Entry) Fields {
 	var f Fields

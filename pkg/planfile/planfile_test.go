@@ -183,6 +183,9 @@ func TestCheck(t *testing.T) {
 			`organization org_1 was updated since the plan (updated_at "2026-12-01T10:00:00Z", now "2026-12-02T08:00:00Z")`},
 		{"alpha's description changed", []*provider.Organization{org("org_1", "alpha", "2026-12-01T10:00:00Z", "other", "x")}, 0, 0,
 			`description changed since the plan ("old", now "other")`},
+		// A provider that does not move updated_at: each value still counts.
+		{"alpha renamed, same updated_at", []*provider.Organization{org("org_1", "Alpha", "2026-12-01T10:00:00Z", "old", "x")}, 0, 0,
+			`organization org_1 was renamed since the plan ("alpha", now "Alpha")`},
 		{"gone was updated", []*provider.Organization{org("org_2", "gone", "2026-12-02T08:00:00Z", "")}, 0, 0,
 			`organization org_2 was updated since the plan (updated_at "2026-12-01T11:00:00Z", now "2026-12-02T08:00:00Z")`},
 		{"new's name taken", []*provider.Organization{org("org_1", "alpha", "2026-12-01T10:00:00Z", "old", "x"), org("org_8", "NEW", "", "")}, 0, 0,
@@ -320,5 +323,43 @@ func TestReadKeepsTheHeadOnly(t *testing.T) {
 	runtime.KeepAlive(doc) // the file's bytes are not the plan's memory
 	if held > 64<<10 {
 		t.Errorf("a read plan of 20,000 actions holds %d bytes, want the head only (< 64 KiB)", held)
+	}
+}
+
+// Check keeps an organization found exactly as planned by its state's
+// hash: every value, and whether a field is there at all, must count.
+func TestStateSumSeesEveryValue(t *testing.T) {
+	base := func() State {
+		return State{Name: "a", UpdatedAt: "t1", Fields: Fields{Plan: ptr("TEAM"), Description: ptr("d"), WebsiteURL: ptr("w"),
+			Repository: ptr("r"), LogoURL: ptr("l"), IconURL: ptr("i"), AdminEmails: ptr([]string{"x@y"}), Tags: ptr([]string{"p", "q"})}}
+	}
+	b := base()
+	want := b.sum()
+	if again := base(); again.sum() != want {
+		t.Fatal("one state, two sums")
+	}
+	edits := map[string]func(s *State){
+		"name":           func(s *State) { s.Name = "A" },
+		"updated_at":     func(s *State) { s.UpdatedAt = "t2" },
+		"plan":           func(s *State) { s.Fields.Plan = ptr("FREE") },
+		"description":    func(s *State) { s.Fields.Description = ptr("") },
+		"no description": func(s *State) { s.Fields.Description = nil },
+		"website_url":    func(s *State) { s.Fields.WebsiteURL = ptr("W") },
+		"repository":     func(s *State) { s.Fields.Repository = ptr("R") },
+		"logo_url":       func(s *State) { s.Fields.LogoURL = ptr("L") },
+		"icon_url":       func(s *State) { s.Fields.IconURL = ptr("I") },
+		"an admin":       func(s *State) { s.Fields.AdminEmails = ptr([]string{"z@y"}) },
+		"no admins":      func(s *State) { s.Fields.AdminEmails = ptr([]string{}) },
+		"a tag":          func(s *State) { s.Fields.Tags = ptr([]string{"p", "Q"}) },
+		"tags joined":    func(s *State) { s.Fields.Tags = ptr([]string{"pq"}) },
+		"no tags key":    func(s *State) { s.Fields.Tags = nil },
+		"name into date": func(s *State) { s.Name, s.UpdatedAt = "at1", "" },
+	}
+	for name, edit := range edits {
+		s := base()
+		edit(&s)
+		if s.sum() == want {
+			t.Errorf("%s: the same sum", name)
+		}
 	}
 }

@@ -50,16 +50,22 @@ func writeRead(t *testing.T, d *Document) (*Document, error) {
 	if err := Write(path, d); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, err := Read(f)
+	got, err := Read(open(t, path))
 	if err != nil {
 		return nil, err
 	}
 	return got, got.Load()
+}
+
+// open opens path for the test's length.
+func open(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func TestWriteThenReadGivesTheSameDocument(t *testing.T) {
@@ -256,12 +262,7 @@ func TestAPlanChangedAfterReadIsRefused(t *testing.T) {
 	if err := os.WriteFile(path, sealed(d), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, err := Read(f)
+	got, err := Read(open(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

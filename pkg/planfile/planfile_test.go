@@ -124,6 +124,8 @@ func TestReadRefuses(t *testing.T) {
 		{"an added key", strings.Replace(good.String(), `"prune": true`, `"prune": true, "note": "x"`, 1), `unknown field "note"`},
 		{"two documents", good.String() + good.String(), "more than one document"},
 		{"a JSON manifest", `{"organizations": [{"name": "a"}]}`, ErrNotAPlan.Error()},
+		{"actions without a kind", `{"actions": []}`, ErrNotAPlan.Error()},
+		{"cut short", good.String()[:good.Len()-40], "the plan cannot be read: unexpected EOF"},
 		{"a key twice", strings.Replace(good.String(), `"prune": true`, `"prune": true, "prune": false`, 1), `"prune" is given twice`},
 		{"actions first, one with an added key", `{"actions": [{"action": "create", "note": "x"}], "kind": "orgctl-plan"}`, `cannot be read: json: unknown field "note"`},
 	}

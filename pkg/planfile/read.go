@@ -42,12 +42,14 @@ func Read(r io.ReadSeeker) (*Document, error) {
 	_ = json.Unmarshal(head["format_version"], &probe.FormatVersion)
 	_, hasActions := head["actions"]
 	switch {
-	case probe.Kind != Kind && (probe.Kind != "" || !hasActions):
+	case probe.Kind != "" && probe.Kind != Kind:
 		return nil, ErrNotAPlan
 	case probe.Kind == Kind && probe.FormatVersion != FormatVersion:
 		return nil, fmt.Errorf("plan format version %d: this orgctl reads version %d; make the plan again with this orgctl", probe.FormatVersion, FormatVersion)
-	case err != nil:
+	case err != nil && (probe.Kind == Kind || hasActions): // a plan, its keys sorted: actions come first
 		return nil, fmt.Errorf("the plan cannot be read: %w", err)
+	case err != nil || probe.Kind != Kind:
+		return nil, ErrNotAPlan
 	}
 	d, err := decodeHead(head)
 	if err != nil {
@@ -131,11 +133,8 @@ func walk(r io.ReadSeeker, head map[string]json.RawMessage, f func(*Action) erro
 	if _, err := dec.Token(); err != nil { // the document's end
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); err != io.EOF { // the decoder has read, and file hashed, all of r
 		return nil, errors.New("more than one document")
-	}
-	if _, err := io.Copy(file, r); err != nil { // what the decoder did not need
-		return nil, err
 	}
 	return file.Sum(nil), nil
 }

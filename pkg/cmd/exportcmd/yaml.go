@@ -9,9 +9,9 @@ import (
 )
 
 // The entries are written as YAML by hand rather than through a YAML
-// encoder: going through JSON and a node tree (output.WriteYAML) took 90
-// µs an entry, so long that a large account's list, read at that pace,
-// outlived the request's timeout. An entry is only strings and lists of
+// encoder: going through JSON and a node tree (output.WriteYAML) takes 70
+// µs an entry, and a large account's list, read at that pace, outlived the
+// request's timeout. An entry is only strings and lists of
 // strings, and each string is written plain when it cannot be misread,
 // else double-quoted with escapes, which YAML reads back exactly.
 

@@ -47,7 +47,9 @@ type Document struct {
 	Summary   Summary           `json:"summary"`
 	// Digest is "sha256:" and the hex SHA-256 of the document's canonical
 	// form (see digest): any change to what the plan does changes it.
-	Digest  string   `json:"digest"`
+	Digest string `json:"digest"`
+	// Actions are the actions of a document held in memory (Load). Read
+	// leaves it empty: read them with Each, which knows where they are.
 	Actions []Action `json:"actions"`
 
 	// plan, when set, gives the actions instead of Actions: a plan of a

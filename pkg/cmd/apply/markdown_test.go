@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/orgctl/orgctl/pkg/internal/golden"
-	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/sandbox"
 )
 
@@ -192,21 +191,7 @@ func TestSavedPlanMarkdown(t *testing.T) {
 	if r.code != 8 || !strings.HasPrefix(r.out, "### orgctl diff: 1 to create, 2 to update, 1 to delete, 1 unchanged\n") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.errOut)
 	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the plan was not saved: %v", err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := planfile.Read(f)
-	if err == nil {
-		err = d.Load()
-	}
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := loadPlan(t, path)
 	send(t, sb, "PATCH", "/v1/organizations/"+plannedID(t, d, "ci-alpha"), `{"description":"someone else's"}`)
 	r = run(t, "", false, "apply", path, "--yes", "-o", "markdown")
 	if r.code != 9 {

@@ -46,6 +46,12 @@ func savePlan(t *testing.T, args ...string) (string, *planfile.Document) {
 	if !strings.Contains(r.errOut, "Saved the plan to "+path) {
 		t.Errorf("diff --out does not say where the plan went:\n%s", r.errOut)
 	}
+	return path, loadPlan(t, path)
+}
+
+// loadPlan reads the plan at path, its actions and all.
+func loadPlan(t *testing.T, path string) *planfile.Document {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +64,7 @@ func savePlan(t *testing.T, args ...string) (string, *planfile.Document) {
 	if err != nil {
 		t.Fatalf("reading the plan back: %v", err)
 	}
-	return path, d
+	return d
 }
 
 // plannedID is the id the plan records for an organization.
@@ -460,15 +466,7 @@ func TestApplyDryRunOutSavesThePlanDiffWould(t *testing.T) {
 	if r := run(t, "", false, "apply", "--dry-run", "-f", manifest, "--out", path); r.code != 8 {
 		t.Fatalf("exit %d\n%s", r.code, r.errOut)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	viaApply, err := planfile.Read(f)
-	if err == nil {
-		err = viaApply.Load()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	viaApply := loadPlan(t, path)
 	if !reflect.DeepEqual(viaApply.Actions, viaDiff.Actions) || viaApply.Summary != viaDiff.Summary {
 		t.Errorf("apply --dry-run --out and diff --out differ:\n%+v\n%+v", viaApply.Actions, viaDiff.Actions)
 	}

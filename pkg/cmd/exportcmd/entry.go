@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orgctl/orgctl/pkg/planfile"
 	"github.com/orgctl/orgctl/pkg/provider"
 	"github.com/orgctl/orgctl/pkg/provider/qovery"
 	"github.com/orgctl/orgctl/pkg/providers"
@@ -15,17 +16,11 @@ import (
 // written, empty when the organization has none: apply then keeps them
 // empty, and diff shows it when someone fills one in by hand.
 type entry struct {
-	Name        string    `json:"name"`
-	ID          string    `json:"id"`
-	Provider    string    `json:"provider"`
-	Plan        *string   `json:"plan,omitempty"`
-	Description *string   `json:"description,omitempty"`
-	WebsiteURL  *string   `json:"website_url,omitempty"`
-	Repository  *string   `json:"repository,omitempty"`
-	LogoURL     *string   `json:"logo_url,omitempty"`
-	IconURL     *string   `json:"icon_url,omitempty"`
-	AdminEmails *[]string `json:"admin_emails,omitempty"`
-	Tags        *[]string `json:"tags,omitempty"`
+	Name     string `json:"name"`
+	ID       string `json:"id"`
+	Provider string `json:"provider"`
+	// The fields apply manages, as a saved plan records them: one schema.
+	planfile.Fields
 }
 
 // exporter turns organizations into entries, warning about what it leaves

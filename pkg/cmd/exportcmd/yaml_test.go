@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgctl/orgctl/pkg/manifest"
+	"github.com/orgctl/orgctl/pkg/planfile"
 )
 
 // tricky are pieces of text YAML treats specially somewhere: indicators,
@@ -59,7 +60,7 @@ func TestEntriesReadBack(t *testing.T) {
 		if tag == "" {
 			tag = "t"
 		}
-		e := entry{Name: pick(), ID: pick(), Provider: "vertra", Description: &desc, Tags: &[]string{tag, "x"}}
+		e := entry{Name: pick(), ID: pick(), Provider: "vertra", Fields: planfile.Fields{Description: &desc, Tags: &[]string{tag, "x"}}}
 		want = append(want, e)
 		appendYAML(&doc, &e, "  ")
 	}
